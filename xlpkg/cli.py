@@ -1,0 +1,260 @@
+"""The ``xlpkg`` command: parses arguments, calls the library, maps failures to exit codes.
+
+Thin on purpose (sqlite-utils' ``cli.py`` over ``db.py``): every command is a
+few lines over a library function. One handler turns every failure into a
+Chinese message and exit code 2; a traceback is shown only with ``--debug``.
+Exit codes (CONTRACT §4): 0 done, 1 done but ``--strict`` and an error finding,
+2 the input could not be read or the output not written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import XlpkgError
+
+EXIT_OK, EXIT_STRICT, EXIT_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Chinese usage errors and exit code 2."""
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        self.print_usage(sys.stderr)
+        raise XlpkgError(f"命令参数有误：{message}", "运行 xlpkg --help 查看用法")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                   help="出错时显示 Python 详细信息（供开发人员排查）")
+
+
+def _strict(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strict", action="store_true",
+                   help="存在“错误”级校验结果时以退出码 1 结束")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="xlpkg", description="部门整体支出绩效自评：工作簿 → 校验、自评表、Word 报告。")
+    parser.add_argument("--version", action="version", version=f"xlpkg {__version__}")
+    parser.add_argument("--debug", action="store_true", help="出错时显示 Python 详细信息")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+
+    p = sub.add_parser("template", help="生成空白的启用宏工作簿模板",
+                       description="生成空白的启用宏工作簿（默认 workbook/template.xlsm）。")
+    p.add_argument("-o", "--output", type=Path, default=Path("workbook/template.xlsm"),
+                   help="输出路径（默认 workbook/template.xlsm）")
+    _common(p)
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("fill", help="把 YAML/JSON 数据填入新的工作簿",
+                       description="以模板为基础生成一个新工作簿，填入数据文件中的数据。")
+    p.add_argument("data", type=Path, help="数据文件（.yaml / .json）或工作簿")
+    p.add_argument("-o", "--output", type=Path, required=True, help="新工作簿路径（.xlsm）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    _common(p)
+    p.set_defaults(func=cmd_fill)
+
+    p = sub.add_parser("export", help="把工作簿中的数据导出为 YAML/JSON",
+                       description="读取工作簿（不修改它），按数据约定导出为 YAML（或 JSON）。")
+    p.add_argument("book", type=Path, help="工作簿（.xlsx / .xlsm）")
+    p.add_argument("-o", "--output", type=Path, help="输出文件；省略时打印到屏幕")
+    p.add_argument("--json", action="store_true", help="输出 JSON 而不是 YAML")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    _common(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("check", help="校验数据，列出每一处前后不一致及其单元格",
+                       description="运行全部校验规则。输入可以是工作簿或 YAML/JSON 数据文件。")
+    p.add_argument("input", type=Path, help="工作簿或数据文件")
+    p.add_argument("--json", action="store_true", help="按数据约定输出 JSON")
+    _strict(p)
+    _common(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("report", help="生成 Word 格式的部门整体支出绩效自评报告",
+                       description="生成自评报告（.docx）。已存在的文件不会被覆盖，除非加 --force。")
+    p.add_argument("input", type=Path, help="工作簿或数据文件")
+    p.add_argument("-o", "--output", type=Path,
+                   help="输出路径（默认：<单位>_<年度>_部门整体支出绩效自评报告.docx）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的报告")
+    p.add_argument("--charts", action="store_true", help="在报告中加入支出结构图和同比图")
+    p.add_argument("--with-findings", action="store_true", help="在报告末尾附校验结果")
+    p.add_argument("--rules", type=Path, help="评分规则文件（默认：湖南省部门整体支出评价指标）")
+    _strict(p)
+    _common(p)
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("score", help="计算部门整体支出绩效自评表（得分与等级）",
+                       description="按评分规则文件计算各项指标值、得分、总分和等级。")
+    p.add_argument("input", type=Path, help="工作簿或数据文件")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.add_argument("--rules", type=Path, help="评分规则文件（TOML）；默认使用内置的湖南省规则")
+    _common(p)
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("batch", help="批量处理文件夹中的全部工作簿，生成报告和汇总表",
+                       description="处理 DIR 下（含子文件夹）每一个 .xlsx/.xlsm：生成报告、汇总表和清单。")
+    p.add_argument("dir", type=Path, help="存放各单位工作簿的文件夹")
+    p.add_argument("-o", "--output", type=Path, required=True, help="输出文件夹")
+    p.add_argument("--jobs", type=int, default=None, help="并行进程数（默认：全部 CPU 核）")
+    p.add_argument("--force", action="store_true", help="重新处理未变化的工作簿并覆盖输出")
+    p.add_argument("--rules", type=Path, help="评分规则文件")
+    _strict(p)
+    _common(p)
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("vba-update", help="只替换工作簿中的 VBA 工程（升级 xlwings 后使用）",
+                       description="先备份，再只替换工作簿中的 xl/vbaProject.bin，其余内容保持不变。")
+    p.add_argument("book", type=Path, help="启用宏的工作簿（.xlsm）")
+    _common(p)
+    p.set_defaults(func=cmd_vba_update)
+    return parser
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_template(args) -> int:
+    from .io.workbook_build import build_template
+
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    build_template(args.output)
+    print(f"已生成模板：{args.output}")
+    return EXIT_OK
+
+
+def cmd_fill(args) -> int:
+    from .io.atomic import check_writable
+    from .io.inputs import load_input
+    from .io.workbook_build import fill_workbook
+
+    check_writable(args.output, force=args.force)
+    ds = load_input(args.data)
+    fill_workbook(ds, args.output)
+    print(f"已生成工作簿：{args.output}")
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from .io.atomic import check_writable
+    from .io.data_file import dumps, write_data_file
+    from .io.inputs import load_input
+
+    ds = load_input(args.book)
+    as_json = args.json or (args.output is not None and args.output.suffix.lower() == ".json")
+    if args.output is None:
+        sys.stdout.write(dumps(ds, as_json=as_json))
+    else:
+        check_writable(args.output, force=args.force)
+        write_data_file(ds, args.output, as_json=as_json)
+        print(f"已导出：{args.output}")
+    return EXIT_OK
+
+
+def _strict_code(args, findings) -> int:
+    if getattr(args, "strict", False) and any(f.severity == "error" for f in findings):
+        return EXIT_STRICT
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from .core.checks import run_checks
+    from .io.inputs import load_input
+    from .console import format_findings
+
+    ds = load_input(args.input)
+    findings = run_checks(ds)
+    if args.json:
+        print(json.dumps({"findings": [f.to_json() for f in findings]}, ensure_ascii=False,
+                         indent=2))
+    else:
+        print(format_findings(ds, findings))
+    return _strict_code(args, findings)
+
+
+def cmd_report(args) -> int:
+    from .core.checks import run_checks
+    from .io.docx_render import write_report
+    from .io.inputs import load_input
+
+    ds = load_input(args.input)
+    findings = run_checks(ds)
+    out = write_report(ds, args.output, force=args.force, charts=args.charts,
+                       with_findings=args.with_findings, rules_path=args.rules,
+                       findings=findings, default_dir=Path.cwd())
+    print(f"已生成报告：{out}")
+    return _strict_code(args, findings)
+
+
+def cmd_score(args) -> int:
+    from .io.inputs import load_input
+    from .io.rules_file import load_rules
+    from .core.scoring import score
+    from .console import format_scoresheet
+
+    ds = load_input(args.input)
+    sheet = score(ds, load_rules(args.rules))
+    if args.json:
+        print(json.dumps(sheet.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(format_scoresheet(ds, sheet))
+    return EXIT_OK
+
+
+def cmd_batch(args) -> int:
+    from .io.batch import run_batch
+
+    result = run_batch(args.dir, args.output, jobs=args.jobs, force=args.force,
+                       rules_path=args.rules)
+    return EXIT_STRICT if args.strict and result.errors else EXIT_OK
+
+
+def cmd_vba_update(args) -> int:
+    from .io.vba_update import update_workbook_vba
+
+    backup = update_workbook_vba(args.book)
+    print(f"已更新 VBA 工程：{args.book}（原文件已备份为 {backup}）")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in argv
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "command", None):
+            parser.print_help()
+            return EXIT_OK
+        return args.func(args)
+    except XlpkgError as exc:
+        if debug:
+            raise
+        print(f"xlpkg：{exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"提示：{exc.hint}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("xlpkg：已中断，未写出半成品文件。", file=sys.stderr)
+        return 130
+    except MemoryError:
+        print("xlpkg：内存不足，无法完成处理（文件可能过大或已损坏）。", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as exc:  # noqa: BLE001 - the one place that catches everything
+        if debug:
+            raise
+        print(f"xlpkg：处理失败（{type(exc).__name__}）。这可能是程序缺陷，"
+              "请加 --debug 重新运行，并把输出发给维护人员。", file=sys.stderr)
+        return EXIT_INPUT
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""Numbers as people type them → ``Decimal``; ``Decimal`` → text as the report shows it.
+
+This module owns the one parser every reader uses (YAML, workbook, UDF arguments)
+and the one place that rounds for display (half-up, like Excel's ROUND).
+Blank and "none" markers parse to ``None`` ("not stated"), never to 0; anything
+else that is not a number raises :class:`ParseError` with a Chinese reason.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+__all__ = [
+    "ParseError",
+    "parse_number",
+    "parse_amount",
+    "round_half_up",
+    "fmt_amount",
+    "fmt_number",
+    "fmt_pct",
+    "CENT",
+]
+
+CENT = Decimal("0.01")
+
+# Markers that mean "nothing stated here" in Chinese finance tables.
+_NONE_MARKERS = frozenset({"", "-", "--", "—", "——", "–", "/", "\\", "－", "／", "无"})
+
+# Excel error values arrive as text from calamine/openpyxl and as ints from COM.
+_EXCEL_ERRORS = frozenset(
+    {"#REF!", "#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#VALUE!",
+     "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!"}
+)
+# Win32 COM hands error cells to Python as these negative integers (xlErrRef …).
+_COM_ERRORS = {-2146826265: "#REF!", -2146826281: "#DIV/0!", -2146826246: "#N/A",
+               -2146826259: "#NAME?", -2146826288: "#NULL!", -2146826252: "#NUM!",
+               -2146826273: "#VALUE!"}
+
+_CHINESE_NUMERALS = set("零〇一二三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点两")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_UNIT_SUFFIXES = ("万元", "万")
+
+
+class ParseError(ValueError):
+    """A cell or field holds something that is not a number; ``reason`` is Chinese."""
+
+    def __init__(self, reason: str, raw: object = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.raw = raw
+
+
+def _float_to_decimal(x: float) -> Decimal:
+    if x != x or x in (float("inf"), float("-inf")):
+        raise ParseError("不是有效数字", x)
+    # Excel keeps 15 significant digits; repr of a sum such as 314.13000000000005
+    # carries float noise that the accountant never typed.
+    text = repr(x)
+    digits = len(re.sub(r"[^0-9]", "", text.split("e")[0].lstrip("-0.")))
+    return Decimal(format(x, ".15g") if digits > 15 else text)
+
+
+def parse_number(raw: object, *, suffixes: tuple[str, ...] = ()) -> Decimal | None:
+    """Parse one typed value; ``None`` for blank or a "none" marker.
+
+    Accepts ints, floats (through their text, never ``Decimal(float)``), and text
+    with spaces, thousands separators, full-width characters and any of
+    ``suffixes`` (e.g. ``万元``). Raises :class:`ParseError` otherwise.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise ParseError("应填数字，不能是逻辑值", raw)
+    if isinstance(raw, Decimal):
+        if not raw.is_finite():
+            raise ParseError("不是有效数字", raw)
+        return raw
+    if isinstance(raw, int):
+        if raw in _COM_ERRORS:
+            raise ParseError(f"单元格为错误值 {_COM_ERRORS[raw]}", raw)
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return _float_to_decimal(raw)
+    if not isinstance(raw, str):
+        raise ParseError(f"应填数字，实际是 {type(raw).__name__}", raw)
+
+    # NFKC folds full-width digits, points, commas and minus signs to ASCII.
+    text = unicodedata.normalize("NFKC", raw)
+    text = "".join(ch for ch in text if not ch.isspace())
+    if text in _NONE_MARKERS:
+        return None
+    if text.upper() in _EXCEL_ERRORS:
+        raise ParseError(f"单元格为错误值 {text.upper()}", raw)
+    for suffix in sorted(suffixes, key=len, reverse=True):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+            break
+    if suffixes and text.endswith("元"):
+        raise ParseError(f"“{raw.strip()}”的单位是元，金额应以万元填列", raw)
+    if "," in text:
+        if not _GROUPED.fullmatch(text):
+            raise ParseError(f"“{raw.strip()}”的千分位逗号位置不对", raw)
+        text = text.replace(",", "")
+    if _NUMBER.fullmatch(text):
+        try:
+            return Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the regex admits only numbers
+            pass
+    if any(ch in _CHINESE_NUMERALS for ch in text):
+        raise ParseError(f"“{raw.strip()}”是中文数字，请填阿拉伯数字", raw)
+    raise ParseError(f"“{raw.strip()}”不是数字", raw)
+
+
+def parse_amount(raw: object) -> Decimal | None:
+    """An amount in 万元: a number, optionally written with a ``万元`` suffix."""
+    return parse_number(raw, suffixes=_UNIT_SUFFIXES)
+
+
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """Round like Excel's ROUND (half away from zero), not banker's rounding."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def fmt_amount(value: Decimal) -> str:
+    """``298.18`` — an amount with exactly two decimals, half-up."""
+    return f"{round_half_up(value, 2):f}"
+
+
+def fmt_pct(ratio: Decimal) -> str:
+    """``3.64%`` — a ratio (0.0364) shown as a percentage with two decimals."""
+    return f"{round_half_up(ratio * 100, 2):f}%"
+
+
+def fmt_number(value: Decimal) -> str:
+    """A count or target as typed: ``500``, ``2.5`` — no trailing zeros, no exponent."""
+    if value == value.to_integral_value():
+        return f"{value.quantize(Decimal(1)):f}"
+    return f"{value.normalize():f}"

@@ -1,0 +1,60 @@
+"""Atomic output: write to a temporary file beside the target, then rename.
+
+An interrupted run leaves either the old file or the new one, never half of one.
+This module also owns the "never overwrite without --force" rule and the
+"(2), (3)…" naming the Excel button uses.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import OutputError
+
+
+def check_writable(path: Path, *, force: bool) -> None:
+    """Raise :class:`OutputError` if ``path`` exists (without force) or its folder is unusable."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"输出文件夹不存在：{folder}", "请先创建该文件夹，或用 -o 指定其他位置")
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"输出文件夹没有写入权限：{folder}", "请换一个可写的文件夹")
+    if path.exists() and not force:
+        raise OutputError(f"文件已存在：{path}", "如需覆盖，请加 --force；或用 -o 指定新文件名")
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path in the target's folder; on success rename it onto ``path``."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp",
+                               dir=path.parent if str(path.parent) else ".")
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def free_name(path: Path) -> Path:
+    """``报告.docx`` if free, else ``报告(2).docx``, ``报告(3).docx`` … (never overwrite)."""
+    if not path.exists():
+        return path
+    n = 2
+    while True:
+        candidate = path.with_name(f"{path.stem}({n}){path.suffix}")
+        if not candidate.exists():
+            return candidate
+        n += 1

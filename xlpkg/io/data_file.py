@@ -1,0 +1,102 @@
+"""YAML/JSON data files ↔ the model (CONTRACT §2).
+
+Owns reading a data file into a :class:`~xlpkg.core.model.Dataset` with Chinese
+errors that name the file (and line, for YAML syntax), and writing the
+contract's plain shape back out (``xlpkg export``).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from ..core.model import Dataset, from_mapping, to_mapping
+from ..errors import InputError
+from .atomic import write_bytes_atomic
+
+DATA_SUFFIXES = (".yaml", ".yml", ".json")
+MAX_DATA_BYTES = 20 * 1024 * 1024
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """SafeLoader without anchors/aliases expansion bombs: aliases are refused."""
+
+    def compose_node(self, parent, index):  # noqa: D401 - yaml API
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError("", None, "不允许使用 YAML 别名（*alias）",
+                                       event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def read_mapping(path: Path) -> dict:
+    """The raw mapping of a YAML or JSON file; :class:`InputError` if unreadable."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"找不到文件：{path}") from None
+    except OSError as exc:
+        raise InputError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
+    if len(raw) > MAX_DATA_BYTES:
+        raise InputError(f"文件过大，无法读取：{path}（超过 20 MB）")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"无法读取 {path}：文件不是 UTF-8 编码的文本",
+                         "请用 UTF-8 编码保存 YAML/JSON 文件") from None
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(text, parse_float=Decimal)
+        else:
+            data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a SafeLoader subclass
+    except json.JSONDecodeError as exc:
+        raise InputError(f"无法读取 {path}：JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）"
+                         ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
+        raise InputError(f"无法读取 {path}：YAML 格式错误{where}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"无法读取 {path}：文件顶层应是键值对（department、expenditure……）")
+    return data
+
+
+def read_data_file(path: Path) -> Dataset:
+    """A YAML/JSON data file → :class:`Dataset` (cells empty: there are none)."""
+    return from_mapping(read_mapping(path), source=Path(path).name)
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(type(value).__name__)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_decimal(dumper, value: Decimal):
+    if value == value.to_integral_value() and value.as_tuple().exponent >= 0:
+        return dumper.represent_int(int(value))
+    return dumper.represent_scalar("tag:yaml.org,2002:float", f"{value:f}")
+
+
+_Dumper.add_representer(Decimal, _represent_decimal)
+
+
+def dumps(ds: Dataset, *, as_json: bool = False) -> str:
+    """The contract's plain shape as YAML (or JSON), amounts exactly as read."""
+    data = to_mapping(ds, exact=True)
+    if as_json:
+        return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=False, width=1000)
+
+
+def write_data_file(ds: Dataset, path: Path, *, as_json: bool = False) -> None:
+    write_bytes_atomic(Path(path), dumps(ds, as_json=as_json).encode("utf-8"))

@@ -1,0 +1,184 @@
+"""Swap the VBA project of a user's .xlsm without touching anything else.
+
+Owns: ``replace_vba_project`` -- back up the workbook, then rewrite its zip
+with ``xl/vbaProject.bin`` replaced and every other member copied as raw bytes
+(local header, compressed data and data descriptor exactly as they were; only
+the offsets in the central directory change), written atomically.
+
+DESIGN: a user's workbook is never re-saved through a spreadsheet library; the
+VBA is rebuilt for the installed xlwings version and nothing else moves.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import os
+import struct
+import tempfile
+import zipfile
+import zlib
+from datetime import datetime
+from pathlib import Path
+
+from xlpkg.errors import XlpkgError
+
+__all__ = ["VBA_MEMBER", "VbaUpdateError", "replace_vba_project"]
+
+VBA_MEMBER = "xl/vbaProject.bin"
+_CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# ZIP record layouts (PKWARE APPNOTE 4.3.7, 4.3.12, 4.3.16).
+_LOCAL = struct.Struct("<IHHHHHIIIHH")  # local file header, 30 bytes
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")  # central directory header, 46 bytes
+_EOCD = struct.Struct("<IHHHHIIH")  # end of central directory, 22 bytes
+_LOCAL_SIG, _CENTRAL_SIG, _EOCD_SIG = 0x04034B50, 0x02014B50, 0x06054B50
+_FLAG_DATA_DESCRIPTOR = 0x08
+
+
+_Entry = tuple[zipfile.ZipInfo, bytes]
+
+
+class VbaUpdateError(XlpkgError):
+    """The VBA project could not be replaced; the message (Chinese) names the file."""
+
+
+def _central_directory(data: bytes, book: Path) -> tuple[list[_Entry], bytes]:
+    """Each member as (ZipInfo, its raw central directory entry), and the EOCD."""
+    eocd_at = data.rfind(struct.pack("<I", _EOCD_SIG))
+    if eocd_at < 0 or eocd_at + _EOCD.size > len(data):
+        raise VbaUpdateError(f"{book} 不是有效的 .xlsm 文件（找不到 ZIP 目录）")
+    _, _, _, _, count, cd_size, cd_offset, _ = _EOCD.unpack_from(data, eocd_at)
+    if count == 0xFFFF or 0xFFFFFFFF in (cd_size, cd_offset):
+        raise VbaUpdateError(f"{book} 使用了 ZIP64 格式，暂不支持替换其中的 VBA 工程")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = zf.infolist()
+    if len(infos) != count or min((i.header_offset for i in infos), default=0) != 0:
+        raise VbaUpdateError(f"{book} 的 ZIP 结构异常，请先用 Excel 打开并另存后再试")
+    entries: list[_Entry] = []
+    pos = cd_offset
+    for info in infos:
+        head = _CENTRAL.unpack_from(data, pos)
+        if head[0] != _CENTRAL_SIG:
+            raise VbaUpdateError(f"{book} 的 ZIP 目录已损坏")
+        length = _CENTRAL.size + head[10] + head[11] + head[12]  # + name, extra, comment
+        entries.append((info, data[pos : pos + length]))
+        pos += length
+    return entries, data[eocd_at:]
+
+
+def _new_vba_record(info: zipfile.ZipInfo, central: bytes, payload: bytes) -> tuple[bytes, bytes]:
+    """The new vbaProject.bin: its local record (header + deflated data) and its
+    central entry, keeping the old entry's name, time, attributes and extra."""
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    packed = comp.compress(payload) + comp.flush()
+    crc = zlib.crc32(payload)
+    head = list(_CENTRAL.unpack_from(central, 0))
+    flags = head[3] & ~_FLAG_DATA_DESCRIPTOR  # sizes are known up front: no descriptor
+    name = central[_CENTRAL.size : _CENTRAL.size + head[10]]
+    version_needed, mod_time, mod_date = head[2], head[5], head[6]
+    local = _LOCAL.pack(
+        _LOCAL_SIG, version_needed, flags, zipfile.ZIP_DEFLATED, mod_time, mod_date,
+        crc, len(packed), len(payload), len(name), 0,
+    )  # fmt: skip
+    head[3], head[4] = flags, zipfile.ZIP_DEFLATED
+    head[7], head[8], head[9] = crc, len(packed), len(payload)
+    return local + name + packed, _CENTRAL.pack(*head) + central[_CENTRAL.size :]
+
+
+def _rebuild(data: bytes, book: Path, new_bin: bytes) -> bytes:
+    """The new zip: raw copies of all members but the VBA project, whose record
+    is rebuilt; central directory entries patched only in their offsets."""
+    entries, eocd = _central_directory(data, book)
+    if VBA_MEMBER not in {info.filename for info, _ in entries}:
+        raise VbaUpdateError(f"{book} 中没有 VBA 工程（{VBA_MEMBER}），不是带宏的工作簿")
+    cd_offset = _EOCD.unpack_from(eocd, 0)[6]
+    # A member's local record (header, data, data descriptor) runs up to the
+    # next record, or to the central directory.
+    starts = sorted(info.header_offset for info, _ in entries) + [cd_offset]
+    record_end = dict(itertools.pairwise(starts))
+
+    out = bytearray()
+    centrals = [central for _, central in entries]
+    offsets = [0] * len(entries)
+    for k in sorted(range(len(entries)), key=lambda k: entries[k][0].header_offset):
+        info = entries[k][0]
+        offsets[k] = len(out)
+        if info.filename == VBA_MEMBER:
+            record, centrals[k] = _new_vba_record(info, centrals[k], new_bin)
+        else:
+            record = data[info.header_offset : record_end[info.header_offset]]
+            if struct.unpack_from("<I", record)[0] != _LOCAL_SIG:
+                raise VbaUpdateError(f"{book} 中的 {info.filename} 已损坏")
+        out += record
+    new_cd_offset = len(out)
+    for central, offset in zip(centrals, offsets):
+        out += central[:42] + struct.pack("<I", offset) + central[46:]  # local header offset
+    fields = list(_EOCD.unpack_from(eocd, 0))
+    fields[5], fields[6] = len(out) - new_cd_offset, new_cd_offset
+    out += _EOCD.pack(*fields) + eocd[_EOCD.size :]
+    return bytes(out)
+
+
+def _backup_path(book: Path, backup_dir: Path | None) -> Path:
+    folder = backup_dir if backup_dir is not None else book.parent
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return folder / f"{book.stem}.bak-{stamp}{book.suffix}"
+
+
+def _write_backup(book: Path, data: bytes, backup_dir: Path | None) -> Path:
+    """Write ``data`` to a new backup file; never overwrite an existing one."""
+    base = _backup_path(book, backup_dir)
+    for n in range(1000):
+        target = base if n == 0 else base.with_name(f"{base.stem}-{n}{base.suffix}")
+        try:
+            with open(target, "xb") as f:  # "x": fail rather than overwrite
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            return target
+        except FileExistsError:
+            continue
+    raise VbaUpdateError(f"无法为 {book} 创建备份：{base.parent} 中同名备份过多")
+
+
+def replace_vba_project(book: Path, new_bin: bytes, *, backup_dir: Path | None = None) -> Path:
+    """Replace ``xl/vbaProject.bin`` inside ``book`` (an .xlsm) with ``new_bin``.
+
+    First writes a backup ``<stem>.bak-YYYYmmdd-HHMMSS.xlsm`` beside the book
+    (or in ``backup_dir``) and returns its path. Every other zip member keeps its
+    name, order and raw bytes. Raises VbaUpdateError, having written nothing, if
+    the book is not an .xlsm zip holding a VBA project.
+    """
+    book = Path(book)
+    if book.suffix.lower() != ".xlsm":
+        raise VbaUpdateError(f"{book} 不是 .xlsm 文件：只有启用宏的工作簿才有 VBA 工程")
+    if not new_bin.startswith(_CFB_SIGNATURE):
+        raise VbaUpdateError(f"要写入 {book} 的 VBA 工程不是有效的复合文档（vbaProject.bin）")
+    try:
+        data = book.read_bytes()
+    except OSError as exc:
+        raise VbaUpdateError(f"无法读取 {book}：{exc.strerror or exc}") from exc
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise VbaUpdateError(f"{book} 不是有效的 .xlsm 文件（不是 ZIP 压缩包）")
+    try:
+        rebuilt = _rebuild(data, book, new_bin)
+    except (zipfile.BadZipFile, struct.error, KeyError) as exc:
+        raise VbaUpdateError(f"{book} 的 ZIP 结构已损坏，无法替换 VBA 工程") from exc
+
+    if backup_dir is not None:
+        Path(backup_dir).mkdir(parents=True, exist_ok=True)
+    backup = _write_backup(book, data, backup_dir)
+    fd, tmp = tempfile.mkstemp(prefix=f".{book.stem}.", suffix=".tmp", dir=book.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(rebuilt)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, book)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise VbaUpdateError(
+            f"无法写入 {book}（若已在 Excel 中打开，请先关闭）；原文件未改动，备份在 {backup}"
+        ) from exc
+    return backup

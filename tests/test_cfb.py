@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import struct
 
 import olefile
@@ -94,7 +95,7 @@ def test_children_form_a_sorted_red_black_tree(n):
     vba = next(e for e in ole.direntries if e and e.name == "VBA")
     in_order = _check_red_black(ole, vba.sid_child)
     assert sorted(in_order) == sorted(names)
-    assert all(_cfb_less(a, b) for a, b in zip(in_order, in_order[1:]))
+    assert all(_cfb_less(a, b) for a, b in itertools.pairwise(in_order))
 
 
 def test_output_is_deterministic_and_sector_aligned():

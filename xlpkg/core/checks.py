@@ -155,13 +155,18 @@ def check_public_caliber(ds: Dataset) -> list[Finding]:
         with_310 = _econ_parts(ds, column, ("302", "310"))
         if len(with_310) > len(bases[0]):
             bases.append(with_310)
-        results = [_sum_finding(f"{_COLUMN_PREFIX[column]}公用经费", public, parts,
-                                parts_label=_caliber_label(parts) if parts else "",
-                                hint="，请核对公用经费与经济分类的口径"
-                                + _mirror_note(ds, column, parts))
-                   for parts in bases]
-        out += min(results, key=lambda fs: [f.severity for f in fs].count("error"))
+        parts = min(bases, key=lambda ps: _gap(public.value, [v.value for _, v in ps]))
+        out += _sum_finding(f"{_COLUMN_PREFIX[column]}公用经费", public, parts,
+                            parts_label=_caliber_label(parts) if parts else "",
+                            hint="，请核对公用经费与经济分类的口径"
+                            + _mirror_note(ds, column, parts))
     return out
+
+
+def _gap(total, parts) -> Decimal:
+    """How far a total is from its parts; blanks sort last."""
+    cmp = compare_sum(total, parts)
+    return abs(cmp.difference) if cmp else Decimal("Infinity")
 
 
 def _mirror_note(ds: Dataset, column: str, public_parts) -> str:

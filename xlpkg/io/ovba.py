@@ -68,15 +68,14 @@ def _compress_chunk(buf: bytes, start: int, end: int) -> bytes:
     out = bytearray(b"\0\0")
     limit = 2 + _CHUNK  # CompressedChunk is at most 4098 bytes (2.4.1.1.4)
     heads: dict[bytes, list[int]] = {}  # 3-byte prefix -> earlier positions in the chunk
-    indexed = start
-    cur = start
-    while cur < end and len(out) < limit:
+    indexed = cur = start
+    full = False  # no room for the next token: the data does not compress
+    while cur < end and not full:
         # 2.4.1.3.8 Compressing a TokenSequence: one flag byte, up to 8 tokens.
         flag_at = len(out)
         out.append(0)
-        flags = 0
         for bit in range(8):
-            if cur >= end or len(out) >= limit:
+            if cur >= end:
                 break
             while indexed < cur:  # candidates are the positions before cur
                 heads.setdefault(buf[indexed : indexed + 3], []).append(indexed)
@@ -89,26 +88,26 @@ def _compress_chunk(buf: bytes, start: int, end: int) -> bytes:
                     n = _match_length(buf, cand, cur, end, max(best_len, 2))
                     if n > best_len:
                         best_len, best_at = n, cand
-            if best_len >= 3:
+            token_size = 2 if best_len >= 3 else 1
+            if len(out) + token_size > limit:  # 2.4.1.3.9: the chunk is full
+                full = True
+                break
+            if best_len >= 3:  # 2.4.1.3.19.3 Pack CopyToken
                 bit_count, max_len = _copy_token_help(cur - start)
                 length = min(best_len, max_len)
-                if len(out) + 2 > limit:
-                    out.extend(b"\0\0")  # does not fit: forces a raw chunk below
-                    break
-                # 2.4.1.3.19.3 Pack CopyToken
-                token = ((cur - best_at - 1) << (16 - bit_count)) | (length - 3)
-                out += struct.pack("<H", token)
-                flags |= 1 << bit
+                out += struct.pack("<H", ((cur - best_at - 1) << (16 - bit_count)) | (length - 3))
+                out[flag_at] |= 1 << bit
                 cur += length
-            else:
+            else:  # LiteralToken
                 out.append(buf[cur])
                 cur += 1
-        out[flag_at] = flags
-    if cur < end or len(out) > limit:
+        if cur < end and len(out) >= limit:
+            full = True
+    if full:
         if end - start < _CHUNK:
-            # A short (last) chunk that does not compress cannot be a RawChunk
-            # without zero padding that would change the text (2.4.1.3.10);
-            # split it instead: each chunk then decompresses on its own.
+            # A RawChunk holds exactly 4096 bytes (2.4.1.3.10), so a short last
+            # chunk that does not compress is split in two compressed chunks;
+            # decompression starts each chunk where the previous one ended.
             mid = (start + end) // 2
             return _compress_chunk(buf, start, mid) + _compress_chunk(buf, mid, end)
         # 2.4.1.3.10 Compressing a RawChunk: flag 0, size field 0xFFF, 4096 bytes.
@@ -281,7 +280,7 @@ def _attribute_lines(module: VbaModule) -> list[str]:
     return lines
 
 
-def module_text(module: VbaModule) -> bytes:
+def _module_text(module: VbaModule) -> bytes:
     """The decompressed module stream text: attribute header + CRLF source."""
     body = module.source.replace("\r\n", "\n").replace("\r", "\n")
     lines = _attribute_lines(module) + (body.split("\n") if body else [])
@@ -419,7 +418,7 @@ def build_vba_project(modules: Sequence[VbaModule], *, project_name: str = "VBAP
         "dir": compress(_dir_stream(modules, project_name)),
     }
     for m in modules:  # 2.3.4.3 Module stream: CompressedSourceCode at MODULEOFFSET 0
-        vba[m.name] = compress(module_text(m))
+        vba[m.name] = compress(_module_text(m))
     return write_cfb(
         {
             "PROJECT": _project_stream(modules, project_name),

@@ -84,11 +84,13 @@ def _xlwings_udfs() -> types.ModuleType:
 
 
 def _decorated_copy(module: types.ModuleType, udfs: types.ModuleType) -> types.ModuleType:
-    """A fresh copy of ``module`` executed with xlwings' real UDF decorators.
+    """A fresh copy of ``module`` whose UDFs carry xlwings' ``__xlfunc__``.
 
     Off Windows ``xw.func``/``xw.arg``/``xw.ret`` are no-ops, so the functions
     carry no ``__xlfunc__``; re-running the module's code with the decorators of
-    xlwings/udfs.py attached gives exactly what Excel on Windows would see.
+    xlwings/udfs.py attached gives exactly what Excel on Windows would see. A
+    module-level ``apply_xlwings(func, arg)`` hook, if present, is then called
+    with those decorators. ``module`` itself is left untouched.
     """
     spec = importlib.util.spec_from_file_location(module.__name__, module.__file__)
     if spec is None or spec.loader is None:
@@ -109,6 +111,11 @@ def _decorated_copy(module: types.ModuleType, udfs: types.ModuleType) -> types.M
         # normal import would be (dataclasses and relative imports look it up).
         with _patched_sys_modules({module.__name__: copy}):
             spec.loader.exec_module(copy)
+        # A module may instead mark its UDFs through a hook, given xlwings'
+        # decorators (xlpkg.excel.udfs does: its functions are plain off Windows).
+        hook = getattr(copy, "apply_xlwings", None)
+        if callable(hook):
+            hook(udfs.xlfunc, udfs.xlarg)
     finally:
         for name in decorators:
             if name in saved:

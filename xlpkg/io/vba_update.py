@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import itertools
 import os
+import shutil
 import struct
 import tempfile
 import zipfile
@@ -76,12 +77,13 @@ def _new_vba_record(info: zipfile.ZipInfo, central: bytes, payload: bytes) -> tu
     head = list(_CENTRAL.unpack_from(central, 0))
     flags = head[3] & ~_FLAG_DATA_DESCRIPTOR  # sizes are known up front: no descriptor
     name = central[_CENTRAL.size : _CENTRAL.size + head[10]]
-    version_needed, mod_time, mod_date = head[2], head[5], head[6]
+    version_needed = max(head[2], 20)  # 2.0: deflate (APPNOTE 4.4.3)
+    mod_time, mod_date = head[5], head[6]
     local = _LOCAL.pack(
         _LOCAL_SIG, version_needed, flags, zipfile.ZIP_DEFLATED, mod_time, mod_date,
         crc, len(packed), len(payload), len(name), 0,
     )  # fmt: skip
-    head[3], head[4] = flags, zipfile.ZIP_DEFLATED
+    head[2], head[3], head[4] = version_needed, flags, zipfile.ZIP_DEFLATED
     head[7], head[8], head[9] = crc, len(packed), len(payload)
     return local + name + packed, _CENTRAL.pack(*head) + central[_CENTRAL.size :]
 
@@ -129,16 +131,22 @@ def _backup_path(book: Path, backup_dir: Path | None) -> Path:
 def _write_backup(book: Path, data: bytes, backup_dir: Path | None) -> Path:
     """Write ``data`` to a new backup file; never overwrite an existing one."""
     base = _backup_path(book, backup_dir)
-    for n in range(1000):
-        target = base if n == 0 else base.with_name(f"{base.stem}-{n}{base.suffix}")
-        try:
-            with open(target, "xb") as f:  # "x": fail rather than overwrite
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
+    try:
+        base.parent.mkdir(parents=True, exist_ok=True)
+        for n in range(1000):
+            target = base if n == 0 else base.with_name(f"{base.stem}-{n}{base.suffix}")
+            try:
+                with open(target, "xb") as f:  # "x": fail rather than overwrite
+                    f.write(data)
+                    f.flush()
+                    os.fsync(f.fileno())
+            except FileExistsError:
+                continue
             return target
-        except FileExistsError:
-            continue
+    except OSError as exc:
+        raise VbaUpdateError(
+            f"无法为 {book} 创建备份（{base.parent}）：{exc.strerror or exc}；原文件未改动"
+        ) from exc
     raise VbaUpdateError(f"无法为 {book} 创建备份：{base.parent} 中同名备份过多")
 
 
@@ -163,18 +171,24 @@ def replace_vba_project(book: Path, new_bin: bytes, *, backup_dir: Path | None =
         raise VbaUpdateError(f"{book} 不是有效的 .xlsm 文件（不是 ZIP 压缩包）")
     try:
         rebuilt = _rebuild(data, book, new_bin)
-    except (zipfile.BadZipFile, struct.error, KeyError) as exc:
+        with zipfile.ZipFile(io.BytesIO(rebuilt)) as zf:  # check before touching the book
+            intact = zf.testzip() is None and zf.read(VBA_MEMBER) == new_bin
+    except (zipfile.BadZipFile, zlib.error, struct.error, KeyError) as exc:
         raise VbaUpdateError(f"{book} 的 ZIP 结构已损坏，无法替换 VBA 工程") from exc
+    if not intact:
+        raise VbaUpdateError(f"{book} 的 ZIP 结构已损坏，无法替换 VBA 工程")
 
-    if backup_dir is not None:
-        Path(backup_dir).mkdir(parents=True, exist_ok=True)
-    backup = _write_backup(book, data, backup_dir)
-    fd, tmp = tempfile.mkstemp(prefix=f".{book.stem}.", suffix=".tmp", dir=book.parent)
+    backup = _write_backup(book, data, Path(backup_dir) if backup_dir is not None else None)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{book.stem}.", suffix=".tmp", dir=book.parent)
+    except OSError as exc:
+        raise VbaUpdateError(f"无法在 {book.parent} 中写入临时文件；原文件未改动") from exc
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(rebuilt)
             f.flush()
             os.fsync(f.fileno())
+        shutil.copymode(book, tmp)  # mkstemp creates 0600; keep the book's permissions
         os.replace(tmp, book)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,73 @@
+"""The command line: exit codes, JSON shape, Chinese messages, no tracebacks."""
+
+import json
+import subprocess
+import sys
+
+from xlpkg.cli import main
+from support import EXAMPLE
+
+
+def run(*args):
+    proc = subprocess.run([sys.executable, "-m", "xlpkg.cli", *map(str, args)],
+                          capture_output=True, text=True)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_check_json_matches_the_contract():
+    code, out, err = run("check", EXAMPLE, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert set(data) == {"findings"}
+    for f in data["findings"]:
+        assert set(f) == {"code", "severity", "message", "fields", "cells"}
+        assert f["severity"] in ("error", "warning", "info")
+        assert f["cells"] == []          # YAML input has no cells
+    errors = [f for f in data["findings"] if f["severity"] == "error"]
+    assert errors[0]["message"].startswith("人员经费 265.50 万元与经济分类 301+303 合计 277.50 万元")
+
+
+def test_strict_exit_code(capsys):
+    assert main(["check", str(EXAMPLE), "--strict"]) == 1
+    assert main(["check", str(EXAMPLE)]) == 0
+    out = capsys.readouterr().out
+    assert "【错误】" in out and "人员经费" in out
+
+
+def test_unreadable_input_is_exit_2_in_chinese_without_traceback(tmp_path):
+    bad = tmp_path / "坏.yaml"
+    bad.write_text("department: [unclosed\n", encoding="utf-8")
+    code, out, err = run("check", bad)
+    assert code == 2
+    assert "YAML 格式错误" in err and "坏.yaml" in err
+    assert "Traceback" not in err
+    code, _, err = run("check", tmp_path / "missing.yaml")
+    assert code == 2 and "找不到文件" in err
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    bad = tmp_path / "x.yaml"
+    bad.write_text("- just a list\n", encoding="utf-8")
+    code, _, err = run("check", bad)
+    assert code == 2 and "顶层" in err and "Traceback" not in err
+    code, _, err = run("--debug", "check", bad)
+    assert code != 0 and "Traceback" in err
+
+
+def test_every_command_has_help():
+    from xlpkg.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    assert set(sub.choices) == {"template", "fill", "export", "check", "report", "score",
+                                "batch", "vba-update"}
+    for name, p in sub.choices.items():
+        assert p.description, name
+        for action in p._actions:
+            if action.dest != "help":
+                assert action.help, (name, action.dest)
+
+
+def test_bad_arguments_are_exit_2(capsys):
+    assert main(["check"]) == 2
+    assert "命令参数有误" in capsys.readouterr().err

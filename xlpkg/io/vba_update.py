@@ -196,3 +196,58 @@ def replace_vba_project(book: Path, new_bin: bytes, *, backup_dir: Path | None =
             f"无法写入 {book}（若已在 Excel 中打开，请先关闭）；原文件未改动，备份在 {backup}"
         ) from exc
     return backup
+
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_XML_CAP = 16 * 1024 * 1024  # workbook.xml and sheet XML read for code names only
+
+
+def _read_member(zf: zipfile.ZipFile, name: str, book: Path) -> bytes:
+    info = zf.getinfo(name)
+    if info.file_size > _XML_CAP:
+        raise VbaUpdateError(f"{book} 中的 {name} 过大，无法读取")
+    with zf.open(info) as fh:
+        return fh.read(_XML_CAP + 1)[:_XML_CAP]
+
+
+def sheet_codenames(book: Path) -> list[str]:
+    """The VBA code names of a workbook's sheets, in workbook order.
+
+    Document modules must match the sheets the workbook really has; a sheet
+    without a code name gets none here and Excel adds its module on open.
+    """
+    from defusedxml import ElementTree as ET  # untrusted XML
+
+    book = Path(book)
+    try:
+        with zipfile.ZipFile(book) as zf:
+            workbook = ET.fromstring(_read_member(zf, "xl/workbook.xml", book))
+            rels = ET.fromstring(_read_member(zf, "xl/_rels/workbook.xml.rels", book))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL_NS}Relationship")}
+            names = []
+            for sheet in workbook.iter(f"{_MAIN_NS}sheet"):
+                target = targets.get(sheet.get(f"{_REL_NS}id"), "")
+                member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                root = ET.fromstring(_read_member(zf, member, book))
+                pr = root.find(f"{_MAIN_NS}sheetPr")
+                if pr is not None and pr.get("codeName"):
+                    names.append(pr.get("codeName"))
+            return names
+    except (zipfile.BadZipFile, KeyError, OSError, ET.ParseError) as exc:
+        raise VbaUpdateError(f"无法读取 {book} 的工作表信息：{exc}") from exc
+
+
+def update_workbook_vba(book: Path) -> Path:
+    """Rebuild the xlpkg VBA project for the installed xlwings and put it into ``book``.
+
+    Returns the backup's path. Modules a user added by hand are replaced too;
+    the backup keeps them.
+    """
+    from .vba_modules import vba_project_bytes
+
+    book = Path(book)
+    if not book.exists():
+        raise VbaUpdateError(f"找不到文件：{book}")
+    return replace_vba_project(book, vba_project_bytes(sheet_codenames(book)))

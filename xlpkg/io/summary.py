@@ -1,0 +1,121 @@
+"""The batch summary workbook (汇总.xlsx): one overview a finance bureau can sort and filter.
+
+Owns the summary's sheets — 汇总 (one row per department), 校验结果 (every
+finding), 问题统计 (findings counted by kind, with pandas), 无法读取 (files that
+failed and why) — their formats, frozen headers and autofilters. Every text
+cell is written with ``write_string``: a department name such as ``=HYPERLINK(…)``
+or ``+86…`` stays text, never becomes a formula (formula injection).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..core.finding import SEVERITY_LABELS
+from .atomic import atomic_path
+
+SUMMARY_COLUMNS = [
+    # (key, header, kind, width)
+    ("department", "单位", "text", 26),
+    ("year", "年度", "int", 7),
+    ("total", "支出合计（万元）", "amount", 14),
+    ("total_change", "较上年增减率", "pct", 12),
+    ("basic", "基本支出（万元）", "amount", 14),
+    ("project", "项目支出（万元）", "amount", 14),
+    ("execution_rate", "预算执行率", "pct", 11),
+    ("outlays", "“三公”经费（万元）", "amount", 14),
+    ("outlays_change", "“三公”经费变动率", "pct", 14),
+    ("score", "自评得分", "amount", 9),
+    ("grade", "等级", "text", 6),
+    ("errors", "错误数", "int", 7),
+    ("warnings", "警告数", "int", 7),
+    ("report", "报告文件", "text", 40),
+    ("file", "来源文件", "text", 36),
+]
+
+
+def _formats(wb):
+    base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
+    return {
+        "head": wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1,
+                               "text_wrap": True, "align": "center"}),
+        "text": wb.add_format({**base, "border": 1}),
+        "amount": wb.add_format({**base, "border": 1, "num_format": "#,##0.00"}),
+        "pct": wb.add_format({**base, "border": 1, "num_format": "0.00%"}),
+        "int": wb.add_format({**base, "border": 1, "num_format": "0"}),
+    }
+
+
+def _cell(ws, row: int, col: int, value, kind: str, fmt) -> None:
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt[kind])
+    elif kind == "text":
+        ws.write_string(row, col, str(value), fmt[kind])
+    else:
+        ws.write_number(row, col, value, fmt[kind])
+
+
+def _table(ws, fmt, columns, rows) -> None:
+    for c, (_, header, _, width) in enumerate(columns):
+        ws.write_string(0, c, header, fmt["head"])
+        ws.set_column(c, c, width)
+    for r, row in enumerate(rows, 1):
+        for c, (key, _, kind, _) in enumerate(columns):
+            _cell(ws, r, c, row.get(key), kind, fmt)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+    ws.set_row(0, 30)
+
+
+FINDING_COLUMNS = [
+    ("department", "单位", "text", 24),
+    ("severity", "级别", "text", 6),
+    ("code", "代码", "text", 22),
+    ("message", "说明", "text", 90),
+    ("cells", "单元格", "text", 30),
+    ("file", "来源文件", "text", 36),
+]
+FAILURE_COLUMNS = [("file", "文件", "text", 50), ("reason", "原因", "text", 90)]
+STATS_COLUMNS = [("severity", "级别", "text", 8), ("code", "代码", "text", 26),
+                 ("departments", "涉及单位数", "int", 12), ("count", "问题数", "int", 10)]
+
+
+def finding_rows(result) -> list[dict]:
+    return [{"department": row["department"], "severity": SEVERITY_LABELS[f["severity"]],
+             "code": f["code"], "message": f["message"],
+             "cells": "、".join(f["cells"]) or "、".join(f["fields"]), "file": row["file"]}
+            for row in result.rows for f in row["findings"]]
+
+
+def stats_rows(findings: list[dict]) -> list[dict]:
+    """How many departments share each kind of problem — the bureau's to-do list."""
+    if not findings:
+        return []
+    import pandas as pd  # only the batch pays for pandas, once
+
+    frame = pd.DataFrame(findings)
+    grouped = (frame.groupby(["severity", "code"], sort=False)
+               .agg(departments=("file", "nunique"), count=("message", "size"))
+               .reset_index())
+    order = {label: i for i, label in enumerate(SEVERITY_LABELS.values())}
+    grouped["rank"] = grouped["severity"].map(order)
+    grouped = grouped.sort_values(["rank", "departments", "code"],
+                                  ascending=[True, False, True])
+    return [{k: (int(v) if k in ("departments", "count") else v) for k, v in r.items()}
+            for r in grouped.drop(columns="rank").to_dict("records")]
+
+
+def write_summary(path: Path, result) -> None:
+    """Write 汇总.xlsx atomically from a :class:`~xlpkg.io.batch.BatchResult`."""
+    import xlsxwriter
+
+    findings = finding_rows(result)
+    with atomic_path(Path(path)) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
+                                            "strings_to_urls": False})
+        fmt = _formats(wb)
+        _table(wb.add_worksheet("汇总"), fmt, SUMMARY_COLUMNS, result.rows)
+        _table(wb.add_worksheet("校验结果"), fmt, FINDING_COLUMNS, findings)
+        _table(wb.add_worksheet("问题统计"), fmt, STATS_COLUMNS, stats_rows(findings))
+        _table(wb.add_worksheet("无法读取"), fmt, FAILURE_COLUMNS, result.failures)
+        wb.close()

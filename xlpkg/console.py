@@ -37,3 +37,50 @@ def format_findings(ds: Dataset, findings) -> str:
             if where:
                 lines.append(f"   {'单元格' if f.cells else '数据项'}：{where}")
     return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Columns a string takes on a terminal: CJK and full-width characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(width - _width(text), 0)
+    return gap + text if right else text + gap
+
+
+def format_scoresheet(ds: Dataset, sheet) -> str:
+    """The 自评表 as a terminal table (repeated 一级/二级 left blank), then the notes."""
+    from .core.money import fmt_amount, fmt_number
+
+    head = f"{dataset_title(ds)} 部门整体支出绩效自评表"
+    if ds.source:
+        head += f"（{ds.source}）"
+    lines = [head, f"评分规则：{sheet.rules_name}", ""]
+    columns = ("序号", "一级指标", "二级指标", "三级指标", "分值", "指标值", "得分")
+    rows, prev = [], ("", "")
+    for i, s in enumerate(sheet.indicators, 1):
+        level1 = "" if s.level1 == prev[0] else s.level1
+        level2 = "" if (s.level1, s.level2) == prev else s.level2
+        prev = (s.level1, s.level2)
+        rows.append((str(i), level1, level2, s.name, fmt_number(s.weight), s.value_text,
+                     fmt_amount(s.score)))
+    total_weight = sum((s.weight for s in sheet.indicators), 0)
+    rows.append(("", "合计", "", "", fmt_number(total_weight), "", fmt_amount(sheet.total)))
+    widths = [max(_width(r[c]) for r in (columns, *rows)) for c in range(len(columns))]
+    numeric = {0, 4, 5, 6}
+    for r in (columns, *rows):
+        lines.append("  ".join(_pad(t, w, c in numeric) for c, (t, w) in
+                               enumerate(zip(r, widths, strict=True))).rstrip())
+        if r is columns:
+            lines.append("  ".join("-" * w for w in widths))
+    lines += ["", f"总分 {fmt_amount(sheet.total)} 分，等级：{sheet.grade}"]
+    notes = [(i, s) for i, s in enumerate(sheet.indicators, 1) if s.note]
+    if notes:
+        lines += ["", "说明："]
+        lines += [f"{i}. {s.name}：{s.note}" for i, s in notes]
+    for remark in getattr(sheet, "remarks", ()):
+        lines.append(f"注意：{remark}")
+    return "\n".join(lines)

@@ -10,9 +10,9 @@ base). Blank is never treated as 0.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Sequence
 
 from . import ratios
 from .model import SANGONG_ROWS, Dataset, KeyTask, Val, describe_field
@@ -65,7 +65,7 @@ def _ratio(fn: Callable, num: _Term, base: _Term, *others: _Term) -> IndicatorVa
     terms = (num, base, *others)
     fields = tuple(dict.fromkeys(f for t in terms for f in t.fields))
     missing = tuple(dict.fromkeys(f for t in terms for f in t.missing))
-    how = "；".join(t.note for t in terms if t.note)
+    how = "；".join(dict.fromkeys(t.note for t in terms if t.note))
     if missing:
         return IndicatorValue(None, fields, missing, _missing_note(missing))
     value = fn(num.value, base.value)

@@ -1,10 +1,10 @@
 """Each check alone on a literal model, then every row of anhua-2023-audit.md."""
 
+from support import EXAMPLE, dataset
+
 from xlpkg.core import checks
 from xlpkg.core.checks import run_checks
 from xlpkg.io.data_file import read_data_file
-
-from support import EXAMPLE, dataset
 
 
 def codes(findings):

@@ -4,13 +4,14 @@ import json
 import subprocess
 import sys
 
-from xlpkg.cli import main
 from support import EXAMPLE
+
+from xlpkg.cli import main
 
 
 def run(*args):
     proc = subprocess.run([sys.executable, "-m", "xlpkg.cli", *map(str, args)],
-                          capture_output=True, text=True)
+                          check=False, capture_output=True, text=True)
     return proc.returncode, proc.stdout, proc.stderr
 
 
@@ -37,7 +38,7 @@ def test_strict_exit_code(capsys):
 def test_unreadable_input_is_exit_2_in_chinese_without_traceback(tmp_path):
     bad = tmp_path / "坏.yaml"
     bad.write_text("department: [unclosed\n", encoding="utf-8")
-    code, out, err = run("check", bad)
+    code, _out, err = run("check", bad)
     assert code == 2
     assert "YAML 格式错误" in err and "坏.yaml" in err
     assert "Traceback" not in err

@@ -23,7 +23,7 @@ EXIT_OK, EXIT_STRICT, EXIT_INPUT = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     """argparse with Chinese usage errors and exit code 2."""
 
-    def error(self, message: str):  # noqa: D401 - argparse API
+    def error(self, message: str):
         self.print_usage(sys.stderr)
         raise XlpkgError(f"命令参数有误：{message}", "运行 xlpkg --help 查看用法")
 
@@ -163,9 +163,9 @@ def _strict_code(args, findings) -> int:
 
 
 def cmd_check(args) -> int:
+    from .console import format_findings
     from .core.checks import run_checks
     from .io.inputs import load_input
-    from .console import format_findings
 
     ds = load_input(args.input)
     findings = run_checks(ds)
@@ -192,10 +192,10 @@ def cmd_report(args) -> int:
 
 
 def cmd_score(args) -> int:
+    from .console import format_scoresheet
+    from .core.scoring import score
     from .io.inputs import load_input
     from .io.rules_file import load_rules
-    from .core.scoring import score
-    from .console import format_scoresheet
 
     ds = load_input(args.input)
     sheet = score(ds, load_rules(args.rules))
@@ -248,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         print("xlpkg：内存不足，无法完成处理（文件可能过大或已损坏）。", file=sys.stderr)
         return EXIT_INPUT
-    except Exception as exc:  # noqa: BLE001 - the one place that catches everything
+    except Exception as exc:
         if debug:
             raise
         print(f"xlpkg：处理失败（{type(exc).__name__}）。这可能是程序缺陷，"

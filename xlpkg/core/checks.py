@@ -12,8 +12,8 @@ differences and rules skipped for missing data.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Callable, Iterable, Sequence
 
 from . import phrases
 from .finding import Finding

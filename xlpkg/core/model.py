@@ -11,9 +11,10 @@ cell content and never turns it into 0.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from .finding import Finding
 from .money import ParseError, parse_amount, parse_number
@@ -274,8 +275,7 @@ def _list(data: Mapping, key: str) -> list[Mapping]:
 def econ_key(code: Any, index: int) -> str:
     """Row key of tbl_econ: its code (CONTRACT §4), or the 1-based index if blank."""
     text = "" if code is None else str(code).strip()
-    if text.endswith(".0"):
-        text = text[:-2]
+    text = text.removesuffix(".0")
     return text or str(index)
 
 

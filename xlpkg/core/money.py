@@ -8,19 +8,20 @@ else that is not a number raises :class:`ParseError` with a Chinese reason.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
+    "CENT",
     "ParseError",
-    "parse_number",
-    "parse_amount",
-    "round_half_up",
     "fmt_amount",
     "fmt_number",
     "fmt_pct",
-    "CENT",
+    "parse_amount",
+    "parse_number",
+    "round_half_up",
 ]
 
 CENT = Decimal("0.01")
@@ -54,7 +55,7 @@ class ParseError(ValueError):
 
 
 def _float_to_decimal(x: float) -> Decimal:
-    if x != x or x in (float("inf"), float("-inf")):
+    if math.isnan(x) or math.isinf(x):
         raise ParseError("不是有效数字", x)
     # Excel keeps 15 significant digits; repr of a sum such as 314.13000000000005
     # carries float noise that the accountant never typed.

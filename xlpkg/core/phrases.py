@@ -9,12 +9,11 @@ it needs is not stated.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Optional
 
 from .money import fmt_amount, fmt_number, fmt_pct, round_half_up
 from .ratios import completion_rate, pct_change, share, yoy_diff
 
-D = Optional[Decimal]
+D = Decimal | None
 UNIT = "万元"
 
 

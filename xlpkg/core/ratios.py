@@ -7,11 +7,11 @@ data. Ratios are fractions (0.0364), formatted as percentages elsewhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Optional
 
-D = Optional[Decimal]
+D = Decimal | None
 ROUNDING_STEP = Decimal("0.01")  # one cent of 万元 per addend is rounding (audit rule)
 
 

@@ -22,8 +22,9 @@ functions are plain Python. The VBA wrappers are generated from
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from ..core import phrases, ratios
 from ..core.grades import grade

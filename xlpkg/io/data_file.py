@@ -24,7 +24,7 @@ MAX_DATA_BYTES = 20 * 1024 * 1024
 class _SafeLoader(yaml.SafeLoader):
     """SafeLoader without anchors/aliases expansion bombs: aliases are refused."""
 
-    def compose_node(self, parent, index):  # noqa: D401 - yaml API
+    def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError("", None, "不允许使用 YAML 别名（*alias）",
@@ -52,7 +52,7 @@ def read_mapping(path: Path) -> dict:
         if path.suffix.lower() == ".json":
             data = json.loads(text, parse_float=Decimal)
         else:
-            data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a SafeLoader subclass
+            data = yaml.load(text, Loader=_SafeLoader)
     except json.JSONDecodeError as exc:
         raise InputError(f"无法读取 {path}：JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）"
                          ) from None

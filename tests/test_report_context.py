@@ -1,0 +1,343 @@
+"""The report's sentences, built from data (pure: no Word involved)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal as D
+
+import pytest
+from support import EXAMPLE, dataset
+
+from xlpkg.core.checks import run_checks
+from xlpkg.core.report_context import (
+    build_context, chinese_number, numbered, report_title, split_title, title_lines,
+)
+from xlpkg.io.data_file import read_data_file
+
+
+def _strings(x) -> list[str]:
+    """Every string of a context, in order."""
+    if isinstance(x, str):
+        return [x]
+    if isinstance(x, dict):
+        return [s for k, v in x.items() if k != "chart_data" for s in _strings(v)]
+    if isinstance(x, (list, tuple)):
+        return [s for v in x for s in _strings(v)]
+    return []
+
+
+def _text(ctx) -> str:
+    return "\n".join(_strings(ctx))
+
+
+@pytest.fixture(scope="module")
+def example():
+    ds = read_data_file(EXAMPLE)
+    return ds, build_context(ds, run_checks(ds))
+
+
+# examples/anhua-2023-audit.md: sentences the report must state, figures exact.
+AUDIT = [
+    "基本支出 298.18 万元，较上年减少 11.26 万元，减少 3.64%",
+    "人员经费 265.50 万元，占基本支出的 89.04%，较上年减少 17.31 万元，减少 6.12%",
+    "公用经费 32.67 万元，占基本支出的 10.96%，较上年增加 6.06 万元，增长 22.77%",
+    "基本支出 298.18 万元（主要为工资福利支出 232.18 万元",
+    "占财政拨款支出的 94.93%",
+    "占财政拨款支出的 5.08%",
+    "项目支出 15.95 万元，较上年减少 4.15 万元，减少 20.65%",
+    "公务接待费 4.33 万元，较上年减少 1.08 万元，减少 19.96%，预算 4.33 万元，控制率 100.00%",
+    "会议费 0.53 万元，较上年减少 0.07 万元，减少 11.67%",
+    "帮助困难职工 500 人次，完成年度目标（400 人次）的 125.00%",
+    "“三公”经费财政拨款支出 4.33 万元，预算 4.33 万元，控制率 100.00%",
+]
+
+
+@pytest.mark.parametrize("sentence", AUDIT)
+def test_audit_sentences(example, sentence):
+    assert sentence in _text(example[1])
+
+
+def test_shares_use_the_expenditure_base_not_income(example):
+    text = _text(example[1])
+    assert "总收入" not in text
+    assert "占财政拨款支出的 94.93%" in example[1]["s1"]["scale"]["paras"][0]
+
+
+def test_narrative_paragraphs_are_carried(example):
+    ds, ctx = example
+    text = _text(ctx)
+    for section in ("fixed_assets", "project_management", "business", "evaluation_process",
+                    "problems", "improvements", "results_use"):
+        for para in ds.paragraphs(section):
+            assert para in text, (section, para[:20])
+
+
+def test_sections_without_content_say_none(example):
+    ctx = example[1]
+    assert ctx["s3"] == ctx["s4"] == ctx["s5"] == ["无。"]
+    assert ctx["s10"] == ["无。"]          # narrative.other is empty
+    assert ctx["s1"]["functions"] is None   # neither 职能 text nor staff figures: left out
+    assert ctx["s2"]["budget"] is None and ctx["s2"]["budget_table"] is None
+
+
+def test_sub_headings_are_numbered_by_what_is_present(example):
+    s1 = example[1]["s1"]
+    assert s1["tasks"]["heading"] == "（一）2023年度重点工作"
+    assert s1["scale"]["heading"].startswith("（二）部门整体支出规模")
+    ds = dataset(department={"name": "某局", "year": 2024, "staff_authorized": 20,
+                             "staff_actual": 18},
+                 narrative={"functions": ["负责全县某项工作。"]})
+    s1 = build_context(ds)["s1"]
+    assert s1["functions"]["heading"] == "（一）部门职能及人员情况"
+    assert "某局编制数 20 人，实际在职人数 18 人，在职人员控制率 90.00%。" in s1["functions"]["paras"]
+    assert s1["tasks"] is None and s1["scale"]["heading"].startswith("（二）")
+
+
+def test_problems_restate_the_deviations_and_correct_the_claim(example):
+    s7 = example[1]["s7"]
+    text = "\n".join(s7)
+    # the department's own paragraphs first, as typed
+    assert s7[0] == "1. 2023 年我单位预算支出执行按时按质按量完成，与绩效目标无偏离。"
+    assert ("“帮助困难职工”实际完成 500 人次，超出年度目标（400 人次）25.00%，"
+            "目标设定偏低，下一年度将据实调整。") in text
+    assert "“职工参加医疗互助活动”年度目标为不少于 20000 人，但未统计实际完成情况" in text
+    # the report does not contradict itself silently
+    lead = next(p for p in s7 if p.startswith("6."))
+    assert "第 1 条" in lead and "“与绩效目标无偏离”" in lead and "不符" in lead
+    # tasks that met their target are not listed as deviations
+    assert "评比表彰优秀组织奖" not in text
+
+
+def test_no_findings_no_deviation_paragraphs():
+    ds = read_data_file(EXAMPLE)
+    s7 = build_context(ds, [])["s7"]
+    assert len(s7) == 5 and not any("偏离。经对照" in p for p in s7)
+
+
+# ---------------------------------------------------------------- an unseen department
+
+UNSEEN = {
+    "department": {"name": "示例县农业农村局", "year": 2024},
+    "income": {"total": {"prior": 500, "actual": 520}, "fiscal": {"prior": 480, "actual": 500},
+               "other": {"prior": 20, "actual": 20}},
+    "expenditure": {
+        "total": {"prior": 500, "budget_initial": 480, "budget_final": 520, "actual": 510},
+        "basic": {"prior": 380, "budget_initial": 380, "budget_final": 400, "actual": 400},
+        "personnel": {"prior": 290, "actual": 300},
+        "public": {"prior": 90, "budget_final": 110, "actual": 100},
+        "project": {"prior": 120, "budget_initial": 100, "budget_final": 120, "actual": 110},
+    },
+    "projects": [
+        {"name": "高标准农田建设", "budget_initial": 50, "budget_final": 50, "actual": 40,
+         "prior": 60, "purpose": "用于农田水利设施建设。"},
+        {"name": "动物防疫", "budget_final": 70, "actual": 70, "purpose": "疫苗采购"},
+    ],
+    "outlays": {
+        "total": {"prior": 12, "budget": 13, "actual": 12.9},
+        "outbound": {"prior": 0, "budget": 0, "actual": 0},
+        "vehicle_operation": {"prior": 10, "budget": 10, "actual": 10.4},
+        "reception": {"prior": 2, "budget": 3, "actual": 2.5},
+        "meeting": {"prior": 1, "budget": 1.2, "actual": 0.9},
+    },
+    "other_budgets": {"government_fund": 12.5, "state_capital": 0},
+    "carryover": {"begin": 10, "end": 5.2},
+    "procurement": {"budget": 80, "actual": 76},
+    "fixed_assets": {"total": 300, "in_use": 285},
+    "key_tasks": [
+        {"name": "培训农民", "unit": "人次", "comparator": ">=", "target": 1000, "actual": 1050},
+        {"name": "办理农业执法案件", "unit": "件", "comparator": ">=", "target": 100,
+         "actual": 80},
+        {"name": "安全事故", "unit": "起", "comparator": "<=", "target": 2, "actual": 3},
+        {"name": "群众满意度", "comparator": ">=", "target": "显著提升", "actual": "较好"},
+    ],
+    "narrative": {"problems": ["各项工作均全部完成。"]},
+}
+
+UNSEEN_SENTENCES = [
+    # income: total and fiscal with changes and share
+    "2024 年度本年收入合计 520.00 万元，较上年增加 20.00 万元，增长 4.00%；其中财政拨款收入 "
+    "500.00 万元，占本年收入的 96.15%，较上年增加 20.00 万元，增长 4.17%",
+    "财政拨款支出 510.00 万元，较上年增加 10.00 万元，增长 2.00%",
+    "占财政拨款支出的 78.43%", "占财政拨款支出的 21.57%",
+    "基本支出 400.00 万元，较上年增加 20.00 万元，增长 5.26%",
+    "人员经费 300.00 万元，占基本支出的 75.00%，较上年增加 10.00 万元，增长 3.45%",
+    "公用经费 100.00 万元，占基本支出的 25.00%，较上年增加 10.00 万元，增长 11.11%",
+    # execution and adjustment rates where budgets exist
+    "财政拨款支出合计年初预算数 480.00 万元，全年预算数 520.00 万元，预算调整率 8.33%，"
+    "预算执行率 98.08%",
+    "基本支出年初预算数 380.00 万元，全年预算数 400.00 万元，预算调整率 5.26%，预算执行率 100.00%",
+    "公用经费全年预算数 110.00 万元，公用经费控制率 90.91%",
+    "项目支出 110.00 万元，较上年减少 10.00 万元，减少 8.33%",
+    "高标准农田建设 40.00 万元，较上年减少 20.00 万元，减少 33.33%，全年预算数 50.00 万元，"
+    "预算执行率 80.00%，用于农田水利设施建设",
+    # 三公 with control rates and changes
+    "“三公”经费财政拨款支出 12.90 万元，较上年增加 0.90 万元，增长 7.50%，预算 13.00 万元，"
+    "控制率 99.23%",
+    "因公出国（境）费预算和决算均为 0",
+    "公务用车运行维护费 10.40 万元，较上年增加 0.40 万元，增长 4.00%，预算 10.00 万元，控制率 104.00%",
+    "公务接待费 2.50 万元，较上年增加 0.50 万元，增长 25.00%，预算 3.00 万元，控制率 83.33%",
+    "会议费 0.90 万元，较上年减少 0.10 万元，减少 10.00%，预算 1.20 万元，控制率 75.00%",
+    "2024 年度政府性基金预算支出 12.50 万元。",
+    "年初结转结余 10.00 万元，年末结转结余 5.20 万元，结转结余率 1.00%",
+    "政府采购预算 80.00 万元，实际采购金额 76.00 万元，政府采购执行率 95.00%",
+    "年末固定资产总额 300.00 万元，其中在用固定资产 285.00 万元，固定资产利用率 95.00%",
+    # tasks
+    "培训农民 1050 人次，完成年度目标（1000 人次）的 105.00%",
+    "办理农业执法案件 80 件，完成年度目标（100 件）的 80.00%",
+    "安全事故 3 起，超过年度目标（不超过 2 起）50.00%",
+    "群众满意度实际完成较好（年度目标：显著提升）",
+    # section 七: the department's voice on what the checks found
+    "“办理农业执法案件”实际完成 80 件，未达到年度目标（100 件），完成率 80.00%",
+    "“安全事故”实际 3 起，超过年度控制目标（不超过 2 起）50.00%",
+    "“高标准农田建设”项目全年预算数 50.00 万元，实际支出 40.00 万元，预算执行率 80.00%",
+    "公务用车运行维护费决算 10.40 万元，超过预算 10.00 万元，控制率 104.00%",
+    "第 1 条“各项工作均全部完成”的表述与实际情况不符",
+]
+
+
+@pytest.fixture(scope="module")
+def unseen():
+    ds = dataset(**UNSEEN)
+    return build_context(ds, run_checks(ds))
+
+
+@pytest.mark.parametrize("sentence", UNSEEN_SENTENCES)
+def test_unseen_department_figures(unseen, sentence):
+    assert sentence in _text(unseen)
+
+
+def test_unseen_department_sections(unseen):
+    assert unseen["s4"] == ["无。"] and unseen["s5"] == ["无。"]   # 0 and null both say 无
+    assert unseen["s2"]["budget"]["heading"] == "（三）预算执行及结转结余情况"
+    table = unseen["s2"]["budget_table"]
+    assert table["total"]["exec"] == "98.08%" and table["total"]["adjust"] == "8.33%"
+    assert [r["label"] for r in table["rows"]] == ["基本支出", "　　　公用经费", "项目支出"]
+    assert unseen["title"] == "2024年度示例县农业农村局整体支出绩效自评报告"
+    captions = [t["caption"] for t in (unseen["s1"]["table"], unseen["s2"]["outlay_table"],
+                                      unseen["s2"]["project_table"], unseen["s2"]["budget_table"],
+                                      unseen["s6"]["task_table"])]
+    assert [c.split()[0] for c in captions] == ["表1", "表2", "表3", "表4", "表5"]
+
+
+def test_tables_carry_the_figures(unseen):
+    rows = {r["label"]: r for r in unseen["s1"]["table"]["rows"]}
+    assert rows["基本支出"] == {"label": "基本支出", "prior": "380.00", "actual": "400.00",
+                             "diff": "20.00", "rate": "5.26%", "share": "78.43%"}
+    assert rows["其中：人员经费"]["share"] == "75.00%"   # of 基本支出
+    outlays = {r["label"]: r for r in unseen["s2"]["outlay_table"]["rows"]}
+    assert outlays["公务接待费"]["control"] == "83.33%"
+    assert unseen["s2"]["outlay_table"]["total"]["control"] == "99.23%"
+    tasks = unseen["s6"]["task_table"]["rows"]
+    assert tasks[0] == {"name": "培训农民", "target": "≥ 1000 人次", "actual": "1050 人次",
+                        "rate": "105.00%", "note": ""}
+    assert tasks[2]["rate"] == "未达到目标"
+
+
+def test_blank_is_not_zero():
+    ds = dataset(department={"name": "某局", "year": 2024},
+                 expenditure={"total": {"actual": 100}, "basic": {"actual": 100}})
+    ctx = build_context(ds, run_checks(ds))
+    text = _text(ctx)
+    assert "较上年" not in text                     # no prior: no change stated
+    assert "预算执行率" not in text                   # no budget: no rate
+    assert ctx["s1"]["table"]["rows"][0]["prior"] == ""
+    assert ctx["s2"]["project"]["paras"] == ["无。"]
+
+
+def test_empty_dataset_still_has_every_section():
+    ctx = build_context(dataset())
+    assert ctx["title"] == "本单位整体支出绩效自评报告"
+    assert ctx["s1"]["scale"]["paras"] == ["无。"]
+    assert ctx["s6"]["none"] == ["无。"]
+    assert ctx["s7"] == ctx["s8"] == ctx["s9"] == ctx["s10"] == ["无。"]
+
+
+# ---------------------------------------------------------------- scoresheet
+
+
+@dataclass
+class FakeIndicator:
+    level1: str
+    level2: str
+    name: str
+    weight: D
+    criteria: str
+    value: D | None
+    score: D
+    note: str
+
+
+@dataclass
+class FakeSheet:
+    indicators: tuple
+    total: D
+    grade: str
+
+
+FAKE = FakeSheet((FakeIndicator("过程", "预算执行", "预算执行率", D(10), "执行率×分值",
+                                D("0.9508"), D("9.51"), ""),
+                  FakeIndicator("产出", "职责履行", "实际完成率", D(20), "完成率×分值",
+                                None, D(0), "未填实际值")),
+                 D("85.505"), "良")
+
+
+def test_scoresheet_present_gives_sentence_and_appendix():
+    ds = read_data_file(EXAMPLE)
+    ctx = build_context(ds, [], FAKE)
+    evaluation = ctx["s6"]["evaluation"]
+    assert evaluation["heading"] == "（二）绩效评价工作过程及自评结果"
+    assert evaluation["paras"][-1] == "经自评，部门整体支出绩效综合得分 85.51 分，等级为良，自评表见附件。"
+    table = ctx["appendix_sheet"]["table"]
+    assert table["rows"][0]["value"] == "95.08%" and table["rows"][0]["score"] == "9.51"
+    assert table["rows"][1]["value"] == ""
+    assert table["total"]["score"] == "85.51" and table["total"]["note"] == "等级：良"
+    assert ctx["appendix_sheet"]["label"] == "附件"
+
+
+def test_scoresheet_absent_is_omitted_cleanly():
+    ds = read_data_file(EXAMPLE)
+    ctx = build_context(ds, [])
+    assert ctx["appendix_sheet"] is None
+    assert ctx["s6"]["evaluation"]["heading"] == "（二）绩效评价工作过程"
+    assert "得分" not in _text(ctx)
+
+
+def test_two_appendices_are_numbered():
+    ds = read_data_file(EXAMPLE)
+    ctx = build_context(ds, run_checks(ds), FAKE, with_findings=True)
+    assert ctx["appendix_sheet"]["label"] == "附件1"
+    assert ctx["appendix_findings"]["label"] == "附件2"
+    assert "自评表见附件1。" in ctx["s6"]["evaluation"]["paras"][-1]
+    paras = ctx["appendix_findings"]["paras"]
+    assert paras[0].startswith("经 xlpkg 数据校验，共发现错误 2 个")
+    assert paras[1].startswith("1.【错误】人员经费 265.50 万元")
+
+
+def test_real_scoresheet_if_available():
+    scoring = pytest.importorskip("xlpkg.core.scoring")
+    rules_file = pytest.importorskip("xlpkg.io.rules_file")
+    ds = read_data_file(EXAMPLE)
+    sheet = scoring.score(ds, rules_file.load_rules(None))
+    ctx = build_context(ds, [], sheet)
+    assert ctx["s6"]["evaluation"]["paras"][-1].startswith(sheet.conclusion)
+    assert len(ctx["appendix_sheet"]["table"]["rows"]) == len(sheet.indicators)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def test_numbering_helpers():
+    assert numbered(["甲", "乙"]) == ["1.甲", "2.乙"]
+    assert numbered(["甲"]) == ["甲"]
+    assert numbered(["1、甲", "乙"]) == ["1、甲", "乙"]          # already numbered by hand
+    assert numbered(["2023 年完成", "乙"])[0] == "1. 2023 年完成"  # never “1.2023”
+    assert numbered(["甲", "乙"], "（{}）") == ["（1）甲", "（2）乙"]
+    assert [chinese_number(n) for n in (1, 10, 11, 20, 23)] == ["一", "十", "十一", "二十", "二十三"]
+
+
+def test_title_lines():
+    ds = read_data_file(EXAMPLE)
+    assert report_title(ds) == "2023年度安化县总工会整体支出绩效自评报告"
+    assert title_lines(ds) == ["2023年度安化县总工会", "整体支出绩效自评报告"]
+    assert split_title("2024年度某局整体支出绩效自评报告", "整体支出绩效自评报告") == [
+        "2024年度某局整体支出绩效自评报告"]

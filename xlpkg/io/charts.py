@@ -1,0 +1,111 @@
+"""The report's optional figures (``xlpkg report --charts``), drawn with matplotlib.
+
+Owns turning the ``chart_data`` of the report context into PNG images: the
+structure of this year's spending (人员经费 / 公用经费 / 项目支出) and this
+year against last year. matplotlib is imported only here, and this module only
+when charts are asked for, so the default report path stays fast. Labels are
+Chinese, so a CJK font the machine has is chosen (Noto CJK, WenQuanYi, SimHei,
+Microsoft YaHei …).
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
+             "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "SimSun", "FangSong",
+             "PingFang SC", "Heiti SC", "AR PL UMing CN")
+DPI = 200
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager, pyplot
+
+    available = {f.name for f in font_manager.fontManager.ttflist}
+    chosen = [name for name in CJK_FONTS if name in available]
+    pyplot.rcParams["font.sans-serif"] = chosen + list(pyplot.rcParams["font.sans-serif"])
+    pyplot.rcParams["font.family"] = "sans-serif"
+    pyplot.rcParams["axes.unicode_minus"] = False
+    pyplot.rcParams["svg.hashsalt"] = "xlpkg"
+    return pyplot
+
+
+def cjk_font_available() -> bool:
+    """Whether matplotlib finds one of :data:`CJK_FONTS` here (else labels show boxes)."""
+    from matplotlib import font_manager
+
+    available = {f.name for f in font_manager.fontManager.ttflist}
+    return any(name in available for name in CJK_FONTS)
+
+
+def _png(fig) -> bytes:
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=DPI, bbox_inches="tight",
+                metadata={"Software": None})
+    return out.getvalue()
+
+
+def _f(value: Decimal) -> float:
+    return float(value)
+
+
+def structure_chart(structure) -> bytes:
+    """A horizontal bar per part of spending, with its amount and share."""
+    plt = _pyplot()
+    labels = [label for label, _ in structure]
+    values = [_f(v) for _, v in structure]
+    total = sum(values)
+    fig, ax = plt.subplots(figsize=(6.0, 0.6 + 0.55 * len(values)))
+    bars = ax.barh(labels[::-1], values[::-1], color="#4a6fa5")
+    for bar, value in zip(bars, values[::-1]):
+        share = f"（{value / total:.2%}）" if total else ""
+        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2,
+                f" {value:.2f} 万元{share}", va="center", fontsize=9)
+    ax.set_xlabel("万元")
+    ax.set_xlim(0, max(values) * 1.45 if values else 1)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    data = _png(fig)
+    plt.close(fig)
+    return data
+
+
+def yoy_chart(yoy) -> bytes:
+    """Last year against this year, grouped bars per row."""
+    plt = _pyplot()
+    labels = [label for label, _, _ in yoy]
+    prior = [_f(p) for _, p, _ in yoy]
+    actual = [_f(a) for _, _, a in yoy]
+    x = range(len(labels))
+    width = 0.38
+    fig, ax = plt.subplots(figsize=(6.0, 3.2))
+    b1 = ax.bar([i - width / 2 for i in x], prior, width, label="上年决算数", color="#b0b7c3")
+    b2 = ax.bar([i + width / 2 for i in x], actual, width, label="本年决算数", color="#4a6fa5")
+    for bars in (b1, b2):
+        for bar in bars:
+            ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height(),
+                    f"{bar.get_height():.2f}", ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(list(x), labels)
+    ax.set_ylabel("万元")
+    ax.legend(frameon=False, fontsize=9)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    data = _png(fig)
+    plt.close(fig)
+    return data
+
+
+def chart_pngs(data) -> list[tuple[str, bytes]]:
+    """(caption, PNG) for each figure the data allows."""
+    out = []
+    if data.get("structure"):
+        out.append(("财政拨款支出结构", structure_chart(data["structure"])))
+    if data.get("yoy"):
+        out.append(("财政拨款支出与上年对比", yoy_chart(data["yoy"])))
+    return out

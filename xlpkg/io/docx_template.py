@@ -1,0 +1,626 @@
+"""The Word report template, built from source with python-docx (``xlpkg`` owns it).
+
+``word_templates/部门整体支出绩效自评报告.docx`` is the output of
+:func:`build_template`, committed so people can open it, and rebuilt by a test
+that checks the committed file still equals a fresh build (byte for byte: the
+zip is written with fixed entry times and the core properties carry fixed
+dates).
+
+What the template holds:
+
+- the outline of the 部门整体支出绩效自评报告 (一 … 十, with sub-headings and
+  tables), as docxtpl tags over the context of :mod:`xlpkg.core.report_context`;
+  the template never computes or words anything;
+- the typography of 党政机关公文格式 GB/T 9704-2012: A4, margins 37/35/28/26 mm,
+  title 2号 (22 pt) 小标宋, body 3号 (16 pt) 仿宋_GB2312 with a fixed line pitch
+  of 22 lines per page and a two-character first-line indent, 一级 headings 黑体,
+  二级 楷体_GB2312, 三级 仿宋 bold, page numbers 4号 宋体 “— 1 —” on the outside
+  edge. East Asian fonts are set through ``w:eastAsia`` in the styles; the font
+  table names a fallback (``w:altName``) for machines without the GB2312 fonts.
+- real Word heading styles (Heading 1–3, with outline levels) so the navigation
+  pane works; headings keep with the next paragraph; table header rows repeat.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+TEMPLATE_NAME = "部门整体支出绩效自评报告.docx"
+TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "word_templates" / TEMPLATE_NAME
+
+FIXED_DATE = datetime(2024, 1, 1)
+ZIP_DATE = (2024, 1, 1, 0, 0, 0)
+
+# ---------------------------------------------------------------- typography
+
+LATIN = "Times New Roman"
+FANGSONG = "仿宋_GB2312"
+KAITI = "楷体_GB2312"
+HEITI = "黑体"
+XIAOBIAOSONG = "方正小标宋简体"
+SONGTI = "宋体"
+
+# Fallbacks for machines without the GB2312 fonts (Word reads w:altName).
+FONT_TABLE = {
+    FANGSONG: ("仿宋", "02010609030101010101", "modern", "fixed"),
+    KAITI: ("楷体", "02010609030101010101", "modern", "fixed"),
+    HEITI: ("SimHei", "02010609060101010101", "modern", "fixed"),
+    XIAOBIAOSONG: ("宋体", "02000000000000000000", "script", "variable"),
+    SONGTI: ("SimSun", "02010600030101010101", "auto", "variable"),
+}
+
+SIZE_2 = 22      # 2号
+SIZE_3 = 16      # 3号
+SIZE_4 = 14      # 4号
+SIZE_S4 = 12     # 小四
+SIZE_5 = 10.5    # 五号
+LINE_PITCH = 28.95  # 225 mm text height / 22 lines, in points
+
+PAGE_W, PAGE_H = 210, 297                       # A4, mm
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 37, 35, 28, 26
+TEXT_WIDTH = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 156 mm
+
+BODY = "报告正文"
+CAPTION = "表题"
+UNIT = "表格单位"
+NOTE = "表注"
+CELL = "表格文字"
+CELL_NUM = "表格数字"
+CELL_HEAD = "表头"
+SMALL_CELL = "附表文字"
+SMALL_NUM = "附表数字"
+SMALL_HEAD = "附表表头"
+FIGURE = "图"
+ANNEX_LABEL = "附件标签"
+ANNEX_TITLE = "附件标题"
+
+# name: (base, east-asian font, size pt, bold, alignment, first-line chars,
+#        line spacing pt (None = single), space after pt, keep with next)
+PARAGRAPH_STYLES = {
+    BODY: ("Normal", FANGSONG, SIZE_3, False, "justify", 2, LINE_PITCH, 0, False),
+    CAPTION: ("Normal", HEITI, SIZE_4, False, "center", 0, 24, 0, True),
+    UNIT: ("Normal", FANGSONG, SIZE_S4, False, "right", 0, 20, 0, True),
+    NOTE: ("Normal", FANGSONG, SIZE_S4, False, "justify", 0, 20, 6, False),
+    CELL: ("Normal", FANGSONG, SIZE_S4, False, "left", 0, 20, 0, False),
+    CELL_NUM: ("Normal", FANGSONG, SIZE_S4, False, "right", 0, 20, 0, False),
+    CELL_HEAD: ("Normal", HEITI, SIZE_S4, False, "center", 0, 20, 0, False),
+    SMALL_CELL: ("Normal", FANGSONG, SIZE_5, False, "left", 0, 15, 0, False),
+    SMALL_NUM: ("Normal", FANGSONG, SIZE_5, False, "right", 0, 15, 0, False),
+    SMALL_HEAD: ("Normal", HEITI, SIZE_5, False, "center", 0, 15, 0, False),
+    FIGURE: ("Normal", FANGSONG, SIZE_3, False, "center", 0, None, 0, True),
+    ANNEX_LABEL: ("Normal", HEITI, SIZE_3, False, "left", 0, LINE_PITCH, 0, True),
+    ANNEX_TITLE: ("Normal", XIAOBIAOSONG, SIZE_2, False, "center", 0, 36, 0, True),
+}
+
+# built-in style: (east-asian font, size, bold, alignment, first-line chars, line, after, keep)
+BUILTIN_STYLES = {
+    "Title": (XIAOBIAOSONG, SIZE_2, False, "center", 0, 36, 0, True),
+    "Heading 1": (HEITI, SIZE_3, False, "justify", 2, LINE_PITCH, 0, True),
+    "Heading 2": (KAITI, SIZE_3, False, "justify", 2, LINE_PITCH, 0, True),
+    "Heading 3": (FANGSONG, SIZE_3, True, "justify", 2, LINE_PITCH, 0, True),
+    "Footer": (SONGTI, SIZE_4, False, "right", 0, None, 0, False),
+}
+OUTLINE_LEVELS = {"Heading 1": 0, "Heading 2": 1, "Heading 3": 2}
+
+KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid",
+               "Title", "Heading1", "Heading2", "Heading3", "Footer"}
+
+
+# ---------------------------------------------------------------- tables of the body
+
+# (header, width mm, key, numeric); each table is TEXT_WIDTH wide, and a 5-character
+# 小四 header (21.2 mm) fits a 23 mm column with its 0.8 mm cell margins.
+CELL_MARGIN = 0.8
+EXPENDITURE_COLUMNS = [("项目", 36, "label", False), ("上年决算数", 24, "prior", True),
+                       ("本年决算数", 24, "actual", True), ("增减额", 24, "diff", True),
+                       ("增减率", 24, "rate", True), ("占比", 24, "share", True)]
+OUTLAY_COLUMNS = [("项目", 41, "label", False), ("上年决算数", 23, "prior", True),
+                  ("本年预算数", 23, "budget", True), ("本年决算数", 23, "actual", True),
+                  ("控制率", 23, "control", True), ("增减率", 23, "rate", True)]
+PROJECT_COLUMNS = [("项目名称", 41, "label", False), ("年初预算数", 23, "initial", True),
+                   ("全年预算数", 23, "final", True), ("本年决算数", 23, "actual", True),
+                   ("预算执行率", 23, "exec", True), ("上年决算数", 23, "prior", True)]
+BUDGET_COLUMNS = [("项目", 41, "label", False), ("年初预算数", 23, "initial", True),
+                  ("全年预算数", 23, "final", True), ("本年决算数", 23, "actual", True),
+                  ("预算执行率", 23, "exec", True), ("预算调整率", 23, "adjust", True)]
+TASK_COLUMNS = [("工作内容", 46, "name", False), ("目标值", 27, "target", True),
+                ("实际值", 25, "actual", True), ("完成率", 20, "rate", True),
+                ("说明", 38, "note", False)]
+SCORESHEET_COLUMNS = [("一级指标", 10, "level1", False), ("二级指标", 12, "level2", False),
+                      ("三级指标", 19, "name", False), ("分值", 8, "weight", True),
+                      ("评分标准", 39, "criteria", False), ("年度指标值", 15, "target", True),
+                      ("实际完成值", 15, "value", True), ("得分", 11, "score", True),
+                      ("扣分原因/偏差说明", 27, "note", False)]
+
+
+# ---------------------------------------------------------------- low-level XML helpers
+
+
+def _w(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(f"w:{tag}")
+
+
+def _child(parent, tag: str, **attrs):
+    """The first ``w:tag`` child of ``parent`` (created, appended, if missing) with attrs set."""
+    from docx.oxml import OxmlElement
+
+    el = parent.find(_w(tag))
+    if el is None:
+        el = OxmlElement(f"w:{tag}")
+        parent.append(el)
+    for k, v in attrs.items():
+        el.set(_w(k), str(v))
+    return el
+
+
+def _twips(pt: float) -> int:
+    return round(pt * 20)
+
+
+def _mm_twips(mm: float) -> int:
+    return round(mm * 1440 / 25.4)
+
+
+def _set_run_fonts(rpr, east_asia: str, size: float, bold: bool) -> None:
+    """Latin and East Asian fonts on an ``w:rPr`` (no theme fonts, no colour)."""
+    for tag in ("rFonts", "b", "bCs", "color", "sz", "szCs", "kern", "spacing"):
+        for el in rpr.findall(_w(tag)):
+            rpr.remove(el)
+    # element order matters to Word: rFonts, b, bCs, …, color, …, sz, szCs
+    from docx.oxml import OxmlElement
+
+    fonts = OxmlElement("w:rFonts")
+    for k, v in (("ascii", LATIN), ("hAnsi", LATIN), ("eastAsia", east_asia), ("cs", LATIN),
+                 ("hint", "eastAsia")):
+        fonts.set(_w(k), v)
+    rpr.insert(0, fonts)
+    pos = 1
+    if bold:
+        for tag in ("b", "bCs"):
+            rpr.insert(pos, OxmlElement(f"w:{tag}"))
+            pos += 1
+    for tag in ("sz", "szCs"):
+        el = OxmlElement(f"w:{tag}")
+        el.set(_w("val"), str(round(size * 2)))
+        rpr.append(el)
+
+
+def _set_paragraph(ppr, *, align: str, first_chars: int, size: float, line: float | None,
+                   after: float, keep: bool, outline: int | None = None) -> None:
+    from docx.oxml import OxmlElement
+
+    for el in list(ppr):
+        ppr.remove(el)
+    order = []
+    if keep:
+        order.append(OxmlElement("w:keepNext"))
+        order.append(OxmlElement("w:keepLines"))
+    spacing = OxmlElement("w:spacing")
+    spacing.set(_w("before"), "0")
+    spacing.set(_w("after"), str(_twips(after)))
+    if line is None:
+        spacing.set(_w("line"), "240")
+        spacing.set(_w("lineRule"), "auto")
+    else:
+        spacing.set(_w("line"), str(_twips(line)))
+        spacing.set(_w("lineRule"), "exact")
+    order.append(spacing)
+    ind = OxmlElement("w:ind")
+    ind.set(_w("left"), "0")
+    ind.set(_w("right"), "0")
+    ind.set(_w("firstLine"), str(_twips(size * first_chars)))
+    ind.set(_w("firstLineChars"), str(first_chars * 100))
+    order.append(ind)
+    jc = OxmlElement("w:jc")
+    jc.set(_w("val"), {"justify": "both"}.get(align, align))
+    order.append(jc)
+    if outline is not None:
+        lvl = OxmlElement("w:outlineLvl")
+        lvl.set(_w("val"), str(outline))
+        order.append(lvl)
+    for el in order:
+        ppr.append(el)
+
+
+# ---------------------------------------------------------------- styles, page, fonts
+
+
+def _setup_styles(doc) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    styles_el = doc.styles.element
+    # docDefaults: the body font everywhere, Chinese language, no spacing after.
+    defaults = styles_el.find(_w("docDefaults"))
+    rpr = defaults.find(_w("rPrDefault")).find(_w("rPr"))
+    _set_run_fonts(rpr, FANGSONG, SIZE_3, False)
+    lang = _child(rpr, "lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
+    rpr.remove(lang)
+    rpr.append(lang)
+    ppr = defaults.find(_w("pPrDefault")).find(_w("pPr"))
+    for el in list(ppr):
+        ppr.remove(el)
+    _child(ppr, "spacing", after="0", line="240", lineRule="auto")
+
+    for style in list(styles_el.findall(_w("style"))):
+        if style.get(_w("styleId")) not in KEEP_STYLES:
+            styles_el.remove(style)
+            continue
+        for tag in ("link", "rsid"):
+            for el in style.findall(_w(tag)):
+                style.remove(el)
+    latent = styles_el.find(_w("latentStyles"))
+    if latent is not None:
+        styles_el.remove(latent)
+
+    normal = doc.styles["Normal"]
+    _set_run_fonts(normal.element.get_or_add_rPr(), FANGSONG, SIZE_3, False)
+    _set_paragraph(normal.element.get_or_add_pPr(), align="justify", first_chars=0,
+                   size=SIZE_3, line=LINE_PITCH, after=0, keep=False)
+
+    for name, (font, size, bold, align, chars, line, after, keep) in BUILTIN_STYLES.items():
+        style = doc.styles[name]
+        _set_run_fonts(style.element.get_or_add_rPr(), font, size, bold)
+        _set_paragraph(style.element.get_or_add_pPr(), align=align, first_chars=chars,
+                       size=size, line=line, after=after, keep=keep,
+                       outline=OUTLINE_LEVELS.get(name))
+    footer = doc.styles["Footer"].element.get_or_add_pPr()
+    # 单页码居右空一字 (the even-page footer overrides to the left)
+    footer.find(_w("ind")).set(_w("right"), str(_twips(SIZE_4)))
+
+    for name, (base, font, size, bold, align, chars, line, after, keep) in \
+            PARAGRAPH_STYLES.items():
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles[base]
+        style.quick_style = name in (BODY, CAPTION)
+        _set_run_fonts(style.element.get_or_add_rPr(), font, size, bold)
+        _set_paragraph(style.element.get_or_add_pPr(), align=align, first_chars=chars,
+                       size=size, line=line, after=after, keep=keep)
+    doc.styles[BODY].next_paragraph_style = doc.styles[BODY]
+    for name in ("Heading 1", "Heading 2", "Heading 3", "Title"):
+        doc.styles[name].next_paragraph_style = doc.styles[BODY]
+
+
+def _setup_page(doc) -> None:
+    from docx.shared import Mm
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(PAGE_W), Mm(PAGE_H)
+    section.top_margin, section.bottom_margin = Mm(MARGIN_TOP), Mm(MARGIN_BOTTOM)
+    section.left_margin, section.right_margin = Mm(MARGIN_LEFT), Mm(MARGIN_RIGHT)
+    section.header_distance, section.footer_distance = Mm(15), Mm(25)
+    # No document grid: the fixed line spacing already gives 22 lines a page, and a
+    # grid would snap the small table lines to the body pitch (LibreOffice does).
+    grid = section._sectPr.find(_w("docGrid"))
+    grid.set(_w("linePitch"), str(_twips(LINE_PITCH)))
+    doc.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer, "right")
+    _page_number(section.even_page_footer, "left")
+
+
+def _page_number(footer, side: str) -> None:
+    """“— 1 —” with a PAGE field, on the outside edge, one character in."""
+    from docx.oxml import OxmlElement
+
+    footer.is_linked_to_previous = False
+    para = footer.paragraphs[0]
+    para.style = "Footer"
+    ppr = para._p.get_or_add_pPr()
+    ind = _child(ppr, "ind")
+    if side == "left":
+        ind.set(_w("left"), str(_twips(SIZE_4)))
+        ind.set(_w("right"), "0")
+        _child(ppr, "jc", val="left")
+    para.add_run("— ")
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"),
+                       ("end", None)):
+        run = para.add_run()
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(_w("fldCharType"), kind)
+            run._r.append(fld)
+        elif text == " PAGE ":
+            instr = OxmlElement("w:instrText")
+            instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            run.text = text
+    para.add_run(" —")
+
+
+def _setup_fonts(doc) -> None:
+    """Font table entries with fallbacks; the document's East Asian language is zh-CN."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import OxmlElement
+
+    part = doc.part.part_related_by(RT.FONT_TABLE)
+    from docx.oxml import parse_xml
+
+    root = parse_xml(part.blob)
+    for font in list(root):
+        if font.get(_w("name")) not in (LATIN, "Symbol"):
+            root.remove(font)
+    for name, (alt, panose, family, pitch) in FONT_TABLE.items():
+        font = OxmlElement("w:font")
+        font.set(_w("name"), name)
+        for tag, val in (("altName", alt), ("panose1", panose), ("charset", "86"),
+                         ("family", family), ("pitch", pitch)):
+            el = OxmlElement(f"w:{tag}")
+            el.set(_w("val"), val)
+            font.append(el)
+        root.append(font)
+    from lxml import etree
+
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    settings = doc.settings.element
+    lang = settings.find(_w("themeFontLang"))
+    if lang is not None:
+        lang.set(_w("eastAsia"), "zh-CN")
+
+
+def _drop_extras(doc) -> None:
+    """Leave out what the default python-docx template carries but a report does not need
+    (Word 2010 style effects, a bibliography part, a thumbnail of an empty page)."""
+    for rel_id, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith(("/stylesWithEffects", "/customXml")):
+            del doc.part.rels[rel_id]
+    package_rels = doc.part.package.rels
+    for rel_id, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            del package_rels[rel_id]
+
+
+def _core_properties(doc) -> None:
+    props = doc.core_properties
+    props.title = "部门整体支出绩效自评报告"
+    props.subject = "部门整体支出绩效自评报告"
+    props.author = "xlpkg"
+    props.last_modified_by = "xlpkg"
+    props.comments = ""
+    props.keywords = ""
+    props.category = ""
+    props.revision = 1
+    props.created = FIXED_DATE
+    props.modified = FIXED_DATE
+
+
+# ---------------------------------------------------------------- the body
+
+
+class _Body:
+    """Appends paragraphs and tables carrying docxtpl tags."""
+
+    def __init__(self, doc):
+        self.doc = doc
+
+    def para(self, text: str, style: str = BODY, *, bold: bool = False):
+        p = self.doc.add_paragraph(style=style)
+        run = p.add_run(text)
+        if bold:
+            run.bold = True
+        return p
+
+    def blank(self) -> None:
+        """An empty line of the body's pitch."""
+        self.doc.add_paragraph(style="Normal").paragraph_format.keep_with_next = True
+
+    def tag(self, tag: str) -> None:
+        """A paragraph that only holds a ``{%p … %}`` tag (docxtpl removes it)."""
+        self.doc.add_paragraph(f"{{%p {tag} %}}", style="Normal")
+
+    def loop(self, expr: str, style: str = BODY) -> None:
+        self.tag(f"for p in {expr}")
+        self.para("{{ p }}", style)
+        self.tag("endfor")
+
+    def block(self, expr: str, heading: str) -> None:
+        """``{"heading", "paras"}`` or None: a heading and its paragraphs, or nothing."""
+        self.tag(f"if {expr}")
+        self.para(f"{{{{ {expr}.heading }}}}", heading)
+        self.loop(f"{expr}.paras")
+        self.tag("endif")
+
+    def table(self, expr: str, columns, *, small: bool = False, caption: bool = True,
+              total_last: bool = False) -> None:
+        """A table of the context (caption, unit, rows, note), or nothing. The total row
+        comes first, as in the 决算 tables, or last (``total_last``, the 自评表)."""
+        head, cell, num = (SMALL_HEAD, SMALL_CELL, SMALL_NUM) if small else \
+            (CELL_HEAD, CELL, CELL_NUM)
+        self.tag(f"if {expr}")
+        if caption:
+            self.para(f"{{{{ {expr}.caption }}}}", CAPTION)
+            self.tag(f"if {expr}.unit")
+            self.para(f"{{{{ {expr}.unit }}}}", UNIT)
+            self.tag("endif")
+        table = self.doc.add_table(rows=7, cols=len(columns))
+        table.style = self.doc.styles["Table Grid"]
+        rows = table.rows
+        for i, (header, _, _, _) in enumerate(columns):
+            _cell_text(rows[0].cells[i], header, head)
+        total, body = (rows[4:7], rows[1:4]) if total_last else (rows[1:4], rows[4:7])
+        _cell_text(total[0].cells[0], f"{{%tr if {expr}.total %}}", cell)
+        for i, (_, _, key, numeric) in enumerate(columns):
+            _cell_text(total[1].cells[i], f"{{{{ {expr}.total.{key} }}}}",
+                       num if numeric else cell, bold=True)
+        _cell_text(total[2].cells[0], "{%tr endif %}", cell)
+        _cell_text(body[0].cells[0], f"{{%tr for r in {expr}.rows %}}", cell)
+        for i, (_, _, key, numeric) in enumerate(columns):
+            _cell_text(body[1].cells[i], f"{{{{ r.{key} }}}}", num if numeric else cell)
+        _cell_text(body[2].cells[0], "{%tr endfor %}", cell)
+        _table_layout(table, [w for _, w, _, _ in columns])
+        self.tag(f"if {expr}.note")
+        self.para(f"{{{{ {expr}.note }}}}", NOTE)
+        self.tag("endif")
+        self.tag("endif")
+
+
+def _cell_text(cell, text: str, style: str, *, bold: bool = False) -> None:
+    para = cell.paragraphs[0]
+    para.style = style
+    run = para.add_run(text)
+    if bold:
+        run.bold = True
+
+
+def _table_layout(table, widths_mm) -> None:
+    """Fixed column widths that add up to the text width; centred; header row repeats;
+    rows never split across pages; cells centred vertically."""
+    from docx.oxml import OxmlElement
+
+    tbl = table._tbl
+    tblpr = tbl.tblPr
+    total = sum(_mm_twips(w) for w in widths_mm)
+    _child(tblpr, "tblW", w=total, type="dxa")
+    _child(tblpr, "jc", val="center")
+    _child(tblpr, "tblLayout", type="fixed")
+    margins = _child(tblpr, "tblCellMar")
+    for side in ("top", "bottom"):
+        _child(margins, side, w=0, type="dxa")
+    for side in ("left", "right"):
+        _child(margins, side, w=_mm_twips(CELL_MARGIN), type="dxa")
+    for look in tblpr.findall(_w("tblLook")):
+        tblpr.remove(look)
+    grid = tbl.tblGrid
+    for col, w in zip(grid.findall(_w("gridCol")), widths_mm):
+        col.set(_w("w"), str(_mm_twips(w)))
+    for r, row in enumerate(table.rows):
+        trpr = row._tr.get_or_add_trPr()
+        trpr.append(OxmlElement("w:cantSplit"))
+        if r == 0:
+            trpr.append(OxmlElement("w:tblHeader"))
+        for cell, w in zip(row.cells, widths_mm):
+            tcpr = cell._tc.get_or_add_tcPr()
+            _child(tcpr, "tcW", w=_mm_twips(w), type="dxa")
+            _child(tcpr, "vAlign", val="center")
+
+
+def _outline(body: _Body) -> None:
+    """The report: 一 … 十 and the appendices (the seed's outline)."""
+    b = body
+    b.tag("for t in title_lines")
+    b.para("{{ t }}", "Title")
+    b.tag("endfor")
+    b.blank()  # the blank line between title and body
+
+    b.para("一、部门（单位）基本情况", "Heading 1")
+    b.block("s1.functions", "Heading 2")
+    b.block("s1.tasks", "Heading 2")
+    b.block("s1.scale", "Heading 2")
+    b.table("s1.table", EXPENDITURE_COLUMNS)
+    b.tag("for f in charts")
+    b.para("{{ f.image }}", FIGURE)
+    b.para("{{ f.caption }}", CAPTION)
+    b.tag("endfor")
+
+    b.para("二、一般公共预算支出情况", "Heading 1")
+    b.block("s2.basic", "Heading 2")
+    b.block("s2.outlays", "Heading 3")
+    b.table("s2.outlay_table", OUTLAY_COLUMNS)
+    b.block("s2.assets", "Heading 3")
+    b.block("s2.project", "Heading 2")
+    b.block("s2.project_funds", "Heading 3")
+    b.table("s2.project_table", PROJECT_COLUMNS)
+    b.block("s2.project_management", "Heading 3")
+    b.block("s2.budget", "Heading 2")
+    b.table("s2.budget_table", BUDGET_COLUMNS)
+
+    for key, heading in (("s3", "三、政府性基金预算支出情况"),
+                         ("s4", "四、国有资本经营预算支出情况"),
+                         ("s5", "五、社会保险基金预算支出情况")):
+        b.para(heading, "Heading 1")
+        b.loop(key)
+
+    b.para("六、部门整体支出绩效情况", "Heading 1")
+    b.loop("s6.none")
+    b.block("s6.business", "Heading 2")
+    b.table("s6.task_table", TASK_COLUMNS)
+    b.block("s6.evaluation", "Heading 2")
+
+    for key, heading in (("s7", "七、存在的问题及原因分析"), ("s8", "八、下一步改进措施"),
+                         ("s9", "九、绩效自评结果拟应用和公开情况"),
+                         ("s10", "十、其他需要说明的情况")):
+        b.para(heading, "Heading 1")
+        b.loop(key)
+
+    b.tag("if appendix_sheet")
+    _annex_label(b, "appendix_sheet")
+    b.loop("appendix_sheet.title_lines", ANNEX_TITLE)
+    b.blank()
+    b.table("appendix_sheet.table", SCORESHEET_COLUMNS, small=True, caption=False,
+            total_last=True)
+    b.tag("endif")
+    b.tag("if appendix_findings")
+    _annex_label(b, "appendix_findings")
+    b.loop("appendix_findings.title_lines", ANNEX_TITLE)
+    b.blank()
+    b.loop("appendix_findings.paras")
+    b.tag("endif")
+
+
+def _annex_label(b: _Body, expr: str) -> None:
+    p = b.para(f"{{{{ {expr}.label }}}}", ANNEX_LABEL)
+    p.paragraph_format.page_break_before = True
+
+
+# ---------------------------------------------------------------- build and write
+
+
+def build_template() -> bytes:
+    """The template as .docx bytes; the same bytes on every run."""
+    import docx
+
+    doc = docx.Document()
+    _drop_extras(doc)
+    _setup_styles(doc)
+    _setup_fonts(doc)
+    _setup_page(doc)
+    _core_properties(doc)
+    body = doc.element.body
+    for el in list(body):
+        if el.tag != _w("sectPr"):
+            body.remove(el)
+    _outline(_Body(doc))
+    raw = io.BytesIO()
+    doc.save(raw)
+    return _normalise_zip(raw.getvalue())
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """Rewrite the zip with fixed entry times and attributes (reproducible builds)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 0
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+def write_template(path: Path = TEMPLATE_PATH) -> Path:
+    """Build the template and write it (atomically) to ``path``."""
+    from .atomic import write_bytes_atomic
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomic(path, build_template())
+    return path
+
+
+def template_bytes() -> bytes:
+    """The committed template if present, else a fresh build (an installed wheel)."""
+    try:
+        return TEMPLATE_PATH.read_bytes()
+    except OSError:
+        return build_template()
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m xlpkg.io.docx_template`
+    print(write_template())

@@ -1,0 +1,380 @@
+"""Workbook → model: the contract's defined names and tables (CONTRACT §3) → Dataset.
+
+Owns turning any workbook that carries the contract's names — saved on disk or
+open in Excel, whatever its layout and sheet names — into a
+:class:`~xlpkg.core.model.Dataset` whose every value knows its ``sheet!cell``.
+It reads only through defined names and tables, never by position, and never
+modifies the file. The cells themselves come from a
+:class:`~xlpkg.io.cell_source.CellSource`; this module assembles the contract's
+plain mapping (the same shape as YAML) plus a field → cell map and hands both to
+:func:`~xlpkg.core.model.from_mapping`.
+
+Structural problems (names missing or broken, table columns missing, unknown
+text sections, formulas never calculated) become findings that name the cell;
+only a file that is no xlpkg workbook at all is an :class:`InputError`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..core.finding import Finding
+from ..core.model import (
+    _COLUMN_LABELS,  # the contract's table headers (CONTRACT §3), kept in one place
+    EXPENDITURE_FIELDS,
+    EXPENDITURE_ROWS,
+    INCOME_FIELDS,
+    INCOME_ROWS,
+    NARRATIVE_KEYS,
+    NARRATIVE_LABELS,
+    NARRATIVE_SECTIONS,
+    OTHER_BUDGET_NAMES,
+    OUTLAY_FIELDS,
+    OUTLAY_ROWS,
+    Dataset,
+    describe_field,
+    econ_key,
+    from_mapping,
+)
+from ..errors import InputError
+from .cell_source import (
+    NO_RESULT,
+    BadReference,
+    CellError,
+    Cells,
+    CellSource,
+    LiveSource,
+    Rect,
+    SavedSource,
+    TableRef,
+    cell_label,
+    parse_reference,
+)
+
+__all__ = ["CONTRACT_NAMES", "SCALAR_PATHS", "TABLE_KEYS", "read_book", "read_source",
+           "read_workbook"]
+
+
+def _scalar_paths() -> dict[str, tuple[str, ...]]:
+    paths: dict[str, tuple[str, ...]] = {
+        "dept_name": ("department", "name"), "dept_year": ("department", "year"),
+        "staff_authorized": ("department", "staff_authorized"),
+        "staff_actual": ("department", "staff_actual"),
+        "carry_begin": ("carryover", "begin"), "carry_end": ("carryover", "end"),
+        "proc_budget": ("procurement", "budget"), "proc_actual": ("procurement", "actual"),
+        "fa_total": ("fixed_assets", "total"), "fa_in_use": ("fixed_assets", "in_use"),
+    }
+    for prefix, block, rows, fields in (("inc", "income", INCOME_ROWS, INCOME_FIELDS),
+                                        ("exp", "expenditure", EXPENDITURE_ROWS,
+                                         EXPENDITURE_FIELDS),
+                                        ("out", "outlays", OUTLAY_ROWS, OUTLAY_FIELDS)):
+        for row in rows:
+            for f in fields:
+                paths[f"{prefix}_{row}_{f}"] = (block, row, f)
+    for key, name in OTHER_BUDGET_NAMES.items():
+        paths[name] = ("other_budgets", key)
+    return paths
+
+
+#: Every scalar defined name (CONTRACT §3) → its path in the contract's mapping.
+SCALAR_PATHS = _scalar_paths()
+#: Every table → its list in the contract's mapping.
+TABLE_KEYS = {"tbl_econ": "economic_classification", "tbl_projects": "projects",
+              "tbl_tasks": "key_tasks", "tbl_text": "narrative", "tbl_scores": "self_scores"}
+CONTRACT_NAMES = (*SCALAR_PATHS, *TABLE_KEYS)
+
+# Columns without which a table's rows mean nothing; the others may be absent.
+REQUIRED_COLUMNS = {"tbl_econ": ("code", "actual"), "tbl_projects": ("name", "actual"),
+                    "tbl_tasks": ("name", "target", "actual"),
+                    "tbl_text": ("section", "content"), "tbl_scores": ("indicator", "score")}
+# Text fields: an Excel error value there is reported here (the model keeps text as is).
+_TEXT_FIELDS = {"dept_name", "code", "name", "purpose", "unit", "note", "category",
+                "section", "content", "indicator"}
+MAX_NAME_AREA = 10_000
+_FIX_HINT = "请用 xlpkg export 导出数据，再用 xlpkg fill 把数据转入新模板"
+
+
+def read_workbook(path: Path) -> Dataset:
+    """A saved .xlsx/.xlsm → :class:`Dataset` (the file is only read)."""
+    from .inputs import sniff  # inputs imports this module lazily; keep it that way
+
+    path = Path(path)
+    if sniff(path) != "workbook":
+        raise InputError(f"{path.name}：不是 Excel 工作簿（.xlsx/.xlsm）")
+    with SavedSource(path) as source:
+        return read_source(source, path.name)
+
+
+def read_book(book: Any) -> Dataset:
+    """An open xlwings ``Book`` → :class:`Dataset`, with its unsaved edits."""
+    return read_source(LiveSource(book), book.name)
+
+
+def read_source(source: CellSource, source_name: str) -> Dataset:
+    """Any :class:`CellSource` → :class:`Dataset`; findings name ``sheet!cell``."""
+    return _Assembler(source, source_name).read()
+
+
+# ---------------------------------------------------------------- assembling
+
+
+def _norm_header(text: Any) -> str:
+    """Headers as people type them: spaces, line breaks, full-width forms and a
+    trailing unit (“本年决算数（万元）”) do not matter."""
+    text = unicodedata.normalize("NFKC", "" if text is None else str(text))
+    text = "".join(ch for ch in text if not ch.isspace())
+    return re.sub(r"\([^()]*\)$", "", text)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _set(mapping: dict, path: tuple[str, ...], value: Any) -> None:
+    for key in path[:-1]:
+        mapping = mapping.setdefault(key, {})
+    mapping[path[-1]] = value
+
+
+def _list_names(names: list[str], limit: int = 8) -> str:
+    shown = "、".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown} 等 {len(names)} 个"
+
+
+class _Assembler:
+    def __init__(self, source: CellSource, source_name: str):
+        self.source = source
+        self.source_name = source_name
+        self.mapping: dict = {}
+        self.cells: dict[str, str] = {}
+        self.findings: list[Finding] = []
+
+    # -- findings
+
+    def _add(self, code: str, severity: str, message: str, fields=(), cells=()) -> None:
+        self.findings.append(Finding(code, severity, message, tuple(fields), tuple(cells)))
+
+    def _value(self, field: str, raw: Any, cell: str, *, text: bool) -> Any:
+        """A cell's value for the mapping; problems the model cannot see become findings."""
+        if raw is NO_RESULT:
+            self._add("FORMULA_NO_RESULT", "error",
+                      f"{describe_field(field)}（{cell}）单元格是公式，但没有计算结果，"
+                      "请在 Excel 中打开并保存，或直接填数值", (field,), (cell,))
+            return None
+        if text and isinstance(raw, CellError):
+            self._add("UNREADABLE_VALUE", "error",
+                      f"{describe_field(field)}（{cell}）无法识别：单元格为错误值 {raw}；"
+                      "相关规则已跳过", (field,), (cell,))
+            return None
+        return raw
+
+    # -- the whole workbook
+
+    def read(self) -> Dataset:
+        names = self.source.defined_names()
+        tables = self.source.tables()
+        scalar_names = [n for n in SCALAR_PATHS if n in names]
+        table_names = [t for t in TABLE_KEYS if t in tables]
+        if not scalar_names and not table_names:
+            raise InputError(f"{self.source_name}：不是 xlpkg 工作簿：找不到约定的名称（dept_name 等）",
+                             "请用 xlpkg template 生成模板，或用 xlpkg fill 把数据填入新工作簿")
+        missing = [n for n in CONTRACT_NAMES if n not in names and n not in tables]
+        if missing:
+            self._add("WORKBOOK_NAMES_MISSING", "warning",
+                      f"工作簿缺少 {len(missing)} 个约定的名称：{_list_names(missing)}"
+                      f"（可能来自旧版模板），这些数据按空白处理；{_FIX_HINT}",
+                      [n for n in missing if n in SCALAR_PATHS])
+
+        requests: dict[str, list[Rect]] = defaultdict(list)
+        scalars = []
+        for name in scalar_names:
+            located = self._locate(name, names[name])
+            if located:
+                requests[located[0]].append(located[1])
+                scalars.append((name, *located))
+        for name in table_names:
+            ref = tables[name]
+            # Without column names from the file, the header row is read with the body.
+            rect = ref.rect if ref.columns is None else ref.body
+            if rect is not None:
+                requests[ref.sheet].append(rect)
+
+        data = self.source.fetch(requests)
+        for name, sheet, rect in scalars:
+            self._scalar(name, sheet, rect, data.get(sheet, {}))
+        for name in table_names:
+            ref = tables[name]
+            self._table(name, ref, data.get(ref.sheet, {}))
+
+        ds = from_mapping(self.mapping, cells=self.cells, source=self.source_name)
+        return replace(ds, read_findings=(*self.findings, *ds.read_findings))
+
+    # -- scalars
+
+    def _locate(self, name: str, reference: str) -> tuple[str, Rect] | None:
+        try:
+            sheet, rect = parse_reference(reference)
+            sheet = self._sheet(sheet)
+            if rect.area > MAX_NAME_AREA:
+                raise BadReference(f"指向的区域过大（{rect.a1()}）")
+        except BadReference as exc:
+            self._add("BAD_NAME", "error",
+                      f"名称 {name}（{describe_field(name)}）{exc.reason}，该数据按空白处理；"
+                      "请在“公式 → 名称管理器”中把它指向一个单元格", (name,))
+            return None
+        return sheet, rect
+
+    def _sheet(self, sheet: str) -> str:
+        known = self.source.sheet_names()
+        if sheet in known:
+            return sheet
+        folded = {s.casefold(): s for s in known}   # Excel sheet names ignore case
+        if sheet.casefold() in folded:
+            return folded[sheet.casefold()]
+        raise BadReference(f"指向的工作表“{sheet}”不存在")
+
+    def _scalar(self, name: str, sheet: str, rect: Rect, cells: Cells) -> None:
+        cell = cell_label(sheet, rect.top, rect.left)
+        self.cells[name] = cell
+        raw = cells.get((rect.top, rect.left))
+        if not rect.is_cell:
+            # A name on a merged cell spans the merge; only its top-left cell holds a
+            # value. Anything else filled in the range makes the value ambiguous.
+            others = [(r, c) for r in range(rect.top, rect.bottom + 1)
+                      for c in range(rect.left, rect.right + 1)
+                      if (r, c) != (rect.top, rect.left) and not _blank(cells.get((r, c)))]
+            if others:
+                self._add("BAD_NAME", "warning",
+                          f"名称 {name}（{describe_field(name)}）指向多个单元格"
+                          f"（{sheet}!{rect.a1()}），且其中不止一个单元格有内容，无法确定取哪个值，"
+                          "该数据按空白处理；请在“公式 → 名称管理器”中把它指向一个单元格",
+                          (name,), (cell,))
+                raw = None
+        value = self._value(name, raw, cell, text=name in _TEXT_FIELDS)
+        _set(self.mapping, SCALAR_PATHS[name], value)
+
+    # -- tables
+
+    def _table(self, name: str, ref: TableRef, cells: Cells) -> None:
+        labels = _COLUMN_LABELS[name]
+        columns = self._columns(name, ref, cells)
+        missing = [key for key in labels if key not in columns]
+        if missing:
+            required = [key for key in missing if key in REQUIRED_COLUMNS[name]]
+            headers = "、".join(f"“{labels[key]}”" for key in missing)
+            self._add("TABLE_COLUMN_MISSING", "error" if required else "warning",
+                      f"表 {name} 缺少列 {headers}（{ref.sheet}!{ref.rect.a1()}），"
+                      "该列按空白处理；请把表头改回约定的名称", (),
+                      (f"{ref.sheet}!{ref.rect.a1()}",))
+        body = ref.body
+        if body is None or not columns:
+            self.mapping[TABLE_KEYS[name]] = {} if name == "tbl_text" else []
+            return
+        wanted_cols = set(columns.values())
+        rows = sorted({r for (r, c) in cells if c in wanted_cols and body.contains(r, c)})
+        items = []
+        for r in rows:
+            raw = {key: cells.get((r, c)) for key, c in columns.items()}
+            if not all(_blank(v) for v in raw.values()):   # empty rows are ignored (§3)
+                items.append((r, raw))
+        if name == "tbl_text":
+            self._narrative(ref.sheet, columns, items)
+        else:
+            self._rows(name, ref.sheet, columns, items)
+
+    def _columns(self, name: str, ref: TableRef, cells: Cells) -> dict[str, int]:
+        """Contract key → sheet column, found by the Chinese header (CONTRACT §3)."""
+        if ref.columns is not None:
+            headers = list(ref.columns)
+        elif ref.header_rows:
+            headers = [cells.get((ref.rect.top, c))
+                       for c in range(ref.rect.left, ref.rect.right + 1)]
+        else:
+            headers = []
+        by_header = {_norm_header(label): key for key, label in _COLUMN_LABELS[name].items()}
+        out: dict[str, int] = {}
+        for offset, header in enumerate(headers):
+            key = by_header.get(_norm_header(header))
+            if key is not None and key not in out:
+                out[key] = ref.rect.left + offset
+        return out
+
+    def _rows(self, name: str, sheet: str, columns: dict[str, int], items) -> None:
+        out = []
+        seen: dict[str, str] = {}
+        for i, (r, raw) in enumerate(items, 1):
+            where = {key: cell_label(sheet, r, c) for key, c in columns.items()}
+            key = str(i)
+            if name == "tbl_econ":
+                code = None
+                if "code" in raw:
+                    code = self._value(f"{name}[{i}].code", raw["code"], where["code"], text=True)
+                    raw["code"] = code
+                key = econ_key(code, i)
+                if key in seen and code is not None:
+                    self._add("DUPLICATE_CODE", "warning",
+                              f"经济分类科目编码 {key} 出现了两次（{seen[key]}、{where['code']}），"
+                              "请合并为一行", (f"{name}[{key}].code",), (seen[key], where["code"]))
+                seen.setdefault(key, where.get("code", ""))
+            item = {}
+            for column, value in raw.items():
+                field = f"{name}[{key}].{column}"
+                self.cells[field] = where[column]
+                if name == "tbl_econ" and column == "code":
+                    item[column] = value
+                else:
+                    item[column] = self._value(field, value, where[column],
+                                               text=column in _TEXT_FIELDS)
+            out.append(item)
+        self.mapping[TABLE_KEYS[name]] = out
+
+    def _narrative(self, sheet: str, columns: dict[str, int], items) -> None:
+        by_section: dict[str, list[tuple[str, Any]]] = {s: [] for s in NARRATIVE_SECTIONS}
+        for i, (r, raw) in enumerate(items, 1):
+            content_cell = cell_label(sheet, r, columns["content"]) if "content" in columns else ""
+            label_cell = cell_label(sheet, r, columns["section"]) if "section" in columns else ""
+            text = self._value(f"tbl_text[{i}].content", raw.get("content"), content_cell,
+                               text=True)
+            label = self._value(f"tbl_text[{i}].section", raw.get("section"), label_cell,
+                                text=True)
+            if _blank(text):
+                continue
+            section = _section(label)
+            if section is None:
+                shown = "（空白）" if _blank(label) else f"“{str(label).strip()}”"
+                self._add("UNKNOWN_SECTION", "warning",
+                          f"文字内容第 {i} 段的栏目{shown}（{label_cell}）不在报告提纲中，该段已忽略；"
+                          f"栏目应为：{'、'.join(NARRATIVE_LABELS.values())}",
+                          (), (label_cell,) if label_cell else ())
+                continue
+            by_section[section].append((content_cell, text))
+        # Number paragraphs as the model does: section by section, in outline order.
+        index = 0
+        for section in NARRATIVE_SECTIONS:
+            for cell, _ in by_section[section]:
+                index += 1
+                self.cells[f"tbl_text[{index}].content"] = cell
+        self.mapping["narrative"] = {s: [text for _, text in by_section[s]]
+                                     for s in NARRATIVE_SECTIONS}
+
+
+def _fold(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+_SECTIONS_BY_LABEL = {_fold(label): key for label, key in NARRATIVE_KEYS.items()}
+
+
+def _section(label: Any) -> str | None:
+    """栏目 text → a NARRATIVE_SECTIONS key (the key itself is accepted too)."""
+    if _blank(label):
+        return None
+    text = _fold(str(label))
+    if text in _SECTIONS_BY_LABEL:
+        return _SECTIONS_BY_LABEL[text]
+    return text if text in NARRATIVE_SECTIONS else None

@@ -22,6 +22,7 @@ from xlpkg.core.model import (
     OUTLAY_FIELDS,
     OUTLAY_ROWS,
 )
+from xlpkg.errors import OutputError
 from xlpkg.io import workbook_layout as L
 from xlpkg.io.data_file import read_data_file
 from xlpkg.io.workbook_build import build_template, fill_workbook, template_bytes, workbook_bytes
@@ -232,7 +233,7 @@ def test_a_stated_total_turns_red_when_its_check_reports_a_difference(book):
     check = next(f for f in L.FORMULAS if f.func == "CHECK_SUM"
                  and f.args[0] == L.Field("exp_total_actual"))
     rules = {str(cf.sqref): [r.formula for r in cf.rules] for cf in ws.conditional_formatting}
-    flag = [[f"LEN({L.a1(check.row, check.col, absolute=True)})>0"]]
+    flag = [[f"LEN(TRIM({L.a1(check.row, check.col, absolute=True)}))>0"]]
     assert rules[total] == flag
     assert rules[check.cell] == flag
 
@@ -304,6 +305,14 @@ def test_fill_writes_text_that_looks_like_a_formula_as_text():
     texts = [c for ws in book.worksheets for row in ws.iter_rows() for c in row
              if c.value in ("+1", "@SUM(A1)", "-2 是负数", "=1+1")]
     assert len(texts) == 4 and all(c.data_type == "s" for c in texts)
+
+
+def test_fill_refuses_text_longer_than_a_cell_holds(tmp_path):
+    ds = dataset(narrative={"problems": ["长" * 40000]})
+    out = tmp_path / "x.xlsm"
+    with pytest.raises(OutputError, match="32767"):
+        fill_workbook(ds, out)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_fill_writes_signs_and_section_labels(tmp_path):

@@ -27,6 +27,7 @@ from typing import Any
 import xlsxwriter
 
 from ..core.model import COMPARATOR_SIGNS, NARRATIVE_LABELS, Dataset, Val
+from ..errors import OutputError
 from ..excel import udfs
 from . import workbook_layout as L
 from .atomic import write_bytes_atomic
@@ -36,6 +37,7 @@ __all__ = ["build_template", "fill_workbook", "template_bytes", "workbook_bytes"
 CREATED = datetime(2024, 1, 1)  # fixed: two builds must be identical
 TABLE_STYLE = "Table Style Light 1"
 FONT = "宋体"
+EXCEL_TEXT_LIMIT = 32767
 
 _COLORS = {"input": "#FFF2CC", "calc": "#F2F2F2", "header": "#DDEBF7", "group": "#EDEDED",
            "border": "#A6A6A6", "note": "#595959", "bad_fill": "#FFC7CE", "bad_font": "#9C0006"}
@@ -93,7 +95,6 @@ class _Styles:
             "indent2": self._boxed({"indent": 2}),
             "group": self._boxed({"bold": True, "bg_color": _COLORS["group"]}),
             "calc_label": self._boxed({"font_color": _COLORS["note"], "font_size": 10}),
-            "plain": {},
             "guide": {"text_wrap": True, "valign": "top"},
             "guide_group": {"bold": True, "font_size": 12},
             "guide_button": {"text_wrap": True},
@@ -153,7 +154,12 @@ def _write_value(ws, row: int, col: int, value: Any, kind: str, fmt) -> None:
     if value is None or value == "":
         ws.write_blank(row, col, None, fmt)
     elif kind == L.CODE or isinstance(value, str):
-        ws.write_string(row, col, str(value), fmt)
+        text = str(value)
+        if len(text) > EXCEL_TEXT_LIMIT:  # XlsxWriter would cut it silently
+            raise OutputError(f"{ws.name}!{L.a1(row, col)} 的文字有 {len(text)} 个字符，"
+                              f"超过 Excel 单元格上限 {EXCEL_TEXT_LIMIT}，无法写入工作簿",
+                              "请把这段文字拆成几段")
+        ws.write_string(row, col, text, fmt)
     elif isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
         ws.write_number(row, col, float(value), fmt)
     else:
@@ -169,6 +175,9 @@ def _cached_result(f: L.Formula, fields: Mapping[str, Any],
 
     Excel recalculates on load; viewers that do not (and readers of cached
     values) then still see the right figure instead of XlsxWriter's default 0.
+    A blank result is written as "no cached value" (XlsxWriter's ""), which
+    LibreOffice recalculates on load: without xlwings it shows #VALUE! there,
+    as it would for any cell the user changes.
     """
 
     def value(arg: L.Arg) -> Any:
@@ -273,8 +282,8 @@ def _write_formulas(ws, styles: _Styles, formulas: Iterable[L.Formula], ctx) -> 
         if f.func != "CHECK_SUM":
             continue
         # The check cell, and the stated total it checks, turn red when it reports a difference.
-        flag = {"type": "formula", "criteria": f"=LEN({L.a1(f.row, f.col, absolute=True)})>0",
-                "format": styles.bad()}
+        check = L.a1(f.row, f.col, absolute=True)
+        flag = {"type": "formula", "criteria": f"=LEN(TRIM({check}))>0", "format": styles.bad()}
         ws.conditional_format(f.row, f.col, f.row, f.col, flag)
         total = f.args[0]
         if isinstance(total, L.Field) and L.NAMED[total.name].sheet == f.sheet:

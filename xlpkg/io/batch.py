@@ -96,7 +96,8 @@ def process_one(path: str, staging: str, key: str, rules_path: str | None) -> di
             "staged": str(staged),
         }
     except XlpkgError as exc:
-        return {"failure": exc.message}
+        # the summary names the file in its own column
+        return {"failure": exc.message.removeprefix(f"{Path(path).name}：")}
     except MemoryError:
         return {"failure": "内存不足，文件可能过大或已损坏"}
     except Exception as exc:  # noqa: BLE001 - one file must never stop the batch

@@ -80,13 +80,14 @@ class SheetApi:
 
     def Protect(self, Password=None, DrawingObjects=True, Contents=True,
                 Scenarios=True, **allow):
+        # Like Excel: every Allow* flag not passed is reset to False.
         self.protect_calls.append({"DrawingObjects": DrawingObjects, "Contents": Contents,
                                    "Scenarios": Scenarios, **allow})
         self.ProtectContents = bool(Contents)
         self.ProtectDrawingObjects = bool(DrawingObjects)
         self.ProtectScenarios = bool(Scenarios)
-        for key, value in allow.items():
-            setattr(self.Protection, key, value)
+        for key in vars(self.Protection):
+            setattr(self.Protection, key, bool(allow.get(key, False)))
 
 
 class Range:
@@ -392,6 +393,7 @@ class Book:
         self.app = App()
         self.reads: list[str] = []
         self.writes: list[str] = []
+        self.forbidden: list[str] = []   # save/close calls (also raised)
 
     def add_sheet(self, name: str) -> Sheet:
         sheet = Sheet(self, name)
@@ -404,9 +406,11 @@ class Book:
         self.names.append(Name(self, name, f"={_quote(sheet)}!{_abs(rect)}"))
 
     def save(self, *a, **k):
+        self.forbidden.append("save")
         raise AssertionError("a macro must never save the book")
 
     def close(self, *a, **k):
+        self.forbidden.append("close")
         raise AssertionError("a macro must never close the book")
 
 

@@ -42,6 +42,7 @@ FILLS = {"error": ERROR_FILL, "warning": WARNING_FILL}
 # row), hidden: the next run restores exactly those and nothing else.
 MARKS_COLUMN_OFFSET = 5
 MAX_LINK_TEXT = 255       # Excel's limit for a text literal in a formula
+MAX_MARKS_TEXT = 32_000   # a cell holds 32,767 characters: colour no more than it can record
 TITLE = "xlpkg"
 _FIX_HINT = "请用 xlpkg export 导出数据，再用 xlpkg fill 把数据转入新模板"
 _PROTECTION_FLAGS = ("AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows",
@@ -283,6 +284,7 @@ def _colour(book: Any, findings: Sequence[Finding]):
                 if wanted.get(label) != "error":
                     wanted[label] = f.severity
     marks, refused = [], []
+    room = MAX_MARKS_TEXT
     for sheet_name, items in _by_sheet(wanted.items()).items():
         sheet = _sheet(book, sheet_name)
         if sheet is None:
@@ -292,6 +294,9 @@ def _colour(book: Any, findings: Sequence[Finding]):
                 refused.append(sheet_name)
                 continue
             for label, address, severity in items:
+                room -= len(label) + 9          # "\t#rrggbb\n"
+                if room < 0:
+                    break
                 rng = sheet.range(address)
                 marks.append((label, rng.color))
                 rng.color = FILLS[severity]
@@ -319,7 +324,9 @@ def run_checks_on(book: Any) -> list[Finding]:
         _write_marks(record, marks)
     text = f"校验完成：{_summary(n)}。"
     if findings:
-        text += f"\n详见“{anchor.sheet.name}”页，点击单元格地址可跳转；错误的单元格已标红，警告已标黄。"
+        text += f"\n详见“{anchor.sheet.name}”页，点击单元格地址可跳转。"
+    if marks:
+        text += "\n出错的单元格已标红，有警告的已标黄；下次校验时恢复原底色。"
     if refused:
         text += f"\n工作表 {'、'.join(refused)} 设有密码保护，未能标色。"
     _alert(book, text)

@@ -153,6 +153,7 @@ class _Assembler:
         self.mapping: dict = {}
         self.cells: dict[str, str] = {}
         self.findings: list[Finding] = []
+        self.sheets: list[str] = []
 
     # -- findings
 
@@ -190,6 +191,7 @@ class _Assembler:
                       f"（可能来自旧版模板），这些数据按空白处理；{_FIX_HINT}",
                       [n for n in missing if n in SCALAR_PATHS])
 
+        self.sheets = self.source.sheet_names()
         requests: dict[str, list[Rect]] = defaultdict(list)
         scalars = []
         for name in scalar_names:
@@ -230,10 +232,9 @@ class _Assembler:
         return sheet, rect
 
     def _sheet(self, sheet: str) -> str:
-        known = self.source.sheet_names()
-        if sheet in known:
+        if sheet in self.sheets:
             return sheet
-        folded = {s.casefold(): s for s in known}   # Excel sheet names ignore case
+        folded = {s.casefold(): s for s in self.sheets}   # Excel sheet names ignore case
         if sheet.casefold() in folded:
             return folded[sheet.casefold()]
         raise BadReference(f"指向的工作表“{sheet}”不存在")

@@ -419,7 +419,7 @@ def book_from_file(path, fullname: str | None = None) -> Book:
     which may read test inputs; it never saves anything here)."""
     import openpyxl
 
-    from xlpkg.core.money import _EXCEL_ERRORS
+    from xlpkg.core.money import EXCEL_ERRORS
 
     formulas = openpyxl.load_workbook(path)
     cached = openpyxl.load_workbook(path, data_only=True)
@@ -435,7 +435,7 @@ def book_from_file(path, fullname: str | None = None) -> Book:
                 value = values.cell(cell.row, cell.column).value
                 if isinstance(cell.value, str) and cell.value.startswith("="):
                     sheet.formulas[key] = cell.value
-                if isinstance(value, str) and value in _EXCEL_ERRORS:
+                if isinstance(value, str) and value in EXCEL_ERRORS:
                     value = FakeError(value)
                 if value is not None:
                     sheet.values[key] = value

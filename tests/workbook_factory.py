@@ -10,7 +10,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from xlpkg.core.model import _COLUMN_LABELS, COMPARATOR_SIGNS, NARRATIVE_LABELS, NARRATIVE_SECTIONS
+from xlpkg.core.model import COLUMN_LABELS, COMPARATOR_SIGNS, NARRATIVE_LABELS, NARRATIVE_SECTIONS
 from xlpkg.io.workbook_read import SCALAR_PATHS
 
 TABLE_ROWS = {"tbl_econ": "economic_classification", "tbl_projects": "projects",
@@ -62,7 +62,7 @@ def write_book(path: Path, data: dict, *, scalar_sheet: str = "数据 sheet",
     for table, block in [*TABLE_ROWS.items(), ("tbl_text", "narrative")]:
         if table in skip_tables:
             continue
-        labels = dict(_COLUMN_LABELS[table])
+        labels = dict(COLUMN_LABELS[table])
         labels.update((headers or {}).get(table, {}))
         keys = list(labels)
         if table == "tbl_text":

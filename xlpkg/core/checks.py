@@ -247,7 +247,7 @@ def check_execution_rate(ds: Dataset) -> list[Finding]:
         row = ds.expenditure[key]
         out += _execution(row.label, row.actual, row.budget_final)
     for p in ds.projects:
-        out += _execution(f"项目“{p.name.value}”", p.actual, p.budget_final)
+        out += _execution(f"项目“{p.name.value or '未命名项目'}”", p.actual, p.budget_final)
     return out
 
 

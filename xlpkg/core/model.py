@@ -457,7 +457,7 @@ def _field_labels() -> dict[str, str]:
 FIELD_LABELS = _field_labels()
 _TABLE_LABELS = {"tbl_econ": "经济分类", "tbl_projects": "项目支出", "tbl_tasks": "重点工作",
                  "tbl_text": "文字内容", "tbl_scores": "自评打分"}
-_COLUMN_LABELS = {
+COLUMN_LABELS = {
     "tbl_econ": {"code": "科目编码", "name": "科目名称", "prior": "上年决算数", "actual": "本年决算数"},
     "tbl_projects": {"name": "项目名称", "budget_initial": "年初预算数", "budget_final": "全年预算数",
                      "actual": "本年决算数", "prior": "上年决算数", "purpose": "资金用途"},
@@ -476,6 +476,6 @@ def describe_field(name: str) -> str:
         table, rest = name.split("[", 1)
         key, _, column = rest.partition("].")
         row = f"第{key}行" if key.isdigit() and table != "tbl_econ" else f"[{key}]"
-        return f"{_TABLE_LABELS.get(table, table)}{row}{_COLUMN_LABELS.get(table, {}).get(column, column)}"
+        return f"{_TABLE_LABELS.get(table, table)}{row}{COLUMN_LABELS.get(table, {}).get(column, column)}"
     return name
 

@@ -29,8 +29,8 @@ CENT = Decimal("0.01")
 # Markers that mean "nothing stated here" in Chinese finance tables.
 _NONE_MARKERS = frozenset({"", "-", "--", "—", "——", "–", "/", "\\", "－", "／", "无"})
 
-# Excel error values arrive as text from calamine/openpyxl and as ints from COM.
-_EXCEL_ERRORS = frozenset(
+# Excel error values arrive as text from saved files and as ints from COM.
+EXCEL_ERRORS = frozenset(
     {"#REF!", "#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#VALUE!",
      "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!"}
 )
@@ -93,7 +93,7 @@ def parse_number(raw: object, *, suffixes: tuple[str, ...] = ()) -> Decimal | No
     text = "".join(ch for ch in text if not ch.isspace())
     if text in _NONE_MARKERS:
         return None
-    if text.upper() in _EXCEL_ERRORS:
+    if text.upper() in EXCEL_ERRORS:
         raise ParseError(f"单元格为错误值 {text.upper()}", raw)
     for suffix in sorted(suffixes, key=len, reverse=True):
         if text.endswith(suffix):

@@ -252,9 +252,18 @@ def _expenditure_table(ds: Dataset, tables: _Counter, year: str) -> dict | None:
 
 
 def _chart_data(ds: Dataset) -> dict | None:
+    """What the optional figures draw: (label, amount, annotation) bars for the
+    structure of spending (shares of 财政拨款支出), and (label, prior, actual) pairs."""
     exp = ds.expenditure
-    structure = [(exp[k].label, exp[k].actual.value) for k in ("personnel", "public", "project")
-                 if exp[k].actual.value is not None and exp[k].actual.value > 0]
+    total = exp["total"].actual.value
+    structure = []
+    for k in ("personnel", "public", "project"):
+        actual = exp[k].actual.value
+        if actual is not None and actual > 0:
+            ratio = share(actual, total)
+            note = phrases.amount(actual) + (f"（{phrases.pct(ratio)}）" if ratio is not None
+                                             else "")
+            structure.append((exp[k].label, actual, note))
     yoy = [(exp[k].label, exp[k].prior.value, exp[k].actual.value)
            for k in ("basic", "personnel", "public", "project")
            if exp[k].prior.value is not None and exp[k].actual.value is not None]
@@ -552,8 +561,11 @@ def _scoresheet_table(sheet: Any) -> dict:
             "note": str(getattr(ind, "note", "") or ""),
         })
     grade = getattr(sheet, "grade", None)
-    total = dict.fromkeys(("level2", "name", "weight", "criteria", "target", "value"), "")
+    weights = [getattr(ind, "weight", None) for ind in getattr(sheet, "indicators", ()) or ()]
+    total = dict.fromkeys(("level2", "name", "criteria", "target", "value"), "")
     total.update(level1="合计", score=_score(getattr(sheet, "total", None)),
+                 weight=fmt_number(sum(Decimal(w) for w in weights)) if weights
+                 and None not in weights else "",
                  note=f"等级：{grade}" if grade else "")
     return {"caption": "", "unit": "", "rows": rows, "total": total, "note": ""}
 

@@ -32,7 +32,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.common import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import fromstring
 
-from ..core.money import _EXCEL_ERRORS  # the one list of Excel error values
+from ..core.money import EXCEL_ERRORS  # the one list of Excel error values
 from ..errors import InputError, XlpkgError
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384
@@ -78,7 +78,7 @@ def plain_value(value: Any) -> Any:
     if isinstance(value, str) and not isinstance(value, CellError):
         if value == "":
             return None
-        if value in _EXCEL_ERRORS:
+        if value in EXCEL_ERRORS:
             return CellError(value)
     return value
 

@@ -57,6 +57,6 @@ def load_input(path: Path) -> Dataset:
     path = Path(path)
     if sniff(path) == "data":
         return read_data_file(path)
-    from .workbook_read import read_workbook  # openpyxl/calamine only when a workbook comes
+    from .workbook_read import read_workbook  # zip/XML parsing only when a workbook comes
 
     return read_workbook(path)

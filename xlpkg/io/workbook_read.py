@@ -25,7 +25,7 @@ from typing import Any
 
 from ..core.finding import Finding
 from ..core.model import (
-    _COLUMN_LABELS,  # the contract's table headers (CONTRACT §3), kept in one place
+    COLUMN_LABELS,  # the contract's table headers (CONTRACT §3), kept in one place
     EXPENDITURE_FIELDS,
     EXPENDITURE_ROWS,
     INCOME_FIELDS,
@@ -262,7 +262,7 @@ class _Assembler:
     # -- tables
 
     def _table(self, name: str, ref: TableRef, cells: Cells) -> None:
-        labels = _COLUMN_LABELS[name]
+        labels = COLUMN_LABELS[name]
         columns = self._columns(name, ref, cells)
         missing = [key for key in labels if key not in columns]
         if missing:
@@ -297,7 +297,7 @@ class _Assembler:
                        for c in range(ref.rect.left, ref.rect.right + 1)]
         else:
             headers = []
-        by_header = {_norm_header(label): key for key, label in _COLUMN_LABELS[name].items()}
+        by_header = {_norm_header(label): key for key, label in COLUMN_LABELS[name].items()}
         out: dict[str, int] = {}
         for offset, header in enumerate(headers):
             key = by_header.get(_norm_header(header))

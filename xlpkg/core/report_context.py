@@ -513,7 +513,7 @@ def _task_table(ds: Dataset, tables: _Counter, year: str) -> dict | None:
         else:
             actual_cell = str(task.actual.value or "")
         if task.comparator.value == "<=" and actual is not None and target is not None:
-            rate_cell = "达到目标" if actual <= target else "未达到目标"
+            rate_cell = "达标" if actual <= target else "未达标"
         else:
             rate_cell = phrases.pct(completion_rate(actual, target))
         rows.append({"name": task.name.value or "", "target": target_cell,

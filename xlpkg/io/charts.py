@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from ..core.money import fmt_amount
+
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
              "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "SimSun", "FangSong",
              "PingFang SC", "Heiti SC", "AR PL UMing CN")
@@ -43,6 +45,7 @@ def cjk_font_available() -> bool:
 
 
 def _png(fig) -> bytes:
+    fig.patch.set_facecolor("white")
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=DPI, bbox_inches="tight",
                 metadata={"Software": None})
@@ -54,17 +57,17 @@ def _f(value: Decimal) -> float:
 
 
 def structure_chart(structure) -> bytes:
-    """A horizontal bar per part of spending, with its amount and share."""
+    """A horizontal bar per part of spending, annotated with the context's own words
+    (amount and share as the report states them: nothing is computed here)."""
     plt = _pyplot()
-    labels = [label for label, _ in structure]
-    values = [_f(v) for _, v in structure]
-    total = sum(values)
+    labels = [label for label, _, _ in structure]
+    values = [_f(v) for _, v, _ in structure]
+    notes = [note for _, _, note in structure]
     fig, ax = plt.subplots(figsize=(6.0, 0.6 + 0.55 * len(values)))
     bars = ax.barh(labels[::-1], values[::-1], color="#4a6fa5")
-    for bar, value in zip(bars, values[::-1]):
-        share = f"（{value / total:.2%}）" if total else ""
-        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2,
-                f" {value:.2f} 万元{share}", va="center", fontsize=9)
+    for bar, note in zip(bars, notes[::-1]):
+        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {note}",
+                va="center", fontsize=9)
     ax.set_xlabel("万元")
     ax.set_xlim(0, max(values) * 1.45 if values else 1)
     for side in ("top", "right"):
@@ -86,10 +89,10 @@ def yoy_chart(yoy) -> bytes:
     fig, ax = plt.subplots(figsize=(6.0, 3.2))
     b1 = ax.bar([i - width / 2 for i in x], prior, width, label="上年决算数", color="#b0b7c3")
     b2 = ax.bar([i + width / 2 for i in x], actual, width, label="本年决算数", color="#4a6fa5")
-    for bars in (b1, b2):
-        for bar in bars:
-            ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height(),
-                    f"{bar.get_height():.2f}", ha="center", va="bottom", fontsize=8)
+    for bars, values in ((b1, [p for _, p, _ in yoy]), (b2, [a for _, _, a in yoy])):
+        for bar, value in zip(bars, values):
+            ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), fmt_amount(value),
+                    ha="center", va="bottom", fontsize=8)
     ax.set_xticks(list(x), labels)
     ax.set_ylabel("万元")
     ax.legend(frameon=False, fontsize=9)

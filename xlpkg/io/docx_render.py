@@ -29,7 +29,7 @@ from ..core.model import Dataset
 from ..core.money import fmt_number
 
 REPORT_SUFFIX = "部门整体支出绩效自评报告"
-CHART_WIDTH_MM = 150
+CHART_WIDTH_MM = 140
 
 # Characters Windows (and so most shared folders) refuse in file names.
 _ILLEGAL_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
@@ -147,6 +147,8 @@ def write_report(ds: Dataset, out: Path | None, *, force: bool = False, charts: 
     out = Path(out)
     if out.is_dir():
         out = out / report_filename(ds)
+    elif not out.suffix:
+        out = out.with_name(out.name + ".docx")   # “-o 报告” means 报告.docx
     check_writable(out, force=force)
     scoresheet = compute_scoresheet(ds, rules_path)
     tpl = render_report(ds, findings=findings, scoresheet=scoresheet, charts=charts,

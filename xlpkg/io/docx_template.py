@@ -479,10 +479,9 @@ def _table_layout(table, widths_mm) -> None:
     _child(tblpr, "jc", val="center")
     _child(tblpr, "tblLayout", type="fixed")
     margins = _child(tblpr, "tblCellMar")
-    for side in ("top", "bottom"):
-        _child(margins, side, w=0, type="dxa")
-    for side in ("left", "right"):
-        _child(margins, side, w=_mm_twips(CELL_MARGIN), type="dxa")
+    for side in ("top", "left", "bottom", "right"):   # the schema's order
+        _child(margins, side, w=_mm_twips(CELL_MARGIN) if side in ("left", "right") else 0,
+               type="dxa")
     for look in tblpr.findall(_w("tblLook")):
         tblpr.remove(look)
     grid = tbl.tblGrid

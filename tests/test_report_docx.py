@@ -1,0 +1,387 @@
+"""The Word report: template build, typography, rendering, file handling, CLI."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from decimal import Decimal as D
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+from docx.oxml.ns import qn
+from support import EXAMPLE, ROOT, dataset
+
+from xlpkg.cli import main
+from xlpkg.core.checks import run_checks
+from xlpkg.errors import OutputError
+from xlpkg.io import docx_template as T
+from xlpkg.io.data_file import read_data_file
+from xlpkg.io.docx_render import (
+    clean_text,
+    report_bytes,
+    report_filename,
+    write_report,
+)
+
+HEADINGS = ["一、部门（单位）基本情况", "二、一般公共预算支出情况", "三、政府性基金预算支出情况",
+            "四、国有资本经营预算支出情况", "五、社会保险基金预算支出情况", "六、部门整体支出绩效情况",
+            "七、存在的问题及原因分析", "八、下一步改进措施", "九、绩效自评结果拟应用和公开情况",
+            "十、其他需要说明的情况"]
+
+
+def body_items(source) -> list[tuple[str, str]]:
+    """(style name or "cell", text) of every paragraph and table cell, in document order."""
+    d = docx.Document(io.BytesIO(source) if isinstance(source, bytes) else source)
+    out = []
+    for block in d.element.body.iterchildren():
+        if block.tag == qn("w:p"):
+            para = docx.text.paragraph.Paragraph(block, d)
+            out.append((para.style.name, para.text))
+        elif block.tag == qn("w:tbl"):
+            table = docx.table.Table(block, d)
+            out += [("cell", c.text) for row in table.rows for c in row.cells]
+    return out
+
+
+def texts(source) -> list[str]:
+    return [t for _, t in body_items(source)]
+
+
+@pytest.fixture(scope="module")
+def example_ds():
+    return read_data_file(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def example_report(example_ds):
+    return report_bytes(example_ds, findings=run_checks(example_ds))
+
+
+# ---------------------------------------------------------------- the template
+
+
+def test_committed_template_equals_a_fresh_build():
+    committed = (ROOT / "word_templates" / T.TEMPLATE_NAME).read_bytes()
+    assert committed == T.build_template(), \
+        "模板已过期：运行 python -m xlpkg.io.docx_template 重新生成并提交"
+
+
+def test_template_build_is_reproducible():
+    data = T.build_template()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert {i.date_time for i in z.infolist()} == {T.ZIP_DATE}
+        core = z.read("docProps/core.xml").decode()
+        assert "2024-01-01T00:00:00Z" in core
+        names = z.namelist()
+    assert "docProps/thumbnail.jpeg" not in names and "word/stylesWithEffects.xml" not in names
+
+
+@pytest.fixture(scope="module")
+def template_doc():
+    return docx.Document(io.BytesIO(T.build_template()))
+
+
+def _rpr_fonts(style):
+    fonts = style.element.rPr.find(qn("w:rFonts"))
+    return fonts.get(qn("w:eastAsia")), fonts.get(qn("w:ascii"))
+
+
+def _size(style):
+    return int(style.element.rPr.find(qn("w:sz")).get(qn("w:val"))) / 2
+
+
+def test_page_is_a4_with_gbt9704_margins(template_doc):
+    s = template_doc.sections[0]
+    assert (round(s.page_width.mm), round(s.page_height.mm)) == (210, 297)
+    assert [round(x.mm) for x in (s.top_margin, s.bottom_margin, s.left_margin,
+                                  s.right_margin)] == [37, 35, 28, 26]
+
+
+@pytest.mark.parametrize("style, font, size", [
+    ("Title", "方正小标宋简体", 22), ("Heading 1", "黑体", 16), ("Heading 2", "楷体_GB2312", 16),
+    ("Heading 3", "仿宋_GB2312", 16), (T.BODY, "仿宋_GB2312", 16), ("Footer", "宋体", 14),
+    (T.CELL, "仿宋_GB2312", 12),
+])
+def test_styles_set_east_asian_fonts_and_sizes(template_doc, style, font, size):
+    st = template_doc.styles[style]
+    assert _rpr_fonts(st) == (font, "Times New Roman")
+    assert _size(st) == size
+
+
+def test_body_has_fixed_spacing_and_two_character_indent(template_doc):
+    ppr = template_doc.styles[T.BODY].element.pPr
+    spacing, ind = ppr.find(qn("w:spacing")), ppr.find(qn("w:ind"))
+    assert spacing.get(qn("w:lineRule")) == "exact" and spacing.get(qn("w:line")) == "579"
+    assert ind.get(qn("w:firstLineChars")) == "200" and ind.get(qn("w:firstLine")) == "640"
+
+
+def test_headings_are_word_headings_that_keep_with_next(template_doc):
+    for level, name in enumerate(("Heading 1", "Heading 2", "Heading 3")):
+        ppr = template_doc.styles[name].element.pPr
+        assert ppr.find(qn("w:outlineLvl")).get(qn("w:val")) == str(level)
+        assert ppr.find(qn("w:keepNext")) is not None
+    assert template_doc.styles["Heading 3"].font.bold
+
+
+def test_font_table_names_fallbacks():
+    with zipfile.ZipFile(io.BytesIO(T.build_template())) as z:
+        table = z.read("word/fontTable.xml").decode()
+    for name, (alt, *_rest) in T.FONT_TABLE.items():
+        assert f'w:name="{name}"' in table and f'w:altName w:val="{alt}"' in table
+
+
+def test_page_numbers_on_the_outside_edge(template_doc):
+    assert template_doc.settings.odd_and_even_pages_header_footer
+    s = template_doc.sections[0]
+    for footer, side in ((s.footer, None), (s.even_page_footer, "left")):
+        p = footer.paragraphs[0]
+        xml = p._p.xml
+        assert "PAGE" in xml and p.text.startswith("— ") and p.text.endswith(" —")
+        jc = p._p.pPr.find(qn("w:jc"))
+        assert (jc.get(qn("w:val")) if jc is not None else None) == side
+
+
+def test_tables_fit_the_text_width():
+    for columns in (T.EXPENDITURE_COLUMNS, T.OUTLAY_COLUMNS, T.PROJECT_COLUMNS,
+                    T.BUDGET_COLUMNS, T.TASK_COLUMNS, T.SCORESHEET_COLUMNS):
+        assert sum(w for _, w, _, _ in columns) == pytest.approx(T.TEXT_WIDTH)
+
+
+def test_template_holds_docxtpl_tags_only_no_figures(template_doc):
+    text = "\n".join(p.text for p in template_doc.paragraphs)
+    assert "{%p for p in s7 %}" in text and "{{ s1.scale.heading }}" in text
+    assert "万元" not in text   # every figure comes from the context
+
+
+# ---------------------------------------------------------------- rendering the example
+
+
+def test_example_report_has_the_ten_sections_in_order(example_report):
+    items = body_items(example_report)
+    h1 = [t for s, t in items if s == "Heading 1"]
+    assert h1 == HEADINGS
+    titles = [t for s, t in items if s == "Title"]
+    assert titles == ["2023年度安化县总工会", "整体支出绩效自评报告"]
+    assert not any("{%" in t or "{{" in t for t in texts(example_report))
+
+
+AUDIT = [
+    "基本支出 298.18 万元，较上年减少 11.26 万元，减少 3.64%",
+    "人员经费 265.50 万元，占基本支出的 89.04%，较上年减少 17.31 万元，减少 6.12%",
+    "公用经费 32.67 万元，占基本支出的 10.96%，较上年增加 6.06 万元，增长 22.77%",
+    "占财政拨款支出的 94.93%", "占财政拨款支出的 5.08%",
+    "项目支出 15.95 万元，较上年减少 4.15 万元，减少 20.65%",
+    "公务接待费 4.33 万元，较上年减少 1.08 万元，减少 19.96%",
+    "会议费 0.53 万元，较上年减少 0.07 万元，减少 11.67%",
+    "帮助困难职工 500 人次，完成年度目标（400 人次）的 125.00%",
+    "超出年度目标（400 人次）25.00%，目标设定偏低",
+]
+
+
+def test_example_report_states_every_audit_sentence(example_report, example_ds):
+    text = "\n".join(texts(example_report))
+    for sentence in AUDIT:
+        assert sentence in text, sentence
+    for section in ("fixed_assets", "project_management", "business", "evaluation_process",
+                    "problems", "improvements", "results_use"):
+        for para in example_ds.paragraphs(section):
+            assert para in text
+
+
+def test_sections_appear_under_the_right_headings(example_report):
+    items = body_items(example_report)
+    after = {t: items[i + 1][1] for i, (s, t) in enumerate(items) if s == "Heading 1"}
+    assert after["三、政府性基金预算支出情况"] == "无。"
+    assert after["十、其他需要说明的情况"] == "无。"
+    assert after["七、存在的问题及原因分析"].startswith("1. 2023 年我单位")
+    h2 = [t for s, t in items if s == "Heading 2"]
+    assert h2 == ["（一）2023年度重点工作", "（二）部门整体支出规模、使用方向、主要内容和涉及范围",
+                  "（一）基本支出情况", "（二）项目支出情况", "（一）部门业务开展情况",
+                  "（二）绩效评价工作过程"]
+
+
+def test_body_tables_have_headers_and_figures(example_report):
+    d = docx.Document(io.BytesIO(example_report))
+    headers = [[c.text for c in t.rows[0].cells] for t in d.tables]
+    assert headers[0] == ["项目", "上年决算数", "本年决算数", "增减额", "增减率", "占比"]
+    assert headers[1][0] == "项目" and "控制率" in headers[1]
+    assert headers[2][0] == "项目名称"
+    assert headers[3] == ["工作内容", "目标值", "实际值", "完成率", "说明"]
+    first = [[c.text for c in r.cells] for r in d.tables[0].rows]
+    assert first[1] == ["财政拨款支出合计", "", "314.12", "", "", "100.00%"]
+    assert first[2] == ["基本支出", "309.44", "298.18", "-11.26", "-3.64%", "94.93%"]
+    # header rows repeat on a new page; numbers are right-aligned
+    assert d.tables[0].rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert d.tables[0].rows[2].cells[1].paragraphs[0].style.name == T.CELL_NUM
+
+
+def test_scoresheet_omitted_when_absent(example_ds):
+    data = report_bytes(example_ds, findings=[], scoresheet=None)
+    text = "\n".join(texts(data))
+    assert "附件" not in text and "自评表" not in text
+
+
+def test_scoresheet_and_findings_appendices(example_ds):
+    scoring = pytest.importorskip("xlpkg.core.scoring")
+    rules_file = pytest.importorskip("xlpkg.io.rules_file")
+    sheet = scoring.score(example_ds, rules_file.load_rules(None))
+    data = report_bytes(example_ds, findings=run_checks(example_ds), scoresheet=sheet,
+                        with_findings=True)
+    items = body_items(data)
+    text = "\n".join(t for _, t in items)
+    assert sheet.conclusion in text and "自评表见附件1" in text
+    labels = [t for s, t in items if s == T.ANNEX_LABEL]
+    assert labels == ["附件1", "附件2"]
+    d = docx.Document(io.BytesIO(data))
+    sheet_table = d.tables[-1]
+    assert sheet_table.rows[0].cells[0].text == "一级指标"
+    assert len(sheet_table.rows) == len(sheet.indicators) + 2   # header + rows + 合计
+    assert sheet_table.rows[-1].cells[0].text == "合计"
+    assert "【错误】人员经费 265.50 万元与经济分类 301+303 合计 277.50 万元不一致" in text
+
+
+# ---------------------------------------------------------------- data is never template code
+
+HOSTILE = "A&B<C>\"q'{{ 7*7 }}{% if true %}X{% endif %}{_{ y }_}{%p if x %}]]>"
+
+
+def test_hostile_text_prints_literally():
+    ds = dataset(department={"name": HOSTILE, "year": 2024},
+                 expenditure={"total": {"actual": 10}, "project": {"actual": 10}},
+                 projects=[{"name": HOSTILE, "actual": 10, "purpose": HOSTILE}],
+                 key_tasks=[{"name": HOSTILE, "target": 1, "actual": 1, "note": HOSTILE}],
+                 narrative={"other": [HOSTILE, "{{ title }}"]})
+    data = report_bytes(ds)
+    all_text = texts(data)
+    assert f"1.{HOSTILE}" in all_text and "2.{{ title }}" in all_text
+    assert HOSTILE in all_text                     # table cells
+    assert not any("49" in t for t in all_text)   # {{ 7*7 }} was not evaluated
+    d = docx.Document(io.BytesIO(data))
+    assert d.core_properties.title.startswith(f"2024年度{HOSTILE}")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:   # the XML stays well-formed
+        from lxml import etree
+        etree.fromstring(z.read("word/document.xml"))
+
+
+def test_control_characters_and_line_breaks_are_cleaned():
+    assert clean_text("甲\n乙\r\n丙\t丁\x01戊\ufffe\x0b己") == "甲 乙 丙 丁戊 己"
+    ds = dataset(department={"name": "某局", "year": 2024},
+                 narrative={"other": ["第一行\n第二行\x07"]})
+    assert "第一行 第二行" in texts(report_bytes(ds))
+
+
+# ---------------------------------------------------------------- files
+
+
+def test_report_filename(example_ds):
+    assert report_filename(example_ds) == "安化县总工会_2023_部门整体支出绩效自评报告.docx"
+    ds = dataset(department={"name": 'a/b\\c:d*e?f"g<h>i|j', "year": 2024})
+    assert report_filename(ds) == "a_b_c_d_e_f_g_h_i_j_2024_部门整体支出绩效自评报告.docx"
+    assert report_filename(dataset()) == "未填单位名称_未填年度_部门整体支出绩效自评报告.docx"
+
+
+def test_write_report_default_name_and_no_overwrite(tmp_path, example_ds):
+    out = write_report(example_ds, None, default_dir=tmp_path, findings=[])
+    assert out == tmp_path / report_filename(example_ds)
+    first = out.read_bytes()
+    with pytest.raises(OutputError, match="文件已存在"):
+        write_report(example_ds, None, default_dir=tmp_path, findings=[])
+    assert out.read_bytes() == first
+    again = write_report(example_ds, out, force=True, findings=[])
+    assert again == out and out.stat().st_size > 10_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]   # no temp files left
+
+
+def test_write_report_into_a_folder(tmp_path, example_ds):
+    out = write_report(example_ds, tmp_path, findings=[])
+    assert out.parent == tmp_path and out.name == report_filename(example_ds)
+    assert write_report(example_ds, tmp_path / "报告", findings=[]) == tmp_path / "报告.docx"
+
+
+def test_write_report_runs_the_checks_itself(tmp_path, example_ds):
+    out = write_report(example_ds, tmp_path / "r.docx")
+    assert "目标设定偏低" in "\n".join(texts(out.read_bytes()))
+
+
+def test_interrupted_render_leaves_nothing(tmp_path, example_ds, monkeypatch):
+    from xlpkg.io import docx_render
+
+    def boom(*a, **k):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(docx_render, "render_report", boom)
+    with pytest.raises(RuntimeError):
+        write_report(example_ds, tmp_path / "r.docx", findings=[])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_report(tmp_path, capsys):
+    out = tmp_path / "r.docx"
+    assert main(["report", str(EXAMPLE), "-o", str(out)]) == 0
+    assert "已生成报告" in capsys.readouterr().out
+    before = out.read_bytes()
+    items = body_items(before)
+    assert [t for s, t in items if s == "Heading 1"] == HEADINGS
+    text = "\n".join(t for _, t in items)
+    assert all(sentence in text for sentence in AUDIT)
+    assert main(["report", str(EXAMPLE), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "文件已存在" in err and "--force" in err
+    assert out.read_bytes() == before
+    assert main(["report", str(EXAMPLE), "-o", str(out), "--force", "--with-findings"]) == 0
+    assert "数据校验结果" in "\n".join(texts(out.read_bytes()))
+    assert main(["report", str(EXAMPLE), "-o", str(out), "--force", "--strict"]) == 1
+
+
+def test_cli_report_default_name_in_cwd(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", str(EXAMPLE)]) == 0
+    assert (tmp_path / "安化县总工会_2023_部门整体支出绩效自评报告.docx").exists()
+
+
+def test_json_input_gives_the_same_text(tmp_path):
+    import json
+
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    src = tmp_path / "anhua.json"
+    src.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["report", str(src), "-o", str(tmp_path / "j.docx")]) == 0
+    assert main(["report", str(EXAMPLE), "-o", str(tmp_path / "y.docx")]) == 0
+    assert texts((tmp_path / "j.docx").read_bytes()) == texts((tmp_path / "y.docx").read_bytes())
+
+
+def test_charts_are_embedded_only_when_asked(example_ds, example_report):
+    pytest.importorskip("matplotlib")
+    data = report_bytes(example_ds, findings=[], charts=True)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        media = [n for n in z.namelist() if n.startswith("word/media/")]
+    assert len(media) == 2
+    text = texts(data)
+    assert "图1  财政拨款支出结构" in text and "图2  财政拨款支出与上年对比" in text
+    with zipfile.ZipFile(io.BytesIO(example_report)) as z:
+        assert not [n for n in z.namelist() if n.startswith("word/media/")]
+
+
+def test_default_path_does_not_import_heavy_modules():
+    import subprocess
+    import sys
+
+    code = ("import sys, xlpkg.io.docx_render as r; "
+            "print(sorted(m for m in ('docxtpl', 'matplotlib', 'pandas', 'jinja2', 'openpyxl')"
+            " if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_decimal_amounts_with_many_places_round_half_up():
+    ds = dataset(department={"name": "某局", "year": 2024},
+                 expenditure={"total": {"actual": D("100.005")}, "basic": {"actual": 100}})
+    assert "财政拨款支出 100.01 万元" in "\n".join(texts(report_bytes(ds)))
+
+
+def test_module_runs_as_script_target(tmp_path):
+    path = T.write_template(tmp_path / "t.docx")
+    assert Path(path).read_bytes() == T.build_template()

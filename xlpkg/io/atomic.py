@@ -35,6 +35,11 @@ def atomic_path(path: Path) -> Iterator[Path]:
                                dir=path.parent if str(path.parent) else ".")
     os.close(fd)
     tmp_path = Path(tmp)
+    # mkstemp makes the file private (0600); a report on a shared folder must be
+    # readable like any other file the user creates.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp_path, 0o666 & ~umask)
     try:
         yield tmp_path
         os.replace(tmp_path, path)

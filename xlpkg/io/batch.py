@@ -86,8 +86,7 @@ def process_one(path: str, staging: str, key: str, rules_path: str | None) -> di
         findings = run_checks(ds)
         sheet = _score(ds, rules_path)
         staged = Path(staging) / f"{key}.docx"
-        write_report(ds, staged, force=True, findings=findings,
-                     rules_path=Path(rules_path) if rules_path else None)
+        write_report(ds, staged, force=True, findings=findings, scoresheet=sheet)
         n = counts(findings)
         return {
             "row": summary_row(ds, sheet, n),
@@ -122,10 +121,7 @@ def summary_row(ds, sheet, n: dict) -> dict:
     exp = ds.expenditure
     total, basic, project = exp["total"], exp["basic"], exp["project"]
     out_total = ds.outlays["total"]
-    exec_rate = next((i.value for i in sheet.indicators if i.value is not None
-                      and "预算执行率" in i.name), None) if sheet else None
-    if exec_rate is None:
-        exec_rate = ratios.execution_rate(total.actual.value, total.budget_final.value)
+    exec_rate = ratios.execution_rate(total.actual.value, total.budget_final.value)
     return {
         "department": ds.department.name.value,
         "year": _num(ds.department.year.value),
@@ -137,8 +133,8 @@ def summary_row(ds, sheet, n: dict) -> dict:
         "outlays": _num(out_total.actual.value),
         "outlays_change": _num(ratios.outlay_change_rate(out_total.actual.value,
                                                          out_total.prior.value)),
-        "score": _num(sheet.total) if sheet else None,
-        "grade": sheet.grade if sheet else None,
+        "score": _num(sheet.total),
+        "grade": sheet.grade,
         "errors": n["error"],
         "warnings": n["warning"],
     }

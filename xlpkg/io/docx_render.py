@@ -67,22 +67,43 @@ def _literal(value: Any):
     return Markup(escaped.replace("{", "&#123;").replace("}", "&#125;"))
 
 
-def jinja_env():
-    """The sandboxed, autoescaping environment every render uses."""
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+_ENV = None
 
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_literal)
+
+def jinja_env():
+    """The sandboxed, autoescaping environment every render uses (one per process).
+
+    docxtpl compiles the template's XML with ``from_string`` on every render;
+    the XML is the same each time, so compiled templates are kept — that is most
+    of a render's cost, and a batch worker or a second button click skips it.
+    """
+    global _ENV
+    if _ENV is None:
+        from jinja2 import StrictUndefined
+        from jinja2.sandbox import SandboxedEnvironment
+
+        class CachingEnvironment(SandboxedEnvironment):
+            compiled: dict = {}
+
+            def from_string(self, source, globals=None, template_class=None):
+                if globals or template_class or not isinstance(source, str):
+                    return super().from_string(source, globals, template_class)
+                if source not in self.compiled:
+                    if len(self.compiled) > 32:
+                        self.compiled.clear()
+                    self.compiled[source] = super().from_string(source)
+                return self.compiled[source]
+
+        _ENV = CachingEnvironment(autoescape=True, undefined=StrictUndefined,
+                                  finalize=_literal)
+    return _ENV
 
 
 def compute_scoresheet(ds: Dataset, rules_path: Path | None = None):
-    """The 自评表 when the scoring module is installed, else ``None`` (then the report
-    leaves out the score sentence and the appendix)."""
-    try:
-        from ..core.scoring import score
-        from .rules_file import load_rules
-    except ImportError:
-        return None
+    """The 自评表 by the given rules file (default: the shipped Hunan rules)."""
+    from ..core.scoring import score
+    from .rules_file import load_rules
+
     return score(ds, load_rules(rules_path))
 
 
@@ -134,11 +155,12 @@ def report_bytes(ds: Dataset, **kwargs) -> bytes:
 def write_report(ds: Dataset, out: Path | None, *, force: bool = False, charts: bool = False,
                  with_findings: bool = False, rules_path: Path | None = None,
                  findings: Sequence[Finding] | None = None,
-                 default_dir: Path | None = None) -> Path:
+                 default_dir: Path | None = None, scoresheet: Any = None) -> Path:
     """Write the report to ``out`` (default: ``default_dir / report_filename(ds)``).
 
     Raises :class:`~xlpkg.errors.OutputError` if the file exists and ``force`` is
     not set; the file appears complete or not at all (temp file, then rename).
+    ``findings`` and ``scoresheet`` may be passed when the caller has them already.
     """
     from .atomic import atomic_path, check_writable
 
@@ -150,7 +172,8 @@ def write_report(ds: Dataset, out: Path | None, *, force: bool = False, charts: 
     elif not out.suffix:
         out = out.with_name(out.name + ".docx")   # “-o 报告” means 报告.docx
     check_writable(out, force=force)
-    scoresheet = compute_scoresheet(ds, rules_path)
+    if scoresheet is None:
+        scoresheet = compute_scoresheet(ds, rules_path)
     tpl = render_report(ds, findings=findings, scoresheet=scoresheet, charts=charts,
                         with_findings=with_findings)
     with atomic_path(out) as tmp:

@@ -162,7 +162,7 @@ def test_non_numbers_are_named(tmp_path):
 
 def test_toml_syntax_error_gives_the_line(tmp_path):
     message = refused(tmp_path, GOOD.replace('name = "满意度"', 'name = 满意度'))
-    assert "不是有效的 TOML（第 15 行" in message
+    assert "TOML 格式错误（第 15 行" in message
 
 
 def test_duplicate_indicator_in_the_same_level2(tmp_path):

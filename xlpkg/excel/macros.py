@@ -29,11 +29,15 @@ from ..core.checks import run_checks as _all_checks
 from ..core.finding import SEVERITY_LABELS, Finding, counts, sort_findings
 from ..core.model import describe_field
 from ..errors import XlpkgError
+from ..io.workbook_layout import (
+    CHECKS_ANCHOR,
+    CHECKS_HEADERS,
+    SCORESHEET_ANCHOR,
+    SCORESHEET_HEADERS,
+)
 
-CHECKS_ANCHOR = "checks_anchor"
-SCORESHEET_ANCHOR = "scoresheet_anchor"
-CHECKS_WIDTH = 4          # 级别, 代码, 说明, 单元格
-SCORESHEET_WIDTH = 8      # 一级, 二级, 三级指标, 分值, 评分标准, 指标值, 得分, 说明
+CHECKS_WIDTH = len(CHECKS_HEADERS)          # 级别, 代码, 说明, 单元格
+SCORESHEET_WIDTH = len(SCORESHEET_HEADERS)  # 一级, 二级, 三级指标, 分值, 评分标准, 指标值, 得分, 说明
 ERROR_FILL = (255, 124, 128)     # red; the template's input cells are pale yellow
 WARNING_FILL = (255, 192, 0)     # a strong yellow, unlike the input cells
 FILLS = {"error": ERROR_FILL, "warning": WARNING_FILL}

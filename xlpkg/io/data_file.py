@@ -8,6 +8,7 @@ contract's plain shape back out (``xlpkg export``).
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,37 +33,60 @@ class _SafeLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def read_mapping(path: Path) -> dict:
-    """The raw mapping of a YAML or JSON file; :class:`InputError` if unreadable."""
+def read_text(path: Path, *, what: str = "文件", max_bytes: int = MAX_DATA_BYTES,
+              missing_hint: str | None = None) -> str:
+    """A UTF-8 text file's content; :class:`InputError` naming the file otherwise."""
     path = Path(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"找不到文件：{path}") from None
+        raise InputError(f"找不到{what}：{path}", missing_hint) from None
+    except IsADirectoryError:
+        raise InputError(f"{what} {path} 是文件夹，不是文件") from None
     except OSError as exc:
-        raise InputError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
-    if len(raw) > MAX_DATA_BYTES:
-        raise InputError(f"文件过大，无法读取：{path}（超过 20 MB）")
+        raise InputError(f"无法读取{what} {path}：{exc.strerror or exc}") from None
+    if len(raw) > max_bytes:
+        raise InputError(f"{what} {path.name} 过大（超过 {max_bytes // (1024 * 1024) or 1} MB），无法读取")
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(f"无法读取 {path}：文件不是 UTF-8 编码的文本",
-                         "请用 UTF-8 编码保存 YAML/JSON 文件") from None
+        raise InputError(f"{what} {path.name} 不是 UTF-8 编码的文本", "请用 UTF-8 编码保存") from None
+
+
+def parse_structured(text: str, path: Path, *, what: str = "文件") -> dict:
+    """JSON, YAML (aliases refused) or TOML by the file's suffix; amounts stay exact."""
+    path = Path(path)
+    suffix = path.suffix.lower()
     try:
-        if path.suffix.lower() == ".json":
+        if suffix == ".json":
             data = json.loads(text, parse_float=Decimal)
+        elif suffix in (".yaml", ".yml"):
+            data = yaml.load(text, Loader=_SafeLoader)  # a SafeLoader subclass
+        elif suffix == ".toml":
+            import tomllib
+
+            data = tomllib.loads(text, parse_float=Decimal)
         else:
-            data = yaml.load(text, Loader=_SafeLoader)
+            raise InputError(f"{what} {path.name} 的类型“{path.suffix}”不受支持")
     except json.JSONDecodeError as exc:
-        raise InputError(f"无法读取 {path}：JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）"
-                         ) from None
+        raise InputError(f"无法读取{what} {path.name}：JSON 格式错误"
+                         f"（第 {exc.lineno} 行第 {exc.colno} 列）") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
-        raise InputError(f"无法读取 {path}：YAML 格式错误{where}") from None
+        raise InputError(f"无法读取{what} {path.name}：YAML 格式错误{where}") from None
+    except ValueError as exc:  # tomllib.TOMLDecodeError
+        m = re.search(r"line (\d+), column (\d+)", str(exc))
+        where = f"（第 {m[1]} 行第 {m[2]} 列附近）" if m else ""
+        raise InputError(f"无法读取{what} {path.name}：TOML 格式错误{where}") from None
     if not isinstance(data, dict):
-        raise InputError(f"无法读取 {path}：文件顶层应是键值对（department、expenditure……）")
+        raise InputError(f"无法读取{what} {path.name}：文件顶层应是键值对")
     return data
+
+
+def read_mapping(path: Path) -> dict:
+    """The raw mapping of a YAML or JSON data file; :class:`InputError` if unreadable."""
+    return parse_structured(read_text(path), path)
 
 
 def read_data_file(path: Path) -> Dataset:

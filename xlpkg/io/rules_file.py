@@ -22,14 +22,9 @@ and become fractions here. The shape::
 
 from __future__ import annotations
 
-import json
-import re
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from ..core.indicators import MANUAL, VALUE_SOURCES, TaskOptions
 from ..core.money import ParseError, parse_number
@@ -51,6 +46,7 @@ from ..core.scoring import (
     validate_rules,
 )
 from ..errors import InputError
+from .data_file import parse_structured, read_text
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 DEFAULT_RULES = "hunan.toml"
@@ -93,48 +89,13 @@ def _resolve(path: Path) -> Path:
 
 
 def _read(path: Path) -> dict:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        shipped = "、".join(p.stem for p in shipped_rules())
-        raise InputError(f"找不到评分规则文件：{path}",
-                         f"可用内置规则：{shipped}（直接写名称即可）") from None
-    except IsADirectoryError:
-        raise InputError(f"评分规则文件 {path} 是文件夹，不是文件") from None
-    except OSError as exc:
-        raise InputError(f"无法读取评分规则文件 {path}：{exc.strerror or exc}") from None
-    if len(raw) > MAX_RULES_BYTES:
-        raise InputError(f"评分规则文件 {path.name} 过大（超过 1 MB），不像是评分规则")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"评分规则文件 {path.name} 不是 UTF-8 编码的文本",
-                         "请用 UTF-8 编码保存") from None
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".toml":
-            data = tomllib.loads(text, parse_float=Decimal)
-        elif suffix == ".json":
-            data = json.loads(text, parse_float=Decimal)
-        elif suffix in (".yaml", ".yml"):
-            data = yaml.safe_load(text)
-        else:
-            raise InputError(f"评分规则文件 {path.name} 的类型“{path.suffix}”不受支持",
-                             "请使用 .toml 文件（也可用 .yaml / .json）")
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+), column (\d+)", str(exc))
-        where = f"（第 {m[1]} 行第 {m[2]} 列附近）" if m else ""
-        raise InputError(f"评分规则文件 {path.name} 不是有效的 TOML{where}：{exc}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"评分规则文件 {path.name} 不是有效的 JSON"
-                         f"（第 {exc.lineno} 行第 {exc.colno} 列）") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
-        raise InputError(f"评分规则文件 {path.name} 不是有效的 YAML{where}") from None
-    if not isinstance(data, dict):
-        raise InputError(f"评分规则文件 {path.name} 的顶层应是键值对（name、indicator……）")
-    return data
+    shipped = "、".join(p.stem for p in shipped_rules())
+    text = read_text(path, what="评分规则文件", max_bytes=MAX_RULES_BYTES,
+                     missing_hint=f"可用内置规则：{shipped}（直接写名称即可）")
+    if path.suffix.lower() not in (".toml", ".json", ".yaml", ".yml"):
+        raise InputError(f"评分规则文件 {path.name} 的类型“{path.suffix}”不受支持",
+                         "请使用 .toml 文件（也可用 .yaml / .json）")
+    return parse_structured(text, path, what="评分规则文件")
 
 
 # ---------------------------------------------------------------- checking each value

@@ -321,6 +321,49 @@ def test_two_appendices_are_numbered():
     assert paras[1].startswith("1.【错误】人员经费 265.50 万元")
 
 
+@dataclass
+class FakeSheetWithBlanks(FakeSheet):
+    unscored: tuple = ()
+
+
+def test_indicators_left_at_zero_for_blanks_are_counted():
+    ds = read_data_file(EXAMPLE)
+    sheet = FakeSheetWithBlanks(FAKE.indicators, FAKE.total, FAKE.grade,
+                                unscored=FAKE.indicators[1:])
+    paras = build_context(ds, [], sheet)["s6"]["evaluation"]["paras"]
+    assert paras[-1] == ("经自评，部门整体支出绩效综合得分 85.51 分，等级为良，自评表见附件。"
+                         "2 项评价指标中，有 1 项因缺少数据或未填自评得分未得分。")
+
+
+def test_real_scoresheet_counts_what_the_example_left_blank():
+    scoring = pytest.importorskip("xlpkg.core.scoring")
+    rules_file = pytest.importorskip("xlpkg.io.rules_file")
+    ds = read_data_file(EXAMPLE)
+    sheet = scoring.score(ds, rules_file.load_rules(None))
+    # 24 of 26: all but “三公”经费控制率 (computed, full points) and 实际完成率 (computed)
+    assert len(sheet.unscored) == 24 and all(s.score == 0 for s in sheet.unscored)
+    assert {s.name for s in sheet.indicators} - {s.name for s in sheet.unscored} == {
+        '"三公"经费控制率', "实际完成率"}
+    text = build_context(ds, [], sheet)["s6"]["evaluation"]["paras"][-1]
+    assert text.endswith("自评表见附件。26 项评价指标中，有 24 项因缺少数据或未填自评得分未得分。")
+
+
+def test_appendix_title_fits_one_landscape_line():
+    ds = read_data_file(EXAMPLE)
+    ctx = build_context(ds, [], FAKE)
+    assert ctx["appendix_sheet"]["title_lines"] == ["2023年度安化县总工会部门整体支出绩效自评表"]
+    long = dataset(department={"name": "某某市某某区人力资源和社会保障局机关服务中心", "year": 2024})
+    lines = build_context(long, [], FAKE)["appendix_sheet"]["title_lines"]
+    assert lines == ["2024年度某某市某某区人力资源和社会保障局机关服务中心", "部门整体支出绩效自评表"]
+
+
+def test_findings_end_with_a_full_stop():
+    ds = read_data_file(EXAMPLE)
+    paras = build_context(ds, run_checks(ds), with_findings=True)["appendix_findings"]["paras"]
+    assert len(paras) > 2 and all(p.endswith("。") for p in paras)
+    assert not any(p.endswith("。。") for p in paras)
+
+
 def test_real_scoresheet_if_available():
     scoring = pytest.importorskip("xlpkg.core.scoring")
     rules_file = pytest.importorskip("xlpkg.io.rules_file")

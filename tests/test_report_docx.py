@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 import yaml
+from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from support import EXAMPLE, ROOT, dataset
 
@@ -145,8 +146,10 @@ def test_page_numbers_on_the_outside_edge(template_doc):
 
 def test_tables_fit_the_text_width():
     for columns in (T.EXPENDITURE_COLUMNS, T.OUTLAY_COLUMNS, T.PROJECT_COLUMNS,
-                    T.BUDGET_COLUMNS, T.TASK_COLUMNS, T.SCORESHEET_COLUMNS):
+                    T.BUDGET_COLUMNS, T.TASK_COLUMNS):
         assert sum(w for _, w, _, _ in columns) == pytest.approx(T.TEXT_WIDTH)
+    # the 自评表 sits in the landscape appendix
+    assert sum(w for _, w, _, _ in T.SCORESHEET_COLUMNS) == pytest.approx(T.LANDSCAPE_TEXT_WIDTH)
 
 
 def test_template_holds_docxtpl_tags_only_no_figures(template_doc):
@@ -240,6 +243,123 @@ def test_scoresheet_and_findings_appendices(example_ds):
     assert len(sheet_table.rows) == len(sheet.indicators) + 2   # header + rows + 合计
     assert sheet_table.rows[-1].cells[0].text == "合计"
     assert "【错误】人员经费 265.50 万元与经济分类 301+303 合计 277.50 万元不一致" in text
+
+
+# ---------------------------------------------------------------- page layout
+
+
+@pytest.fixture(scope="module")
+def example_sheet(example_ds):
+    scoring = pytest.importorskip("xlpkg.core.scoring")
+    rules_file = pytest.importorskip("xlpkg.io.rules_file")
+    return scoring.score(example_ds, rules_file.load_rules(None))
+
+
+def _mm(section):
+    return round(section.page_width.mm), round(section.page_height.mm)
+
+
+def _breaks(d):
+    """Paragraphs that end a section (not the body's final sectPr)."""
+    return [docx.text.paragraph.Paragraph(p, d) for p in d.element.body.iter(qn("w:p"))
+            if p.pPr is not None and p.pPr.sectPr is not None]
+
+
+def _footer_ids(section):
+    return [r.get(qn("r:id")) for r in section._sectPr.findall(qn("w:footerReference"))]
+
+
+def test_scoresheet_appendix_is_a_landscape_section(example_ds, example_sheet):
+    d = docx.Document(io.BytesIO(report_bytes(example_ds, findings=[],
+                                              scoresheet=example_sheet)))
+    body, annex = d.sections
+    assert _mm(body) == (210, 297) and _mm(annex) == (297, 210)
+    assert annex.orientation == WD_ORIENT.LANDSCAPE
+    assert [round(x.mm) for x in (annex.top_margin, annex.bottom_margin, annex.left_margin,
+                                  annex.right_margin)] == list(T.LANDSCAPE_MARGINS)
+    assert annex.footer_distance < annex.bottom_margin
+    # the same “— n —” footers, odd and even, numbering on
+    assert len(_footer_ids(body)) == 2 and _footer_ids(annex) == _footer_ids(body)
+    assert annex.footer.paragraphs[0].text == "— 1 —"
+    # the body's section ends on its own last paragraph (十's “无。”), no extra line,
+    # and the report ends with the appendix (no empty page after it)
+    (last_body_para,) = _breaks(d)
+    assert last_body_para.text == "无。" and last_body_para.style.name == T.BODY
+    label = docx.text.paragraph.Paragraph(last_body_para._p.getnext(), d)
+    assert label.text == "附件" and not label.paragraph_format.page_break_before
+    assert d.element.body[-2].tag == qn("w:p") and d.element.body[-3].tag == qn("w:tbl")
+
+
+def test_findings_appendix_returns_to_portrait(example_ds, example_sheet):
+    d = docx.Document(io.BytesIO(report_bytes(example_ds, findings=run_checks(example_ds),
+                                              scoresheet=example_sheet, with_findings=True)))
+    assert [_mm(s) for s in d.sections] == [(210, 297), (297, 210), (210, 297)]
+    labels = [p for p in d.paragraphs if p.style.name == T.ANNEX_LABEL]
+    assert [p.text for p in labels] == ["附件1", "附件2"]
+    assert labels[1].paragraph_format.page_break_before
+
+
+def test_no_scoresheet_no_section_break(example_ds):
+    d = docx.Document(io.BytesIO(report_bytes(example_ds, findings=[])))
+    assert [_mm(s) for s in d.sections] == [(210, 297)] and not _breaks(d)
+    assert not [p for p in d.paragraphs if p.style.name == T.SECTION_BREAK]
+
+
+def _keeps(tr) -> bool:
+    return all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+               for p in tr.iter(qn("w:p")))
+
+
+def test_scoresheet_table_layout(example_ds, example_sheet, template_doc):
+    d = docx.Document(io.BytesIO(report_bytes(example_ds, findings=[],
+                                              scoresheet=example_sheet)))
+    table = d.tables[-1]
+    tbl = table._tbl
+    assert tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val")) == T.SCORESHEET_CAPTION
+    widths = [round(int(c.get(qn("w:w"))) * 25.4 / 1440) for c in tbl.tblGrid]
+    assert widths == [w for _, w, _, _ in T.SCORESHEET_COLUMNS]
+    assert widths[4] >= 60 and widths[8] >= 50         # 评分标准, 扣分原因 have room
+    header, *rows, total = tbl.tr_lst
+    assert header.trPr.find(qn("w:tblHeader")) is not None and _keeps(header)
+    assert _size(template_doc.styles[T.SMALL_CELL]) == 10.5      # 五号
+    assert _rpr_fonts(template_doc.styles[T.SMALL_CELL])[0] == "仿宋_GB2312"
+    # 合计 spans 一级–三级 and the row above keeps with it; other rows may break
+    assert total.tc_lst[0].grid_span == 3 and table.rows[-1].cells[0].text == "合计"
+    assert _keeps(rows[-1]) and not _keeps(rows[0])
+    # one merged cell per 一级指标 and per 二级指标
+    first = [(tr.tc_lst[0].vMerge, table.rows[i + 1].cells[0].text)
+             for i, tr in enumerate(rows)]
+    assert first[0] == ("restart", "投入") and first[1] == ("continue", "投入")
+    starts = [text for merge, text in first if merge != "continue"]
+    assert starts == ["投入", "过程", "产出", "效益"]
+    level2 = [table.rows[i + 1].cells[1].text for i, tr in enumerate(rows)
+              if tr.tc_lst[1].vMerge != "continue"]
+    assert level2[:3] == ["目标设定", "预算配置", "预算执行"]
+    assert len(table.rows) == len(example_sheet.indicators) + 2
+
+
+def test_body_tables_keep_their_head_and_tail(example_report):
+    d = docx.Document(io.BytesIO(example_report))
+    for table in d.tables:
+        trs = table._tbl.tr_lst
+        after = docx.text.paragraph.Paragraph(table._tbl.getnext(), d)
+        assert _keeps(trs[0])                                  # header with the first row
+        assert _keeps(trs[-1]) == (after.style.name == T.NOTE)  # last row with its note
+        assert not any(_keeps(tr) for tr in trs[2:-1])        # the rest may break
+    total_first = d.tables[0]._tbl.tr_lst[1]
+    assert _keeps(total_first)                                  # 合计 on top keeps too
+
+
+def test_figure_captions_do_not_chain_to_what_follows(template_doc):
+    assert template_doc.styles[T.CAPTION].paragraph_format.keep_with_next
+    assert not template_doc.styles[T.FIGURE_CAPTION].paragraph_format.keep_with_next
+    assert template_doc.styles[T.FIGURE].paragraph_format.keep_with_next
+
+
+def test_straight_quotes_around_chinese_print_as_chinese_quotes():
+    assert clean_text('"三公"经费变动率') == "“三公”经费变动率"
+    assert clean_text('报告写作"500 多人次"') == "报告写作“500 多人次”"
+    assert clean_text('say "hi"') == 'say "hi"' and clean_text('长 5"') == '长 5"'
 
 
 # ---------------------------------------------------------------- data is never template code

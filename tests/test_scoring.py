@@ -252,9 +252,9 @@ def test_a_computed_value_wins_over_a_typed_score():
 
 
 @pytest.mark.parametrize("when, expected, words", [
-    ("zero", D(0), "按规则记 0 分"),
-    ("full", D(10), "按规则记满分"),
-    ("manual", D(7), "按规则取自评打分表得分：自评得分 7 分"),
+    ("zero", D(0), "）；记 0 分"),
+    ("full", D(10), "）；记满分"),
+    ("manual", D(7), "）；取自评得分 7 分"),
 ])
 def test_not_computable_follows_when_missing_and_says_so(when, expected, words):
     r = rule(Linear(), name="预算执行率", when_missing=when)
@@ -438,7 +438,7 @@ def test_anhua_execution_rate_not_computable_but_the_total_comes_out():
     rate = sheet.find("预算执行率")
     assert rate.value is None and rate.score == 0
     assert "无法计算（缺少财政拨款支出合计全年预算数）" in rate.note
-    assert "按规则取自评打分表得分，但未填自评得分，记 0 分" in rate.note
+    assert rate.note.endswith("）；未填自评得分，记 0 分") and rate.unscored
     assert sheet.find("“三公”经费控制率").value == 1          # 4.33 / 4.33
     done = sheet.find("实际完成率")
     assert done.value == D("0.8333") and "职工参加医疗互助活动" in done.note

@@ -532,7 +532,13 @@ def _score_sentence(sheet: Any, appendix: str) -> str:
             return ""
         text = f"经自评，部门整体支出绩效综合得分 {_score(total)} 分" + (
             f"，等级为{grade}" if grade else "")
-    return _clause_end(text) + (f"，自评表见{appendix}。" if appendix else "。")
+    text = _clause_end(text) + (f"，自评表见{appendix}。" if appendix else "。")
+    # A low score that comes from blanks rather than from performance says so.
+    unscored = len(getattr(sheet, "unscored", ()) or ())
+    if unscored:
+        count = len(getattr(sheet, "indicators", ()) or ())
+        text += f"{count} 项评价指标中，有 {unscored} 项因缺少数据或未填自评得分未得分。"
+    return text
 
 
 def _score(value) -> str:
@@ -744,6 +750,7 @@ def report_title(ds: Dataset) -> str:
 
 
 TITLE_CHARS = 19  # 2号 characters that sit on one 156 mm line with room to spare
+ANNEX_TITLE_CHARS = 30  # … on the 247 mm line of the landscape 自评表 appendix
 
 
 def _width(text: str) -> float:
@@ -751,10 +758,10 @@ def _width(text: str) -> float:
     return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
 
 
-def split_title(title: str, tail: str) -> list[str]:
-    """A title on one line if it fits, else broken before ``tail`` (as the seed
-    breaks it): ``2023年度安化县总工会`` / ``整体支出绩效自评报告``."""
-    if _width(title) <= TITLE_CHARS or not title.endswith(tail) or title == tail:
+def split_title(title: str, tail: str, chars: float = TITLE_CHARS) -> list[str]:
+    """A title on one line if it fits (``chars`` wide), else broken before ``tail`` (as
+    the seed breaks it): ``2023年度安化县总工会`` / ``整体支出绩效自评报告``."""
+    if _width(title) <= chars or not title.endswith(tail) or title == tail:
         return [title]
     return [title.removesuffix(tail), tail]
 
@@ -850,7 +857,8 @@ def build_context(ds: Dataset, findings: Sequence[Finding] = (), scoresheet: Any
         tail = "部门整体支出绩效自评表"
         appendix_sheet = {"label": sheet_label,
                           "title_lines": split_title(
-                              f"{year + '年度' if year else ''}{name}{tail}", tail),
+                              f"{year + '年度' if year else ''}{name}{tail}", tail,
+                              ANNEX_TITLE_CHARS),
                           "table": _scoresheet_table(scoresheet)}
     appendix_findings = None
     if with_findings:
@@ -887,5 +895,7 @@ def findings_paras(findings: Sequence[Finding]) -> list[str]:
     paras = [summary]
     for i, f in enumerate(findings, 1):
         where = f"（单元格：{'、'.join(f.cells)}）" if f.cells else ""
-        paras.append(f"{i}.【{SEVERITY_LABELS[f.severity]}】{f.message}{where}")
+        text = f"{f.message}{where}"
+        end = "" if text.endswith(("。", "！", "？")) else "。"
+        paras.append(f"{i}.【{SEVERITY_LABELS[f.severity]}】{text}{end}")
     return paras

@@ -549,6 +549,12 @@ class IndicatorScore:
     value_label: str = ""         # what the value is (预算执行率)
 
     @property
+    def unscored(self) -> bool:
+        """0 points only because the value was not computable or the self-score is
+        missing (``basis == "zero"``), not because the data scored 0."""
+        return self.basis == "zero"
+
+    @property
     def value_text(self) -> str:
         """``95.10%``; ``无法计算`` for a computed indicator without data; ``—`` for judgement."""
         if self.value is not None:
@@ -587,6 +593,11 @@ class Scoresheet:
     def conclusion(self) -> str:
         """The report's sentence: ``经自评，部门整体支出绩效综合得分 85.50 分，等级为良``."""
         return f"经自评，部门整体支出绩效综合得分 {fmt_amount(self.total)} 分，等级为{self.grade}"
+
+    @property
+    def unscored(self) -> tuple[IndicatorScore, ...]:
+        """Indicators left at 0 for want of data or of a self-score (see IndicatorScore)."""
+        return tuple(s for s in self.indicators if s.unscored)
 
     def subtotals(self) -> list[tuple[str, Decimal, Decimal]]:
         """(一级指标, 分值, 得分) in table order."""
@@ -637,15 +648,15 @@ def score_rule(i: int, rule: Rule, ds: Dataset, manual: ManualScores) -> Indicat
                 fields += got.fields
                 if got.points is None:
                     outcome, basis = Outcome(ZERO), "zero"
-                    tail = f"按规则取自评打分表得分，但{got.note}，记 0 分"
+                    tail = f"{got.note}，记 0 分"
                 else:
                     outcome, basis = Outcome(got.points), "manual"
-                    tail = f"按规则取自评打分表得分：{got.note}"
+                    tail = f"取{got.note}"
                 note = _join(head, tail)
             else:
                 outcome = Outcome(rule.weight if rule.when_missing == "full" else ZERO)
                 basis = rule.when_missing
-                note = _join(head, f"按规则{WHEN_MISSING[rule.when_missing]}")
+                note = _join(head, WHEN_MISSING[rule.when_missing])
         else:
             value = round_half_up(iv.value, SHOWN)
             scored = abs(value) if rule.absolute else value

@@ -12,6 +12,11 @@ XML and also writes ``{`` ``}`` as character references, so ``{{ … }}`` or
 ``{% … %}`` inside a field print literally (docxtpl's own ``{_{`` unescaping
 never sees them). Heavy imports (docxtpl, jinja2, matplotlib) happen inside the
 functions, so importing this module is cheap.
+
+After rendering, :func:`settle_sections`, :func:`keep_table_ends` and
+:func:`join_scoresheet_cells` finish what a template cannot know in advance: where
+the sections end once the optional appendices are in or out, which row of a table
+is its last, and which 自评表 rows share an 一级/二级指标.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ..core.finding import Finding
 from ..core.model import Dataset
@@ -37,6 +42,8 @@ _ILLEGAL_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _LINE_BREAKS = re.compile(r"\s*[\r\n\t\v\f\x85\u2028\u2029]+\s*")
 _MAX_NAME = 120
+# A pair of straight quotes around Chinese text ("三公"经费) prints as Chinese quotes.
+_CJK_QUOTED = re.compile(r'"([^"]*[\u3400-\u9fff][^"]*)"')
 
 
 def report_filename(ds: Dataset) -> str:
@@ -51,9 +58,12 @@ def report_filename(ds: Dataset) -> str:
 
 def clean_text(value: Any) -> str:
     """A value as it may stand in a Word paragraph: line breaks and tabs become one
-    space (a cell typed with Alt+Enter), characters XML cannot hold are dropped."""
+    space (a cell typed with Alt+Enter), characters XML cannot hold are dropped, and
+    straight double quotes around Chinese text become “” (when they pair up)."""
     text = "" if value is None else str(value)
     text = _LINE_BREAKS.sub(" ", text)
+    if text.count('"') % 2 == 0:
+        text = _CJK_QUOTED.sub(r"“\1”", text)
     return _XML_INVALID.sub("", text)
 
 
@@ -83,7 +93,7 @@ def jinja_env():
         from jinja2.sandbox import SandboxedEnvironment
 
         class CachingEnvironment(SandboxedEnvironment):
-            compiled: dict = {}
+            compiled: ClassVar[dict] = {}
 
             def from_string(self, source, globals=None, template_class=None):
                 if globals or template_class or not isinstance(source, str):
@@ -123,12 +133,110 @@ def render_report(ds: Dataset, *, findings: Sequence[Finding] | None = None,
     tpl = DocxTemplate(io.BytesIO(template if template is not None else template_bytes()))
     ctx["charts"] = _chart_images(tpl, ctx.get("chart_data")) if charts else []
     tpl.render(ctx, jinja_env=jinja_env())
+    settle_sections(tpl.docx)
+    keep_table_ends(tpl.docx)
+    join_scoresheet_cells(tpl.docx)
     props = tpl.docx.core_properties
     props.title = clean_text(ctx["title"])
     props.author = clean_text(ctx["department"])
     props.last_modified_by = "xlpkg"
     props.created = props.modified = datetime.now().replace(microsecond=0)
     return tpl
+
+
+def _sect_pr(p):
+    ppr = p.pPr
+    return None if ppr is None else ppr.sectPr
+
+
+def settle_sections(document) -> None:
+    """Tidy the template's section breaks (分节 paragraphs) after rendering.
+
+    A break right after a paragraph moves onto that paragraph, as Word itself
+    places a break (no extra line that could spill onto a page of its own); a break
+    that ends the document becomes the final section's page setup, so a report
+    ending with the landscape 自评表 has no empty portrait page after it.
+    """
+    from docx.oxml.ns import qn
+
+    from .docx_template import SECTION_BREAK
+
+    body = document.element.body
+    style_id = document.styles[SECTION_BREAK].style_id
+    for p in body.findall(qn("w:p")):
+        sect = _sect_pr(p)
+        if sect is None or p.style != style_id:
+            continue
+        prev = p.getprevious()
+        if prev is not None and prev.tag == qn("w:p") and _sect_pr(prev) is None:
+            prev.get_or_add_pPr().append(sect)
+            body.remove(p)
+    final = body.find(qn("w:sectPr"))
+    last = final.getprevious() if final is not None else None
+    if last is not None and last.tag == qn("w:p") and _sect_pr(last) is not None:
+        body.replace(final, _sect_pr(last))
+
+
+def _keep_with_next(tr) -> None:
+    """Keep a table row on the page of the row (or paragraph) after it."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for p in tr.iter(qn("w:p")):
+        ppr = p.get_or_add_pPr()
+        if ppr.find(qn("w:keepNext")) is None:
+            ppr.insert(1 if ppr.pStyle is not None else 0, OxmlElement("w:keepNext"))
+
+
+def keep_table_ends(document) -> None:
+    """A table's last row keeps with its 表注, and the 自评表's last row with its 合计
+    row, so neither a note nor 合计 stands alone at the top of a page (the rows come
+    from a loop, so the template cannot mark the last one)."""
+    from docx.oxml.ns import qn
+
+    from .docx_template import NOTE, SCORESHEET_CAPTION
+
+    note_id = document.styles[NOTE].style_id
+    for tbl in document.element.body.iterchildren(qn("w:tbl")):
+        rows = tbl.tr_lst
+        after = tbl.getnext()
+        if after is not None and after.tag == qn("w:p") and after.style == note_id:
+            _keep_with_next(rows[-1])
+        caption = tbl.tblPr.find(qn("w:tblCaption"))
+        if caption is not None and caption.get(qn("w:val")) == SCORESHEET_CAPTION \
+                and len(rows) > 2 and rows[-1].tc_lst[0].grid_span > 1:
+            _keep_with_next(rows[-2])
+
+
+def join_scoresheet_cells(document) -> None:
+    """In the 自评表, rows of one 一级指标 (and of one 二级指标 within it) share one
+    merged cell, as the printed form has it."""
+    from docx.oxml.ns import qn
+
+    from .docx_template import SCORESHEET_CAPTION
+
+    for tbl in document.element.body.iterchildren(qn("w:tbl")):
+        caption = tbl.tblPr.find(qn("w:tblCaption"))
+        if caption is None or caption.get(qn("w:val")) != SCORESHEET_CAPTION:
+            continue
+        cells = [tr.tc_lst for tr in tbl.tr_lst[1:]]     # below the header
+        if cells and cells[-1][0].grid_span > 1:
+            cells.pop()                                   # the 合计 row
+        texts = [["".join(t.text or "" for t in row[col].iter(qn("w:t"))) for col in (0, 1)]
+                 for row in cells]
+        for col in (0, 1):
+            start = 0
+            for i in range(1, len(cells) + 1):
+                if i < len(cells) and texts[i][col] and \
+                        texts[i][:col + 1] == texts[start][:col + 1]:
+                    continue
+                if i - start > 1:
+                    cells[start][col].vMerge = "restart"
+                    for row in cells[start + 1:i]:
+                        row[col].vMerge = "continue"
+                        for r in list(row[col].iter(qn("w:r"))):
+                            r.getparent().remove(r)
+                start = i
 
 
 def _chart_images(tpl, data) -> list[dict]:

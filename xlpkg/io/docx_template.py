@@ -18,11 +18,16 @@ What the template holds:
   edge. East Asian fonts are set through ``w:eastAsia`` in the styles; the font
   table names a fallback (``w:altName``) for machines without the GB2312 fonts.
 - real Word heading styles (Heading 1–3, with outline levels) so the navigation
-  pane works; headings keep with the next paragraph; table header rows repeat.
+  pane works; headings keep with the next paragraph; table header rows repeat;
+- the 自评表 appendix in a landscape A4 section of its own (the same page-number
+  footers), its table in 五号 仿宋 at the landscape text width. The section breaks
+  are paragraphs of the style ``分节`` carrying a ``w:sectPr``;
+  :func:`xlpkg.io.docx_render.settle_sections` tidies them after rendering.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 from datetime import datetime
@@ -62,9 +67,16 @@ LINE_PITCH = 28.95  # 225 mm text height / 22 lines, in points
 PAGE_W, PAGE_H = 210, 297                       # A4, mm
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 37, 35, 28, 26
 TEXT_WIDTH = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 156 mm
+# The 自评表 appendix: landscape A4 with even 25 mm margins (a 247 × 160 mm area for
+# the table) and the page number 15 mm from the bottom edge, clear below the text.
+LANDSCAPE_MARGINS = (25, 25, 25, 25)               # top, bottom, left, right, mm
+LANDSCAPE_FOOTER = 15                              # footer distance, mm
+LANDSCAPE_TEXT_WIDTH = PAGE_H - LANDSCAPE_MARGINS[2] - LANDSCAPE_MARGINS[3]  # 247 mm
+SCORESHEET_CAPTION = "部门整体支出绩效自评表"      # w:tblCaption: how docx_render finds it
 
 BODY = "报告正文"
 CAPTION = "表题"
+FIGURE_CAPTION = "图题"
 UNIT = "表格单位"
 NOTE = "表注"
 CELL = "表格文字"
@@ -73,6 +85,8 @@ CELL_HEAD = "表头"
 SMALL_CELL = "附表文字"
 SMALL_NUM = "附表数字"
 SMALL_HEAD = "附表表头"
+SMALL_CENTER = "附表居中"
+SECTION_BREAK = "分节"
 FIGURE = "图"
 ANNEX_LABEL = "附件标签"
 ANNEX_TITLE = "附件标题"
@@ -82,6 +96,9 @@ ANNEX_TITLE = "附件标题"
 PARAGRAPH_STYLES = {
     BODY: ("Normal", FANGSONG, SIZE_3, False, "justify", 2, LINE_PITCH, 0, False),
     CAPTION: ("Normal", HEITI, SIZE_4, False, "center", 0, 24, 0, True),
+    # below its figure, so it does not keep with what follows (that would chain the
+    # figures and the next headings into one block that leaves pages half empty)
+    FIGURE_CAPTION: ("Normal", HEITI, SIZE_4, False, "center", 0, 24, 6, False),
     UNIT: ("Normal", FANGSONG, SIZE_S4, False, "right", 0, 20, 0, True),
     NOTE: ("Normal", FANGSONG, SIZE_S4, False, "justify", 0, 20, 6, False),
     CELL: ("Normal", FANGSONG, SIZE_S4, False, "left", 0, 20, 0, False),
@@ -90,6 +107,9 @@ PARAGRAPH_STYLES = {
     SMALL_CELL: ("Normal", FANGSONG, SIZE_5, False, "left", 0, 15, 0, False),
     SMALL_NUM: ("Normal", FANGSONG, SIZE_5, False, "right", 0, 15, 0, False),
     SMALL_HEAD: ("Normal", HEITI, SIZE_5, False, "center", 0, 15, 0, False),
+    SMALL_CENTER: ("Normal", FANGSONG, SIZE_5, False, "center", 0, 15, 0, False),
+    # a section break: a paragraph one point high, so it never adds a line
+    SECTION_BREAK: ("Normal", FANGSONG, 1, False, "left", 0, 1, 0, False),
     FIGURE: ("Normal", FANGSONG, SIZE_3, False, "center", 0, None, 0, True),
     ANNEX_LABEL: ("Normal", HEITI, SIZE_3, False, "left", 0, LINE_PITCH, 0, True),
     ANNEX_TITLE: ("Normal", XIAOBIAOSONG, SIZE_2, False, "center", 0, 36, 0, True),
@@ -111,29 +131,33 @@ KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "Table
 
 # ---------------------------------------------------------------- tables of the body
 
-# (header, width mm, key, numeric); each table is TEXT_WIDTH wide, and a 5-character
-# 小四 header (21.2 mm) fits a 23 mm column with its 0.8 mm cell margins.
+# (header, width mm, key, alignment "l" | "r" | "c"); each body table is TEXT_WIDTH wide,
+# and a 5-character 小四 header (21.2 mm) fits a 23 mm column with its 0.8 mm margins.
 CELL_MARGIN = 0.8
-EXPENDITURE_COLUMNS = [("项目", 36, "label", False), ("上年决算数", 24, "prior", True),
-                       ("本年决算数", 24, "actual", True), ("增减额", 24, "diff", True),
-                       ("增减率", 24, "rate", True), ("占比", 24, "share", True)]
-OUTLAY_COLUMNS = [("项目", 41, "label", False), ("上年决算数", 23, "prior", True),
-                  ("本年预算数", 23, "budget", True), ("本年决算数", 23, "actual", True),
-                  ("控制率", 23, "control", True), ("增减率", 23, "rate", True)]
-PROJECT_COLUMNS = [("项目名称", 41, "label", False), ("年初预算数", 23, "initial", True),
-                   ("全年预算数", 23, "final", True), ("本年决算数", 23, "actual", True),
-                   ("预算执行率", 23, "exec", True), ("上年决算数", 23, "prior", True)]
-BUDGET_COLUMNS = [("项目", 41, "label", False), ("年初预算数", 23, "initial", True),
-                  ("全年预算数", 23, "final", True), ("本年决算数", 23, "actual", True),
-                  ("预算执行率", 23, "exec", True), ("预算调整率", 23, "adjust", True)]
-TASK_COLUMNS = [("工作内容", 46, "name", False), ("目标值", 27, "target", True),
-                ("实际值", 25, "actual", True), ("完成率", 20, "rate", True),
-                ("说明", 38, "note", False)]
-SCORESHEET_COLUMNS = [("一级指标", 10, "level1", False), ("二级指标", 12, "level2", False),
-                      ("三级指标", 19, "name", False), ("分值", 8, "weight", True),
-                      ("评分标准", 39, "criteria", False), ("年度指标值", 15, "target", True),
-                      ("实际完成值", 15, "value", True), ("得分", 11, "score", True),
-                      ("扣分原因/偏差说明", 27, "note", False)]
+EXPENDITURE_COLUMNS = [("项目", 36, "label", "l"), ("上年决算数", 24, "prior", "r"),
+                       ("本年决算数", 24, "actual", "r"), ("增减额", 24, "diff", "r"),
+                       ("增减率", 24, "rate", "r"), ("占比", 24, "share", "r")]
+OUTLAY_COLUMNS = [("项目", 41, "label", "l"), ("上年决算数", 23, "prior", "r"),
+                  ("本年预算数", 23, "budget", "r"), ("本年决算数", 23, "actual", "r"),
+                  ("控制率", 23, "control", "r"), ("增减率", 23, "rate", "r")]
+PROJECT_COLUMNS = [("项目名称", 41, "label", "l"), ("年初预算数", 23, "initial", "r"),
+                   ("全年预算数", 23, "final", "r"), ("本年决算数", 23, "actual", "r"),
+                   ("预算执行率", 23, "exec", "r"), ("上年决算数", 23, "prior", "r")]
+BUDGET_COLUMNS = [("项目", 41, "label", "l"), ("年初预算数", 23, "initial", "r"),
+                  ("全年预算数", 23, "final", "r"), ("本年决算数", 23, "actual", "r"),
+                  ("预算执行率", 23, "exec", "r"), ("预算调整率", 23, "adjust", "r")]
+TASK_COLUMNS = [("工作内容", 50, "name", "l"), ("目标值", 23, "target", "r"),
+                ("实际值", 21, "actual", "r"), ("完成率", 18, "rate", "r"),
+                ("说明", 44, "note", "l")]
+# The 自评表 is LANDSCAPE_TEXT_WIDTH wide: 4-character 五号 headers (16.4 mm with the
+# margins) and 8-character 三级指标 (预决算信息公开性) fit on one line, 评分标准 and
+# 扣分原因 get the room the text needs.
+SCORESHEET_COLUMNS = [("一级指标", 17, "level1", "c"), ("二级指标", 17, "level2", "c"),
+                      ("三级指标", 32, "name", "l"), ("分值", 10, "weight", "c"),
+                      ("评分标准", 66, "criteria", "l"), ("年度指标值", 21, "target", "c"),
+                      ("实际完成值", 21, "value", "c"), ("得分", 12, "score", "c"),
+                      ("扣分原因/偏差说明", 51, "note", "l")]
+SCORESHEET_TOTAL_SPAN = 3   # 合计 spans 一级、二级、三级指标
 
 
 # ---------------------------------------------------------------- low-level XML helpers
@@ -426,11 +450,14 @@ class _Body:
         self.tag("endif")
 
     def table(self, expr: str, columns, *, small: bool = False, caption: bool = True,
-              total_last: bool = False) -> None:
+              total_last: bool = False, total_span: int = 1, name: str = "") -> None:
         """A table of the context (caption, unit, rows, note), or nothing. The total row
-        comes first, as in the 决算 tables, or last (``total_last``, the 自评表)."""
-        head, cell, num = (SMALL_HEAD, SMALL_CELL, SMALL_NUM) if small else \
-            (CELL_HEAD, CELL, CELL_NUM)
+        comes first, as in the 决算 tables, or last (``total_last``, the 自评表); its
+        label may span the first ``total_span`` columns. ``name`` becomes the table's
+        ``w:tblCaption`` (its accessible title)."""
+        head = SMALL_HEAD if small else CELL_HEAD
+        styles = {"l": SMALL_CELL, "r": SMALL_NUM, "c": SMALL_CENTER} if small else \
+            {"l": CELL, "r": CELL_NUM}
         self.tag(f"if {expr}")
         if caption:
             self.para(f"{{{{ {expr}.caption }}}}", CAPTION)
@@ -440,36 +467,66 @@ class _Body:
         table = self.doc.add_table(rows=7, cols=len(columns))
         table.style = self.doc.styles["Table Grid"]
         rows = table.rows
+        # The header row keeps with the next row, and so does a 合计 row on top (a table
+        # never starts at the foot of a page with its header or 合计 alone).
         for i, (header, _, _, _) in enumerate(columns):
-            _cell_text(rows[0].cells[i], header, head)
+            _cell_text(rows[0].cells[i], header, head, keep=True)
         total, body = (rows[4:7], rows[1:4]) if total_last else (rows[1:4], rows[4:7])
-        _cell_text(total[0].cells[0], f"{{%tr if {expr}.total %}}", cell)
-        for i, (_, _, key, numeric) in enumerate(columns):
-            _cell_text(total[1].cells[i], f"{{{{ {expr}.total.{key} }}}}",
-                       num if numeric else cell, bold=True)
-        _cell_text(total[2].cells[0], "{%tr endif %}", cell)
-        _cell_text(body[0].cells[0], f"{{%tr for r in {expr}.rows %}}", cell)
-        for i, (_, _, key, numeric) in enumerate(columns):
-            _cell_text(body[1].cells[i], f"{{{{ r.{key} }}}}", num if numeric else cell)
-        _cell_text(body[2].cells[0], "{%tr endfor %}", cell)
-        _table_layout(table, [w for _, w, _, _ in columns])
+        _cell_text(total[0].cells[0], f"{{%tr if {expr}.total %}}", styles["l"])
+        cells = list(total[1].cells)
+        if total_span > 1:
+            cells[0] = cells[0].merge(cells[total_span - 1])
+            del cells[1:total_span]
+            _cell_text(cells[0], f"{{{{ {expr}.total.{columns[0][2]} }}}}", styles["c"],
+                       bold=True)
+        for cell, (_, _, key, align) in zip(cells, columns[total_span - 1:]):
+            if not cell.text:
+                _cell_text(cell, f"{{{{ {expr}.total.{key} }}}}", styles[align], bold=True,
+                           keep=not total_last)
+        _cell_text(total[2].cells[0], "{%tr endif %}", styles["l"])
+        _cell_text(body[0].cells[0], f"{{%tr for r in {expr}.rows %}}", styles["l"])
+        for i, (_, _, key, align) in enumerate(columns):
+            _cell_text(body[1].cells[i], f"{{{{ r.{key} }}}}", styles[align])
+        _cell_text(body[2].cells[0], "{%tr endfor %}", styles["l"])
+        _table_layout(table, [w for _, w, _, _ in columns], name)
         self.tag(f"if {expr}.note")
         self.para(f"{{{{ {expr}.note }}}}", NOTE)
         self.tag("endif")
         self.tag("endif")
 
+    def section_break(self, *, landscape: bool) -> None:
+        """End the section here: a 分节 paragraph carrying the page setup of the section
+        it ends (A4 portrait as the body, or landscape for the 自评表), with the body's
+        page-number footers."""
+        p = self.doc.add_paragraph(style=SECTION_BREAK)
+        sect = copy.deepcopy(self.doc.sections[-1]._sectPr)
+        if landscape:
+            size = sect.find(_w("pgSz"))
+            size.set(_w("w"), str(_mm_twips(PAGE_H)))
+            size.set(_w("h"), str(_mm_twips(PAGE_W)))
+            size.set(_w("orient"), "landscape")
+            top, bottom, left, right = LANDSCAPE_MARGINS
+            margins = sect.find(_w("pgMar"))
+            for side, mm in (("top", top), ("bottom", bottom), ("left", left),
+                             ("right", right), ("footer", LANDSCAPE_FOOTER)):
+                margins.set(_w(side), str(_mm_twips(mm)))
+        p._p.get_or_add_pPr().append(sect)
 
-def _cell_text(cell, text: str, style: str, *, bold: bool = False) -> None:
+
+def _cell_text(cell, text: str, style: str, *, bold: bool = False, keep: bool = False) -> None:
     para = cell.paragraphs[0]
     para.style = style
+    if keep:
+        para.paragraph_format.keep_with_next = True
     run = para.add_run(text)
     if bold:
         run.bold = True
 
 
-def _table_layout(table, widths_mm) -> None:
+def _table_layout(table, widths_mm, name: str = "") -> None:
     """Fixed column widths that add up to the text width; centred; header row repeats;
-    rows never split across pages; cells centred vertically."""
+    rows never split across pages (a table still breaks between rows, and short body
+    rows read better whole); cells centred vertically."""
     from docx.oxml import OxmlElement
 
     tbl = table._tbl
@@ -484,6 +541,8 @@ def _table_layout(table, widths_mm) -> None:
                type="dxa")
     for look in tblpr.findall(_w("tblLook")):
         tblpr.remove(look)
+    if name:
+        _child(tblpr, "tblCaption", val=name)
     grid = tbl.tblGrid
     for col, w in zip(grid.findall(_w("gridCol")), widths_mm):
         col.set(_w("w"), str(_mm_twips(w)))
@@ -492,9 +551,12 @@ def _table_layout(table, widths_mm) -> None:
         trpr.append(OxmlElement("w:cantSplit"))
         if r == 0:
             trpr.append(OxmlElement("w:tblHeader"))
-        for cell, w in zip(row.cells, widths_mm):
-            tcpr = cell._tc.get_or_add_tcPr()
-            _child(tcpr, "tcW", w=_mm_twips(w), type="dxa")
+        col = 0
+        for tc in row._tr.tc_lst:
+            width = sum(widths_mm[col:col + tc.grid_span])
+            col += tc.grid_span
+            tcpr = tc.get_or_add_tcPr()
+            _child(tcpr, "tcW", w=_mm_twips(width), type="dxa")
             _child(tcpr, "vAlign", val="center")
 
 
@@ -513,7 +575,7 @@ def _outline(body: _Body) -> None:
     b.table("s1.table", EXPENDITURE_COLUMNS)
     b.tag("for f in charts")
     b.para("{{ f.image }}", FIGURE)
-    b.para("{{ f.caption }}", CAPTION)
+    b.para("{{ f.caption }}", FIGURE_CAPTION)
     b.tag("endfor")
 
     b.para("二、一般公共预算支出情况", "Heading 1")
@@ -546,24 +608,29 @@ def _outline(body: _Body) -> None:
         b.para(heading, "Heading 1")
         b.loop(key)
 
+    # The 自评表 gets a landscape section of its own: the body's section ends before it
+    # (the break starts the new page) and the landscape one after it.
     b.tag("if appendix_sheet")
-    _annex_label(b, "appendix_sheet")
+    b.section_break(landscape=False)
+    _annex_label(b, "appendix_sheet", new_page=False)
     b.loop("appendix_sheet.title_lines", ANNEX_TITLE)
     b.blank()
     b.table("appendix_sheet.table", SCORESHEET_COLUMNS, small=True, caption=False,
-            total_last=True)
+            total_last=True, total_span=SCORESHEET_TOTAL_SPAN, name=SCORESHEET_CAPTION)
+    b.section_break(landscape=True)
     b.tag("endif")
     b.tag("if appendix_findings")
-    _annex_label(b, "appendix_findings")
+    _annex_label(b, "appendix_findings", new_page=True)
     b.loop("appendix_findings.title_lines", ANNEX_TITLE)
     b.blank()
     b.loop("appendix_findings.paras")
     b.tag("endif")
 
 
-def _annex_label(b: _Body, expr: str) -> None:
+def _annex_label(b: _Body, expr: str, *, new_page: bool) -> None:
     p = b.para(f"{{{{ {expr}.label }}}}", ANNEX_LABEL)
-    p.paragraph_format.page_break_before = True
+    if new_page:
+        p.paragraph_format.page_break_before = True
 
 
 # ---------------------------------------------------------------- build and write

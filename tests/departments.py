@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-NAMES = ["县财政局", "县教育局", "县卫生健康局", "县农业农村局", "县民政局", "县司法局",
-         "县林业局", "县水利局", "县文化旅游广电局", "县市场监督管理局", "县统计局", "县档案馆"]
+NAMES = ["财政局", "教育局", "卫生健康局", "农业农村局", "民政局", "司法局",
+         "林业局", "水利局", "文化旅游广电局", "市场监督管理局", "统计局", "档案馆"]
 PROJECTS = ["信息化建设经费", "专项业务工作经费", "培训与宣传经费", "设备购置经费",
             "乡村振兴帮扶经费", "安全生产专项经费", "监测检测经费"]
 TASKS = [("完成专项检查", "次"), ("培训基层人员", "人次"), ("走访服务对象", "户"),
@@ -24,7 +24,7 @@ def _money(rng: random.Random, low: float, high: float) -> Decimal:
 
 def department(seed: int) -> dict:
     rng = random.Random(seed)
-    name = f"{rng.choice(['安化', '桃江', '沅江', '南县', '资阳'])}{rng.choice(NAMES)}"
+    name = f"{rng.choice(['安化县', '桃江县', '沅江市', '南县', '资阳区'])}{rng.choice(NAMES)}"
     if seed >= len(NAMES):
         name += f"{seed}"
     p301, p302, p303 = _money(rng, 150, 900), _money(rng, 20, 200), _money(rng, 5, 80)

@@ -376,7 +376,7 @@ def check_narrative_claims(ds: Dataset) -> list[Finding]:
         vals = [para.text] + [t.actual for _, t, *_ in against]
         out.append(_finding(
             "NARRATIVE_CONTRADICTS", "warning",
-            f"文字内容称“{claim}”，但重点工作 {names} 偏离目标或未填实际值，"
+            f"文字内容称“{claim}”，但重点工作{names}偏离目标或未填实际值，"
             "请修改表述或补充原因分析", vals))
     return out
 

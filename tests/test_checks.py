@@ -220,3 +220,51 @@ def test_anhua_audit():
     assert not [f for f in found if f.fields and f.fields[0] in
                 ("exp_project_actual", "out_total_actual", "out_reception_actual")]
     assert "125.00%" in by[("TASK_TARGET_TOO_LOW", "tbl_tasks[5].target")][0].message
+
+
+# ---------------------------------------------------------------- found by acceptance testing
+
+
+def test_at_most_zero_target_missed_is_an_overshoot():
+    ds = dataset(key_tasks=[task(name="安全生产事故", unit="起", comparator="<=", target=0,
+                                 actual=2)],
+                 narrative={"problems": ["与绩效目标无偏离。"]})
+    [f] = checks.check_key_tasks(ds)
+    assert f.code == "TASK_OVERSHOOT" and "超出目标（≤ 0 起）" in f.message and "完成率" not in f.message
+    assert codes(checks.check_narrative_claims(ds)) == [("NARRATIVE_CONTRADICTS", "warning")]
+    kept = dataset(key_tasks=[task(comparator="<=", target=0, actual=0)])
+    assert checks.check_key_tasks(kept) == []
+
+
+def test_spending_against_a_zero_budget():
+    ds = dataset(**exp(total={"budget_final": 0, "actual": 100}),
+                 projects=[{"name": "应急经费", "budget_final": 0, "actual": 40}])
+    found = checks.check_execution_rate(ds)
+    assert [f.code for f in found] == ["EXECUTION_HIGH", "EXECUTION_HIGH"]
+    assert "全年预算数为 0" in found[1].message and "应急经费" in found[1].message
+
+
+def test_every_claim_of_a_paragraph_is_checked():
+    ds = dataset(key_tasks=[task(name="甲", actual=15), task(name="乙", actual=None)],
+                 narrative={"problems": ["各项工作全部完成，与绩效目标无偏离。"]})
+    [f] = checks.check_narrative_claims(ds)
+    assert "“甲”" in f.message and "“乙”" in f.message
+    assert "无偏离" in f.message and "全部完成" in f.message
+
+
+def test_public_over_budget_and_staff_over_quota():
+    ds = dataset(**exp(public={"budget_final": 10, "actual": 12},
+                       personnel={"budget_final": 100, "actual": 50}))
+    [f] = checks.check_execution_rate(ds)       # a low 人员经费 rate is not a warning
+    assert f.fields == ("exp_public_actual", "exp_public_budget_final")
+    ds = dataset(department={"staff_authorized": 143, "staff_actual": 145})
+    [f] = checks.check_staff(ds)
+    assert f.code == "STAFF_OVER_QUOTA" and "101.40%" in f.message
+    assert checks.check_staff(dataset(department={"staff_authorized": 143,
+                                                  "staff_actual": 136})) == []
+
+
+def test_shown_difference_matches_the_shown_figures():
+    ds = dataset(**exp(total={"actual": 12.5}, basic={"actual": 10.205}, project={"actual": 0}))
+    [f] = checks.check_expenditure_total(ds)
+    assert "合计 10.21 万元" in f.message and "相差 2.29 万元" in f.message

@@ -75,3 +75,10 @@ def test_compare_sum_tolerance_is_a_cent_per_addend():
     assert ratios.compare_sum(D("309.45"), [D("282.81"), D("26.61")]).status == "mismatch"
     assert ratios.compare_sum(D("15.95"), [D(5), D(2), D("5.3"), D("3.65")]).status == "equal"
     assert ratios.compare_sum(D(1), [D(1), None]) is None
+
+
+def test_percent_units_take_no_space_and_negative_bases_no_rate():
+    assert phrases.quantity(D("98"), "%") == "98%"
+    assert phrases.quantity(D("500"), "人次") == "500 人次"
+    assert ratios.pct_change(D("3"), D("-0.5")) is None
+    assert phrases.change(D("3"), D("-0.5")) == "较上年增加 3.50 万元"

@@ -444,3 +444,11 @@ def test_anhua_execution_rate_not_computable_but_the_total_comes_out():
     assert done.value == D("0.8333") and "职工参加医疗互助活动" in done.note
     assert sheet.total == sum(s.score for s in sheet.indicators) == D("14.33")
     assert sheet.grade == "差"
+
+
+def test_points_lost_add_up_with_the_rounded_score():
+    from xlpkg.core.scoring import _lost
+
+    # 97.25% × 6 = 5.835 → shown 5.84, so 扣 0.16 (not 0.17: 5.84 + 0.17 ≠ 6)
+    assert _lost(D(6), D("5.835")) == "扣 0.16 分"
+    assert _lost(D(6), D(6)) == ""

@@ -18,8 +18,14 @@ from decimal import Decimal
 from . import phrases
 from .finding import Finding
 from .model import COMPARATOR_SIGNS, SANGONG_ROWS, Dataset, KeyTask, Val, describe_field
-from .money import fmt_amount, fmt_pct
-from .ratios import compare_sum, completion_rate, execution_rate, outlay_control_rate
+from .money import fmt_amount, fmt_number, fmt_pct, round_half_up
+from .ratios import (
+    compare_sum,
+    completion_rate,
+    execution_rate,
+    outlay_control_rate,
+    staff_control_rate,
+)
 
 Check = Callable[[Dataset], list[Finding]]
 
@@ -68,11 +74,16 @@ def _sum_finding(total_label: str, total: Val, parts: Sequence[tuple[str, Val]],
     parts_label = parts_label or "+".join(label for label, _ in parts)
     gap = " " if parts_label[-1:].isascii() else ""
     message = (f"{total_label} {fmt_amount(cmp.total)} 万元与{parts_label}{gap}合计 "
-               f"{fmt_amount(cmp.parts_sum)} 万元不一致，{phrases.difference(cmp.difference)}")
+               f"{fmt_amount(cmp.parts_sum)} 万元不一致，{_shown_difference(cmp)}")
     if cmp.status == "rounding":
         return [_finding("SUM_ROUNDING", "info", message + "（在四舍五入误差以内）",
                          [total, *vals])]
     return [_finding("SUM_MISMATCH", "error", message + hint, [total, *vals])]
+
+
+def _shown_difference(cmp) -> str:
+    """The gap between the two figures as printed, so a reader can check it by hand."""
+    return phrases.difference(round_half_up(cmp.total) - round_half_up(cmp.parts_sum))
 
 
 _COLUMN_PREFIX = {"prior": "上年", "actual": "", "budget_initial": "年初预算",
@@ -222,11 +233,15 @@ def check_carryover_balance(ds: Dataset) -> list[Finding]:
     return []
 
 
-def _execution(label: str, actual: Val, budget: Val) -> list[Finding]:
+def _execution(label: str, actual: Val, budget: Val, *, low: bool = True) -> list[Finding]:
+    if actual.value is not None and budget.value == 0 and actual.value > 0:
+        return [_finding("EXECUTION_HIGH", "warning",
+                         f"{label}全年预算数为 0，但本年决算 {fmt_amount(actual.value)} 万元，"
+                         "请说明资金来源或补填预算", [actual, budget])]
     rate = execution_rate(actual.value, budget.value)
     if rate is None:
         return []
-    if rate < EXECUTION_LOW:
+    if low and rate < EXECUTION_LOW:
         return [_finding("EXECUTION_LOW", "warning",
                          f"{label}预算执行率 {fmt_pct(rate)}，低于 90%，请说明未执行原因",
                          [actual, budget])]
@@ -238,17 +253,31 @@ def _execution(label: str, actual: Val, budget: Val) -> list[Finding]:
 
 
 def check_execution_rate(ds: Dataset) -> list[Finding]:
-    """预算执行率 (actual / budget_final) between 90% and 100%, overall and per project."""
+    """预算执行率 (actual / budget_final) between 90% and 100%, overall and per project;
+    人员经费 and 公用经费 (公用经费控制率) not above their budgets."""
     total = ds.expenditure["total"]
     out = []
     if total.actual.stated and not total.budget_final.stated:
         out.append(_skipped("预算执行率、预算调整率等预算指标", [total.budget_final]))
-    for key in ("total", "basic", "project"):
+    for key in ("total", "basic", "personnel", "public", "project"):
         row = ds.expenditure[key]
-        out += _execution(row.label, row.actual, row.budget_final)
+        out += _execution(row.label, row.actual, row.budget_final,
+                          low=key not in ("personnel", "public"))
     for p in ds.projects:
         out += _execution(f"项目“{p.name.value or '未命名项目'}”", p.actual, p.budget_final)
     return out
+
+
+def check_staff(ds: Dataset) -> list[Finding]:
+    """在职人员控制率 above 100%: more staff than authorised posts."""
+    authorised, actual = ds.department.staff_authorized, ds.department.staff_actual
+    rate = staff_control_rate(actual.value, authorised.value)
+    if rate is not None and rate > 1:
+        return [_finding("STAFF_OVER_QUOTA", "warning",
+                         f"实际在职人数 {fmt_number(actual.value)} 人超过编制数 "
+                         f"{fmt_number(authorised.value)} 人，在职人员控制率 {fmt_pct(rate)}",
+                         [actual, authorised])]
+    return []
 
 
 def check_outlays_budget(ds: Dataset) -> list[Finding]:
@@ -274,22 +303,24 @@ def check_outlays_budget(ds: Dataset) -> list[Finding]:
 def task_deviation(task: KeyTask) -> str | None:
     """How a task deviates from its target: "shortfall", "overshoot", "too_low" or None.
 
+    Compared directly (a "≤ 0 起" target has no rate but is still missed by 2);
     ``too_low``: more than 20% above an "at least" target (财预〔2020〕10号 asks
     whether the target was set too low). Qualitative or blank values: None.
     """
-    rate = completion_rate(_num(task.actual), _num(task.target))
-    if rate is None:
+    actual, target = _num(task.actual), _num(task.target)
+    if actual is None or target is None:
         return None
     comparator = task.comparator.value
     if comparator == "<=":
-        return "overshoot" if rate > 1 else None
-    if rate < 1:
+        return "overshoot" if actual > target else None
+    if actual < target:
         return "shortfall"
-    if comparator == "=" and rate > 1:
-        return "too_low" if rate > OVERACHIEVEMENT_LIMIT else "overshoot"
-    if rate > OVERACHIEVEMENT_LIMIT:
+    if actual == target:
+        return None
+    rate = completion_rate(actual, target)
+    if rate is not None and rate > OVERACHIEVEMENT_LIMIT:
         return "too_low"
-    return None
+    return "overshoot" if comparator == "=" else None
 
 
 def _num(v: Val) -> Decimal | None:
@@ -321,23 +352,24 @@ def check_key_tasks(ds: Dataset) -> list[Finding]:
         kind = task_deviation(task)
         if kind is None:
             continue
-        rate = fmt_pct(completion_rate(_num(task.actual), _num(task.target)))
+        ratio = completion_rate(_num(task.actual), _num(task.target))
+        rate = f"，完成率 {fmt_pct(ratio)}" if ratio is not None else ""
         target = f"{COMPARATOR_SIGNS[task.comparator.value]} {_show(task.target, unit)}"
         actual = _show(task.actual, unit)
         vals = [task.target, task.actual]
         if kind == "shortfall":
             out.append(_finding("TASK_SHORTFALL", "warning",
-                                f"{label}实际 {actual}，未达到目标（{target}），完成率 {rate}，"
+                                f"{label}实际 {actual}，未达到目标（{target}）{rate}，"
                                 "请在“存在的问题”中分析原因", vals))
         elif kind == "overshoot":
             out.append(_finding("TASK_OVERSHOOT", "warning",
-                                f"{label}实际 {actual}，超出目标（{target}），完成率 {rate}，"
+                                f"{label}实际 {actual}，超出目标（{target}）{rate}，"
                                 "请说明偏离原因", vals))
         else:
-            over = fmt_pct(completion_rate(_num(task.actual), _num(task.target)) - 1)
+            over = fmt_pct(ratio - 1)
             out.append(_finding("TASK_TARGET_TOO_LOW", "warning",
-                                f"{label}实际 {actual}，超出目标（{target}）{over}，完成率 "
-                                f"{rate}，请说明超额原因或检查目标是否设定偏低", vals))
+                                f"{label}实际 {actual}，超出目标（{target}）{over}{rate}，"
+                                "请说明超额原因或检查目标是否设定偏低", vals))
     return out
 
 
@@ -365,18 +397,21 @@ def check_narrative_claims(ds: Dataset) -> list[Finding]:
     out = []
     for para in ds.narrative:
         text = (para.text.value or "").replace(" ", "")
-        claim = next((c for c in NO_DEVIATION_CLAIMS if c in text), None)
-        against = deviating
-        if claim is None:
-            claim = next((c for c in ALL_DONE_CLAIMS if c in text), None)
-            against = short
-        if claim is None or not against:
+        claims, refuting = [], {}
+        for phrases_, tasks in ((NO_DEVIATION_CLAIMS, deviating), (ALL_DONE_CLAIMS, short)):
+            claim = next((c for c in phrases_ if c in text), None)
+            if claim is not None and tasks:
+                claims.append(claim)
+                refuting.update({i: t for i, t, *_ in tasks})
+        if not claims:
             continue
-        names = "、".join(f"“{t.name.value or f'第{i}项'}”" for i, t, *_ in against)
-        vals = [para.text] + [t.actual for _, t, *_ in against]
+        against = sorted(refuting.items())
+        names = "、".join(f"“{t.name.value or f'第{i}项'}”" for i, t in against)
+        said = "”“".join(claims)
+        vals = [para.text] + [t.actual for _, t in against]
         out.append(_finding(
             "NARRATIVE_CONTRADICTS", "warning",
-            f"文字内容称“{claim}”，但重点工作{names}偏离目标或未填实际值，"
+            f"文字内容称“{said}”，但重点工作{names}偏离目标或未填实际值，"
             "请修改表述或补充原因分析", vals))
     return out
 
@@ -425,6 +460,7 @@ CHECKS: list[Check] = [
     check_outlays_total,
     check_carryover_balance,
     check_execution_rate,
+    check_staff,
     check_outlays_budget,
     check_negative_amounts,
     check_key_tasks,

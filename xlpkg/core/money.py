@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 __all__ = [
     "CENT",
@@ -43,6 +43,18 @@ _CHINESE_NUMERALS = set("零〇一二三四五六七八九十百千万亿壹贰�
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _UNIT_SUFFIXES = ("万元", "万")
+# Bounds on what a cell may hold. Excel keeps 15 significant digits; no amount in
+# 万元, count or score comes near 10^15, and a tiny non-zero value such as 1e-300 is
+# damage, not data (dividing by it would leave any display format).
+_MAX_TEXT = 100
+_MAX_EXPONENT = 15
+_MIN_EXPONENT = -30
+
+
+def _shown(raw: object) -> str:
+    """Typed text as a message quotes it: stripped, and cut short if long."""
+    text = str(raw).strip()
+    return text if len(text) <= 20 else text[:20] + "…"
 
 
 class ParseError(ValueError):
@@ -61,7 +73,18 @@ def _float_to_decimal(x: float) -> Decimal:
     # carries float noise that the accountant never typed.
     text = repr(x)
     digits = len(re.sub(r"[^0-9]", "", text.split("e")[0].lstrip("-0.")))
-    return Decimal(format(x, ".15g") if digits > 15 else text)
+    return _bounded(Decimal(format(x, ".15g") if digits > 15 else text), x)
+
+
+def _bounded(value: Decimal, raw: object) -> Decimal:
+    """``value`` if its magnitude is one a table can mean; :class:`ParseError` otherwise."""
+    if not value.is_finite():
+        raise ParseError("不是有效数字", raw)
+    if value and value.adjusted() >= _MAX_EXPONENT:   # |value| ≥ 10^15, without arithmetic
+        raise ParseError(f"“{_shown(raw)}”数值过大（不小于 10 的 15 次方），请检查", raw)
+    if value and value.adjusted() < _MIN_EXPONENT:
+        raise ParseError(f"“{_shown(raw)}”数值过小，不是有效数字", raw)
+    return value
 
 
 def parse_number(raw: object, *, suffixes: tuple[str, ...] = ()) -> Decimal | None:
@@ -76,18 +99,20 @@ def parse_number(raw: object, *, suffixes: tuple[str, ...] = ()) -> Decimal | No
     if isinstance(raw, bool):
         raise ParseError("应填数字，不能是逻辑值", raw)
     if isinstance(raw, Decimal):
-        if not raw.is_finite():
-            raise ParseError("不是有效数字", raw)
-        return raw
+        return _bounded(raw, raw)
     if isinstance(raw, int):
         if raw in _COM_ERRORS:
             raise ParseError(f"单元格为错误值 {_COM_ERRORS[raw]}", raw)
+        if abs(raw) >= 10**_MAX_EXPONENT:   # before Decimal(): a huge int is slow to convert
+            raise ParseError("数值过大（不小于 10 的 15 次方），请检查", None)
         return Decimal(raw)
     if isinstance(raw, float):
         return _float_to_decimal(raw)
     if not isinstance(raw, str):
         raise ParseError(f"应填数字，实际是 {type(raw).__name__}", raw)
 
+    if len(raw) > _MAX_TEXT and len(raw.strip()) > _MAX_TEXT:
+        raise ParseError(f"“{_shown(raw)}”不是数字（共 {len(raw.strip())} 个字符）", raw)
     # NFKC folds full-width digits, points, commas and minus signs to ASCII.
     text = unicodedata.normalize("NFKC", raw)
     text = "".join(ch for ch in text if not ch.isspace())
@@ -100,19 +125,19 @@ def parse_number(raw: object, *, suffixes: tuple[str, ...] = ()) -> Decimal | No
             text = text[: -len(suffix)]
             break
     if suffixes and text.endswith("元"):
-        raise ParseError(f"“{raw.strip()}”的单位是元，金额应以万元填列", raw)
+        raise ParseError(f"“{_shown(raw)}”的单位是元，金额应以万元填列", raw)
     if "," in text:
         if not _GROUPED.fullmatch(text):
-            raise ParseError(f"“{raw.strip()}”的千分位逗号位置不对", raw)
+            raise ParseError(f"“{_shown(raw)}”的千分位逗号位置不对", raw)
         text = text.replace(",", "")
     if _NUMBER.fullmatch(text):
         try:
-            return Decimal(text)
+            return _bounded(Decimal(text), raw)
         except InvalidOperation:  # pragma: no cover - the regex admits only numbers
             pass
     if any(ch in _CHINESE_NUMERALS for ch in text):
-        raise ParseError(f"“{raw.strip()}”是中文数字，请填阿拉伯数字", raw)
-    raise ParseError(f"“{raw.strip()}”不是数字", raw)
+        raise ParseError(f"“{_shown(raw)}”是中文数字，请填阿拉伯数字", raw)
+    raise ParseError(f"“{_shown(raw)}”不是数字", raw)
 
 
 def parse_amount(raw: object) -> Decimal | None:
@@ -122,7 +147,11 @@ def parse_amount(raw: object) -> Decimal | None:
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """Round like Excel's ROUND (half away from zero), not banker's rounding."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    with localcontext() as ctx:
+        # quantize fails when the result has more digits than the context keeps
+        # (a ratio over a tiny base); give it the digits it needs.
+        ctx.prec = max(ctx.prec, value.adjusted() + places + 2)
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def fmt_amount(value: Decimal) -> str:

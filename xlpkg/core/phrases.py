@@ -15,6 +15,7 @@ from .ratios import completion_rate, pct_change, share, yoy_diff
 
 D = Decimal | None
 UNIT = "万元"
+NO_SPACE_UNITS = ("%", "％", "‰")  # “98%”, not “98 %”
 
 
 def amount(value: D) -> str:
@@ -72,7 +73,9 @@ def quantity(value: D, unit: str | None) -> str:
     """``500 人次`` — a key task's value with its unit."""
     if value is None:
         return ""
-    return f"{fmt_number(value)} {unit}" if unit else fmt_number(value)
+    if not unit:
+        return fmt_number(value)
+    return f"{fmt_number(value)}{'' if unit in NO_SPACE_UNITS else ' '}{unit}"
 
 
 def completion(name: str, actual: D, target: D, unit: str | None) -> str:

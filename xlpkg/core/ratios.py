@@ -29,7 +29,10 @@ def _ratio(num: D, den: D) -> D:
 
 
 def pct_change(actual: D, prior: D) -> D:
-    """较上年增减率 = (actual − prior) / prior."""
+    """较上年增减率 = (actual − prior) / prior; not computable on a zero or negative
+    base, where the sign of the rate would contradict the sign of the change."""
+    if prior is not None and prior < 0:
+        return None
     return _ratio(yoy_diff(actual, prior), prior)
 
 

@@ -324,7 +324,8 @@ class Outcome:
 
 
 def _lost(weight: Decimal, points: Decimal) -> str:
-    lost = weight - max(min(points, weight), ZERO)
+    # from the points as the table shows them, so 得分 + 扣分 = 分值 on paper
+    lost = weight - round_half_up(max(min(points, weight), ZERO))
     return f"扣 {fmt_amount(lost)} 分" if lost > 0 else ""
 
 

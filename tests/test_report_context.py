@@ -162,7 +162,7 @@ UNSEEN = {
 
 UNSEEN_SENTENCES = [
     # income: total and fiscal with changes and share
-    ("2024 年度本年收入合计 520.00 万元，较上年增加 20.00 万元，增长 4.00%；其中财政拨款收入 "
+    ("2024 年度收入合计 520.00 万元，较上年增加 20.00 万元，增长 4.00%；其中财政拨款收入 "
     "500.00 万元，占本年收入的 96.15%，较上年增加 20.00 万元，增长 4.17%"),
     "财政拨款支出 510.00 万元，较上年增加 10.00 万元，增长 2.00%",
     "占财政拨款支出的 78.43%", "占财政拨款支出的 21.57%",
@@ -442,3 +442,16 @@ def test_any_dataset_gives_a_complete_context(data):
                           ctx["s6"]["task_table"]) if t]
     assert [t["caption"].split()[0] for t in tables] == [f"表{i}" for i in
                                                          range(1, len(tables) + 1)]
+
+
+def test_task_wording_for_exact_and_zero_targets():
+    from xlpkg.core.report_context import task_result
+
+    ds = dataset(**{"key_tasks": [
+        {"name": "培训人员", "unit": "人", "comparator": "=", "target": 500, "actual": None},
+        {"name": "安全生产事故", "unit": "起", "comparator": "<=", "target": 0, "actual": 0},
+        {"name": "投诉件数", "unit": "件", "comparator": "<=", "target": 0, "actual": 2}]})
+    exact, kept, missed = (task_result(t) for t in ds.key_tasks)
+    assert exact == "培训人员年度目标为 500 人，实际完成情况未统计"
+    assert kept == "安全生产事故 0 起，控制在年度目标（0 起）以内"
+    assert missed.startswith("投诉件数 2 件，超过年度目标（0 件）")

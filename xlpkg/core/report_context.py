@@ -157,7 +157,14 @@ def _target_text(task: KeyTask) -> str:
     if not isinstance(target, Decimal):
         return str(target)
     qty = phrases.quantity(target, unit)
+    if task.comparator.value == "<=" and target == 0:
+        return qty                      # “0 起”, not “不超过 0 起”
     return {">=": f"不少于 {qty}", "<=": f"不超过 {qty}"}.get(task.comparator.value, qty)
+
+
+def _spaced(text: str) -> str:
+    """A space before a leading figure, as everywhere else in the report: “为 500 人”."""
+    return f" {text}" if text[:1].isdigit() else text
 
 
 def _tasks_block(ds: Dataset, year: str) -> dict | None:
@@ -213,7 +220,9 @@ def _project_details(ds: Dataset) -> str:
 def _income_sentence(ds: Dataset, year: str) -> str:
     inc = ds.income
     total, fiscal, other = inc["total"], inc["fiscal"], inc["other"]
-    clauses = [phrases.item(total.label, total.actual.value, total.prior.value)]
+    # “2024 年度收入合计”, not “2024 年度本年收入合计”
+    label = total.label.removeprefix("本年") if year else total.label
+    clauses = [phrases.item(label, total.actual.value, total.prior.value)]
     whole = total.actual.value
     sub = [phrases.item(row.label, row.actual.value, row.prior.value, whole=whole,
                         whole_label="本年收入" if whole is not None else "")
@@ -482,7 +491,7 @@ def task_result(task: KeyTask) -> str:
     comparator = task.comparator.value
     if task.actual.value is None:
         target_text = _target_text(task)
-        return f"{name}年度目标为{target_text}，实际完成情况未统计" if target_text \
+        return f"{name}年度目标为{_spaced(target_text)}，实际完成情况未统计" if target_text \
             else f"{name}未设定目标值，实际完成情况未统计"
     if actual is None or target is None:
         shown = f" {phrases.quantity(actual, unit)}" if actual is not None \
@@ -490,10 +499,10 @@ def task_result(task: KeyTask) -> str:
         target_text = _target_text(task)
         return f"{name}实际完成{shown}" + (f"（年度目标：{target_text}）" if target_text else "")
     if comparator == "<=":
-        qty, cap = phrases.quantity(actual, unit), phrases.quantity(target, unit)
+        qty, cap = phrases.quantity(actual, unit), _target_text(task)
         if actual <= target:
-            return f"{name} {qty}，控制在年度目标（不超过 {cap}）以内"
-        return f"{name} {qty}，超过年度目标（不超过 {cap}）{phrases.pct(deviation(actual, target))}"
+            return f"{name} {qty}，控制在年度目标（{cap}）以内"
+        return f"{name} {qty}，超过年度目标（{cap}）{phrases.pct(deviation(actual, target))}"
     return phrases.completion(name, actual, target, unit)
 
 
@@ -613,7 +622,7 @@ def deviation_sentence(ds: Dataset, finding: Finding) -> str:
             return f"“{name}”未设定年度目标值，绩效目标不够明确、量化，下一年度将细化目标。"
         if code == "TASK_ACTUAL_MISSING":
             target_text = _target_text(task)
-            return (f"“{name}”年度目标为{target_text}，但未统计实际完成情况，无法量化评价目标"
+            return (f"“{name}”年度目标为{_spaced(target_text)}，但未统计实际完成情况，无法量化评价目标"
                     "完成程度，下一年度将完善绩效数据统计。")
         if actual is None or target is None:
             return ""
@@ -624,7 +633,7 @@ def deviation_sentence(ds: Dataset, finding: Finding) -> str:
                     "目标设定偏低，下一年度将据实调整。")
         if code == "TASK_OVERSHOOT":
             if task.comparator.value == "<=":
-                return (f"“{name}”实际 {qty}，超过年度控制目标（不超过 {tgt}）{over}，"
+                return (f"“{name}”实际 {qty}，超过年度控制目标（{_target_text(task)}）{over}，"
                         "下一年度将加强控制。")
             return (f"“{name}”实际完成 {qty}，超出年度目标（{tgt}）{over}，"
                     "下一年度将结合实际合理设定目标。")
@@ -779,8 +788,8 @@ def build_context(ds: Dataset, findings: Sequence[Finding] = (), scoresheet: Any
     tables = _Counter()
 
     # 一
-    scale_paras = [_income_sentence(ds, year), _expenditure_sentence(ds, year, name),
-                   _sentence(_budget_clause(ds.expenditure["total"].label, ds.expenditure["total"]))]
+    # budgets and execution are stated once, in 二(三)
+    scale_paras = [_income_sentence(ds, year), _expenditure_sentence(ds, year, name)]
     scale = _block("部门整体支出规模、使用方向、主要内容和涉及范围", scale_paras)
     if not scale["paras"]:
         scale["paras"] = [NONE_TEXT]

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import XlpkgError
+from .errors import OutputError, XlpkgError
 
 EXIT_OK, EXIT_STRICT, EXIT_INPUT = 0, 1, 2
 
@@ -119,10 +120,27 @@ def build_parser() -> argparse.ArgumentParser:
 # ---------------------------------------------------------------- commands
 
 
+def _not_an_input(output: Path | None, *inputs: Path | None) -> None:
+    """An output never replaces an input: inputs are only ever read."""
+    if output is None or not output.is_file():
+        return
+    for src in inputs:
+        try:
+            same = src is not None and src.is_file() and output.samefile(src)
+        except OSError:
+            same = False
+        if same:
+            raise OutputError(f"输出文件不能是输入文件本身：{output}", "请用 -o 指定另一个文件名")
+
+
 def cmd_template(args) -> int:
     from .io.workbook_build import build_template
 
-    args.output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建输出文件夹 {args.output.parent}：{exc.strerror or exc}",
+                          "请用 -o 指定一个可写的位置") from None
     build_template(args.output)
     print(f"已生成模板：{args.output}")
     return EXIT_OK
@@ -133,6 +151,7 @@ def cmd_fill(args) -> int:
     from .io.inputs import load_input
     from .io.workbook_build import fill_workbook
 
+    _not_an_input(args.output, args.data)
     check_writable(args.output, force=args.force)
     ds = load_input(args.data)
     fill_workbook(ds, args.output)
@@ -150,6 +169,7 @@ def cmd_export(args) -> int:
     if args.output is None:
         sys.stdout.write(dumps(ds, as_json=as_json))
     else:
+        _not_an_input(args.output, args.book)
         check_writable(args.output, force=args.force)
         write_data_file(ds, args.output, as_json=as_json)
         print(f"已导出：{args.output}")
@@ -182,6 +202,7 @@ def cmd_report(args) -> int:
     from .io.docx_render import write_report
     from .io.inputs import load_input
 
+    _not_an_input(args.output, args.input, args.rules)
     ds = load_input(args.input)
     findings = run_checks(ds)
     out = write_report(ds, args.output, force=args.force, charts=args.charts,
@@ -225,16 +246,41 @@ def cmd_vba_update(args) -> int:
 # ---------------------------------------------------------------- entry point
 
 
+def _tolerant_streams() -> None:
+    """A console that cannot show Chinese prints escapes instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
+def _drop_stdout() -> None:
+    """The reader of our output went away (``xlpkg check BOOK | head -1``): send the
+    rest to nowhere, so Python's own flush at exit does not complain either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     debug = "--debug" in argv
+    _tolerant_streams()
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
         if not getattr(args, "command", None):
             parser.print_help()
             return EXIT_OK
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()   # a closed pipe shows here, inside the handler
+        return code
+    except BrokenPipeError:
+        _drop_stdout()
+        return EXIT_OK
     except XlpkgError as exc:
         if debug:
             raise
@@ -248,11 +294,20 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         print("xlpkg：内存不足，无法完成处理（文件可能过大或已损坏）。", file=sys.stderr)
         return EXIT_INPUT
+    except OSError as exc:
+        if debug:
+            raise
+        from .io.atomic import os_reason
+
+        where = f"：{exc.filename}" if exc.filename else ""
+        print(f"xlpkg：文件读写失败{where}（{os_reason(exc)}）", file=sys.stderr)
+        print("提示：请检查文件和文件夹是否存在、是否有读写权限、磁盘是否已满", file=sys.stderr)
+        return EXIT_INPUT
     except Exception as exc:
         if debug:
             raise
-        print(f"xlpkg：处理失败（{type(exc).__name__}）。这可能是程序缺陷，"
-              "请加 --debug 重新运行，并把输出发给维护人员。", file=sys.stderr)
+        print(f"xlpkg：处理失败（{type(exc).__name__}）。这可能是程序缺陷。", file=sys.stderr)
+        print("提示：请加 --debug 重新运行，并把输出发给维护人员", file=sys.stderr)
         return EXIT_INPUT
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import OutputError, XlpkgError
-from .atomic import write_bytes_atomic
+from .atomic import os_reason, write_bytes_atomic
 
 WORKBOOK_PATTERNS = ("*.xlsx", "*.xlsm")
 MANIFEST = "manifest.json"
@@ -205,7 +205,11 @@ def _prepare_out(out: Path) -> Path:
         raise OutputError(f"输出文件夹没有写入权限：{out}")
     staging = out / _STAGING
     shutil.rmtree(staging, ignore_errors=True)  # leftovers of an interrupted run
-    staging.mkdir()
+    try:
+        staging.mkdir()
+    except OSError as exc:   # os.access cannot see read-only mounts or immutable folders
+        raise OutputError(f"输出文件夹无法写入：{out}（{os_reason(exc)}）",
+                          "请换一个可写的文件夹") from None
     return staging
 
 
@@ -224,16 +228,22 @@ def run_batch(src: Path, out: Path, *, jobs: int | None = None, force: bool = Fa
     old = {} if force else _load_manifest(out).get("entries", {})
     entries: dict[str, dict] = {}
     todo = []
+    unreadable = 0
     for i, path in enumerate(files):
         rel = path.relative_to(src).as_posix()
-        digest = file_hash(path)
+        try:
+            digest = file_hash(path)
+        except OSError as exc:   # no permission, locked: a row of the summary, not a stop
+            entries[rel] = {"sha256": "", "failure": f"无法读取文件（{exc.strerror or exc}）"}
+            unreadable += 1
+            continue
         prev = old.get(rel)
         if prev and prev.get("sha256") == digest and _outputs_exist(out, prev):
             entries[rel] = prev
             continue
         entries[rel] = {"sha256": digest}
         todo.append((rel, path, f"{i:06d}"))
-    result = BatchResult(skipped=len(files) - len(todo))
+    result = BatchResult(skipped=len(files) - len(todo) - unreadable)
     bar = Progress(len(todo), enabled=progress)
     try:
         for rel, outcome in _run_pool(todo, staging, rules_path, jobs):

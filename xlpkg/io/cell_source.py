@@ -363,13 +363,17 @@ class SavedSource:
         if info.file_size > MAX_PART_BYTES:
             raise self._fail(f"部件 {part} 过大")
         with self._zip.open(info) as fh:
-            data = fh.read(MAX_PART_BYTES + 1)   # zipfile also stops at the declared size
+            # Ask for no more than the declared size: zipfile inflates up to what is asked
+            # in one go before cutting to the declared size, so a member that lies about its
+            # size would otherwise cost MAX_PART_BYTES of memory.
+            data = fh.read(info.file_size + 1)
         if len(data) > MAX_PART_BYTES:
             raise self._fail(f"部件 {part} 过大")
         return data
 
     def _xml(self, part: str):
-        return fromstring(self._read(part))
+        # OOXML parts never carry a DTD: refuse any, as the expat handlers below do.
+        return fromstring(self._read(part), forbid_dtd=True)
 
     def _rels(self, part: str) -> dict[str, tuple[str, str]]:
         """A part's relationships: id → (type, target part path)."""
@@ -652,14 +656,22 @@ def _cell_value(kind: str, value: list[str] | None, formula: bool,
     if v is None or (v == "" and kind not in ("str", "s")):
         return NO_RESULT if formula else None
     if kind == "s":
-        return _SharedIndex(int(v))
+        index = v.strip()
+        if not index.isdecimal():
+            return plain_value(v)
+        return _SharedIndex(int(index) if len(index) < 12 else -1)   # -1: no such string
     if kind == "e":
         return CellError(v.strip())
     if kind == "b":
         return v.strip() in ("1", "true")
     if kind in ("str", "d"):
         return plain_value(_unescape(v))
-    return plain_value(float(v))
+    try:
+        return plain_value(float(v))
+    except ValueError:
+        # Not a number where one is stored: hand the text on, so the finding that
+        # says it is unreadable names this cell (Excel itself would refuse the file).
+        return plain_value(v)
 
 
 def _why(exc: BaseException) -> str | None:
@@ -672,8 +684,10 @@ def _why(exc: BaseException) -> str | None:
         return "XML 格式错误"
     if isinstance(exc, (NotImplementedError, RuntimeError)):
         return "使用了不支持的压缩方式或已加密"
-    if isinstance(exc, (ValueError, LookupError, EOFError, OSError)):
-        return f"内容无法解析：{type(exc).__name__}"
+    if isinstance(exc, OSError):
+        return f"读取出错：{exc.strerror or type(exc).__name__}"
+    if isinstance(exc, (ValueError, LookupError, EOFError)):
+        return f"XML 内容不符合 Excel 工作簿的格式（{type(exc).__name__}）"
     if isinstance(exc, MemoryError):
         return "内存不足，文件过大或已损坏"
     return None

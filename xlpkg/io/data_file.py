@@ -20,17 +20,28 @@ from .atomic import write_bytes_atomic
 
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_DATA_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 100   # the contract nests 3 levels; anything deeper is not a data file
 
 
 class _SafeLoader(yaml.SafeLoader):
     """SafeLoader without anchors/aliases expansion bombs: aliases are refused."""
+
+    depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError("", None, "不允许使用 YAML 别名（*alias）",
                                        event.start_mark)
-        return super().compose_node(parent, index)
+        # The composer recurses once per level: stop a hostile file long before Python's limit.
+        if self.depth >= MAX_DEPTH:
+            raise yaml.MarkedYAMLError("", None, f"嵌套超过 {MAX_DEPTH} 层",
+                                       self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def read_text(path: Path, *, what: str = "文件", max_bytes: int = MAX_DATA_BYTES,
@@ -38,7 +49,8 @@ def read_text(path: Path, *, what: str = "文件", max_bytes: int = MAX_DATA_BYT
     """A UTF-8 text file's content; :class:`InputError` naming the file otherwise."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)   # never more than the limit, whatever the file's size
     except FileNotFoundError:
         raise InputError(f"找不到{what}：{path}", missing_hint) from None
     except IsADirectoryError:
@@ -74,8 +86,15 @@ def parse_structured(text: str, path: Path, *, what: str = "文件") -> dict:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
-        raise InputError(f"无法读取{what} {path.name}：YAML 格式错误{where}") from None
-    except ValueError as exc:  # tomllib.TOMLDecodeError
+        problem = getattr(exc, "problem", None) or ""
+        why = f"：{problem}" if problem and not problem.isascii() else ""  # our own reasons
+        raise InputError(f"无法读取{what} {path.name}：YAML 格式错误{where}{why}") from None
+    except RecursionError:
+        raise InputError(f"无法读取{what} {path.name}：嵌套层数过多，不是有效的{what}") from None
+    except ValueError as exc:  # tomllib.TOMLDecodeError, or a JSON integer too long
+        if suffix == ".json":
+            raise InputError(f"无法读取{what} {path.name}：JSON 中有无法读取的数值"
+                             f"（{str(exc)[:60]}）") from None
         m = re.search(r"line (\d+), column (\d+)", str(exc))
         where = f"（第 {m[1]} 行第 {m[2]} 列附近）" if m else ""
         raise InputError(f"无法读取{what} {path.name}：TOML 格式错误{where}") from None

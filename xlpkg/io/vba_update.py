@@ -22,6 +22,8 @@ import zlib
 from datetime import datetime
 from pathlib import Path
 
+from defusedxml import DefusedXmlException
+
 from xlpkg.errors import XlpkgError
 
 __all__ = ["VBA_MEMBER", "VbaUpdateError", "replace_vba_project"]
@@ -236,7 +238,11 @@ def sheet_codenames(book: Path) -> list[str]:
                     names.append(pr.get("codeName"))
             return names
     except (zipfile.BadZipFile, KeyError, OSError, ET.ParseError) as exc:
-        raise VbaUpdateError(f"无法读取 {book} 的工作表信息：{exc}") from exc
+        raise VbaUpdateError(f"无法读取 {book} 的工作表信息（文件已损坏或缺少部件）；原文件未改动"
+                             ) from exc
+    except (DefusedXmlException, ValueError, RuntimeError, NotImplementedError) as exc:
+        raise VbaUpdateError(f"无法读取 {book} 的工作表信息（含有不允许的 XML 内容、"
+                             "加密或不支持的压缩方式）；原文件未改动") from exc
 
 
 def update_workbook_vba(book: Path) -> Path:
@@ -245,9 +251,17 @@ def update_workbook_vba(book: Path) -> Path:
     Returns the backup's path. Modules a user added by hand are replaced too;
     the backup keeps them.
     """
+    from .cell_source import SavedSource
+    from .inputs import sniff
     from .vba_modules import vba_project_bytes
 
     book = Path(book)
     if not book.exists():
         raise VbaUpdateError(f"找不到文件：{book}")
+    # The reader's checks first (encrypted, not a workbook, zip bombs, hostile XML):
+    # nothing is backed up or written for a file that fails them.
+    if sniff(book) != "workbook":
+        raise VbaUpdateError(f"{book.name}：不是 Excel 工作簿，没有 VBA 工程可以更新")
+    with SavedSource(book):
+        pass
     return replace_vba_project(book, vba_project_bytes(sheet_codenames(book)))

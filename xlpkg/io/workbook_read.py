@@ -347,7 +347,10 @@ class _Assembler:
                 continue
             section = _section(label)
             if section is None:
-                shown = "（空白）" if _blank(label) else f"“{str(label).strip()}”"
+                label_text = str(label).strip()
+                if len(label_text) > 40:   # a message quotes the cell, it does not copy it
+                    label_text = label_text[:40] + "…"
+                shown = "（空白）" if _blank(label) else f"“{label_text}”"
                 self._add("UNKNOWN_SECTION", "warning",
                           f"文字内容第 {i} 段的栏目{shown}（{label_cell}）不在报告提纲中，该段已忽略；"
                           f"栏目应为：{'、'.join(NARRATIVE_LABELS.values())}",

@@ -24,10 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from departments import department  # noqa: E402
+from departments import department
 
-from xlpkg.core.model import from_mapping  # noqa: E402
-from xlpkg.io.workbook_build import fill_workbook  # noqa: E402
+from xlpkg.core.model import from_mapping
+from xlpkg.io.workbook_build import fill_workbook
 
 
 def generate(folder: Path, n: int) -> list[Path]:

@@ -6,8 +6,8 @@ import json
 
 import openpyxl
 import pytest
-
 from departments import department, with_mistakes
+
 from xlpkg.core.model import from_mapping
 from xlpkg.io.batch import MANIFEST, REPORTS, SUMMARY, Progress, find_workbooks, run_batch
 from xlpkg.io.workbook_build import fill_workbook
@@ -92,12 +92,13 @@ def test_rerun_skips_unchanged_and_force_redoes(folder, tmp_path):
     assert len(list((out / REPORTS).iterdir())) == 3        # same names, not (2) copies
 
 
-def test_find_workbooks_ignores_lock_files_and_the_output(folder, tmp_path):
-    inside = folder / "输出"
-    inside.mkdir(exist_ok=True)
-    (inside / "x.xlsx").write_bytes(b"PK")
-    names = [p.relative_to(folder).as_posix() for p in find_workbooks(folder, inside)]
-    assert names == ["a/甲.xlsm", "b.xlsm", "c/d/丙.xlsm", "坏文件.xlsx"]
+def test_find_workbooks_ignores_lock_files_and_the_output(tmp_path):
+    for rel in ("a/甲.xlsm", "b.xlsm", "c/d/丙.xlsx", "~$甲.xlsm", "输出/x.xlsx", "notes.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"PK")
+    names = [p.relative_to(tmp_path).as_posix()
+             for p in find_workbooks(tmp_path, tmp_path / "输出")]
+    assert names == ["a/甲.xlsm", "b.xlsm", "c/d/丙.xlsx"]
 
 
 def test_same_department_twice_gets_two_reports(tmp_path):
@@ -118,3 +119,13 @@ def test_progress_bar_counts_and_eta():
     quiet = Progress(4, stream=io.StringIO())      # not a terminal: silent
     quiet.advance()
     assert quiet.stream.getvalue() == ""
+
+
+def test_summary_line_counts_this_run_only(folder, tmp_path, capsys):
+    out = tmp_path / "out"
+    run_batch(folder, out, jobs=2, progress=False)
+    first = capsys.readouterr().err.splitlines()[-1]
+    assert "本次处理 4 个文件" in first and "汇总表共 3 个单位（另有 1 个文件无法读取）" in first
+    run_batch(folder, out, jobs=2, progress=False)
+    again = capsys.readouterr().err.splitlines()[-1]
+    assert "没有需要处理的新文件，4 个未变化已跳过" in again

@@ -78,7 +78,7 @@ def test_compare_sum_tolerance_is_a_cent_per_addend():
 
 
 def test_percent_units_take_no_space_and_negative_bases_no_rate():
-    assert phrases.quantity(D("98"), "%") == "98%"
-    assert phrases.quantity(D("500"), "人次") == "500 人次"
-    assert ratios.pct_change(D("3"), D("-0.5")) is None
-    assert phrases.change(D("3"), D("-0.5")) == "较上年增加 3.50 万元"
+    assert phrases.quantity(D(98), "%") == "98%"
+    assert phrases.quantity(D(500), "人次") == "500 人次"
+    assert ratios.pct_change(D(3), D("-0.5")) is None
+    assert phrases.change(D(3), D("-0.5")) == "较上年增加 3.50 万元"

@@ -36,6 +36,7 @@ class BatchResult:
     rows: list[dict] = field(default_factory=list)       # one per department, sorted by file
     failures: list[dict] = field(default_factory=list)   # files that could not be read
     skipped: int = 0                                      # unchanged since the last run
+    processed: int = 0                                    # read (or tried) in this run
 
     @property
     def errors(self) -> int:
@@ -270,9 +271,17 @@ def run_batch(src: Path, out: Path, *, jobs: int | None = None, force: bool = Fa
         rel: {k: v for k, v in e.items() if k != "staged"} for rel, e in entries.items()}}
     write_bytes_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1)
                        .encode("utf-8"))
-    print(f"完成：{len(result.rows)} 个单位生成报告，{len(result.failures)} 个文件无法读取，"
-          f"{result.skipped} 个未变化已跳过。汇总表：{out / SUMMARY}", file=sys.stderr)
+    result.processed = len(todo)
+    print(summary_line(result, out / SUMMARY), file=sys.stderr)
     return result
+
+
+def summary_line(result: BatchResult, summary: Path) -> str:
+    """What this run did; the summary workbook always lists every department."""
+    done = f"本次处理 {result.processed} 个文件" if result.processed else "没有需要处理的新文件"
+    skipped = f"，{result.skipped} 个未变化已跳过" if result.skipped else ""
+    return (f"完成：{done}{skipped}。汇总表共 {len(result.rows)} 个单位"
+            f"（另有 {len(result.failures)} 个文件无法读取）：{summary}")
 
 
 def _outputs_exist(out: Path, entry: dict) -> bool:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import signal
 from pathlib import Path
 
 from xlpkg.core.model import from_mapping
@@ -13,3 +16,31 @@ EXAMPLE = ROOT / "examples" / "anhua-2023.yaml"
 def dataset(**blocks):
     """A Dataset from literal contract blocks, e.g. ``dataset(expenditure={...})``."""
     return from_mapping(blocks)
+
+
+class Hang(Exception):
+    """A command still running past its guard: fail the case instead of stalling CI."""
+
+
+@contextlib.contextmanager
+def no_hang(seconds: float):
+    def alarm(signum, frame):
+        raise Hang(f"still running after {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def run_cli(*args, guard: float) -> tuple[int, str, str]:
+    """``xlpkg ARGS`` in this process, bounded in time: (exit code, stdout, stderr)."""
+    from xlpkg.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with no_hang(guard), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return code, out.getvalue(), err.getvalue()

@@ -11,12 +11,10 @@ become an ``error`` finding naming their cell.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
 import io
 import json
-import signal
 import subprocess
 import sys
 import zipfile
@@ -25,9 +23,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import EXAMPLE, ROOT
+from support import EXAMPLE, ROOT, run_cli
 
-from xlpkg.cli import main
 from xlpkg.core.model import to_mapping
 from xlpkg.core.money import EXCEL_ERRORS, ParseError, parse_amount, parse_number
 from xlpkg.io.workbook_read import SCALAR_PATHS, read_workbook
@@ -44,29 +41,8 @@ NUMBER_FIELDS = ("dept_year", "staff_authorized", "staff_actual")   # parse_numb
 NUMERIC = sorted(n for n in SCALAR_PATHS if n != "dept_name")
 
 
-class Hang(Exception):
-    """A command ran past the hang guard."""
-
-
-@contextlib.contextmanager
-def no_hang(seconds: int = HANG_GUARD):
-    def alarm(signum, frame):
-        raise Hang(f"still running after {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-
-
 def run(*args) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with no_hang(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(a) for a in args])
-    return code, out.getvalue(), err.getvalue()
+    return run_cli(*args, guard=HANG_GUARD)
 
 
 def state(path: Path) -> tuple[str, int]:

@@ -12,12 +12,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.util
-import io
 import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import zipfile
@@ -26,9 +24,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from support import ROOT
+from support import ROOT, run_cli
 
-from xlpkg.cli import main
 from xlpkg.errors import OutputError
 
 _spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "fuzz" / "make_corpus.py")
@@ -55,31 +52,8 @@ def corpus(tmp_path_factory):
     return folder, {c.name: c for c in cases}
 
 
-class Hang(Exception):
-    """A command ran past the hang guard."""
-
-
-@contextlib.contextmanager
-def no_hang(seconds: int = 3 * HANG_GUARD):
-    """Fail instead of stalling when a command blocks (a pipe opened for reading …)."""
-    def alarm(signum, frame):
-        raise Hang(f"still running after {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-
-
 def run(*args) -> tuple[int, str, str]:
-    """``xlpkg ARGS`` in this process: (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with no_hang(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([str(a) for a in args])
-    return code, out.getvalue(), err.getvalue()
+    return run_cli(*args, guard=3 * HANG_GUARD)
 
 
 def fingerprint(folder: Path) -> dict[str, tuple]:

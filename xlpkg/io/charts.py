@@ -70,12 +70,7 @@ def structure_chart(structure) -> bytes:
                 va="center", fontsize=9)
     ax.set_xlabel("万元")
     ax.set_xlim(0, max(values) * 1.45 if values else 1)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    fig.tight_layout()
-    data = _png(fig)
-    plt.close(fig)
-    return data
+    return _finish(plt, fig, ax)
 
 
 def yoy_chart(yoy) -> bytes:
@@ -96,6 +91,11 @@ def yoy_chart(yoy) -> bytes:
     ax.set_xticks(list(x), labels)
     ax.set_ylabel("万元")
     ax.legend(frameon=False, fontsize=9)
+    return _finish(plt, fig, ax)
+
+
+def _finish(plt, fig, ax) -> bytes:
+    """Open axes (no top/right frame), tight layout, PNG bytes; the figure is freed."""
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.tight_layout()

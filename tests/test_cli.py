@@ -71,4 +71,16 @@ def test_every_command_has_help():
 
 def test_bad_arguments_are_exit_2(capsys):
     assert main(["check"]) == 2
-    assert "命令参数有误" in capsys.readouterr().err
+    assert "命令参数有误：缺少参数：input" in capsys.readouterr().err
+    assert main(["nosuch"]) == 2
+    assert "没有“nosuch”这个命令" in capsys.readouterr().err
+
+
+def test_help_is_chinese(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("用法：xlpkg report") and "选项" in out and "显示本帮助并退出" in out
+    assert "usage" not in out and "options" not in out

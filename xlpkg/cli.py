@@ -21,10 +21,42 @@ from .errors import OutputError, XlpkgError
 EXIT_OK, EXIT_STRICT, EXIT_INPUT = 0, 1, 2
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        # argparse passes prefix="" when it builds a subcommand's prog: keep that
+        return super().add_usage(usage, actions, groups,
+                                 prefix="用法：" if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with Chinese usage errors and exit code 2."""
+    """argparse in Chinese (usage, section titles, -h), usage errors as exit code 2."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="显示本帮助并退出")
+
+    # argparse's own messages, in Chinese
+    _MESSAGES = (
+        (r"the following arguments are required: (.*)", "缺少参数：{0}"),
+        (r"argument (\S+): invalid choice: '([^']*)'.*", "没有“{1}”这个命令或选项值"),
+        (r"unrecognized arguments: (.*)", "无法识别的参数：{0}"),
+        (r"argument (\S+): expected one argument", "{0} 后面需要一个值"),
+        (r"argument (\S+): invalid (\w+) value: (.*)", "{0} 的值 {2} 无效"),
+    )
 
     def error(self, message: str):
+        import re
+
+        for pattern, chinese in self._MESSAGES:
+            m = re.fullmatch(pattern, message)
+            if m:
+                message = chinese.format(*m.groups())
+                break
         self.print_usage(sys.stderr)
         raise XlpkgError(f"命令参数有误：{message}", "运行 xlpkg --help 查看用法")
 
@@ -41,7 +73,8 @@ def _strict(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="xlpkg", description="部门整体支出绩效自评：工作簿 → 校验、自评表、Word 报告。")
-    parser.add_argument("--version", action="version", version=f"xlpkg {__version__}")
+    parser.add_argument("--version", action="version", version=f"xlpkg {__version__}",
+                        help="显示版本号并退出")
     parser.add_argument("--debug", action="store_true", help="出错时显示 Python 详细信息")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 

@@ -84,3 +84,15 @@ def test_help_is_chinese(capsys):
     out = capsys.readouterr().out
     assert out.startswith("用法：xlpkg report") and "选项" in out and "显示本帮助并退出" in out
     assert "usage" not in out and "options" not in out
+
+
+def test_template_never_overwrites_another_file_without_force(tmp_path, capsys):
+    book = tmp_path / "单位.xlsm"
+    assert main(["template", "-o", str(book)]) == 0
+    assert main(["template", "-o", str(book)]) == 0          # identical rebuild: fine
+    book.write_bytes(b"a filled workbook")
+    assert main(["template", "-o", str(book)]) == 2
+    assert "已存在" in capsys.readouterr().err
+    assert book.read_bytes() == b"a filled workbook"
+    assert main(["template", "-o", str(book), "--force"]) == 0
+    assert book.read_bytes()[:2] == b"PK"

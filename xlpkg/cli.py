@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="生成空白的启用宏工作簿（默认 workbook/template.xlsm）。")
     p.add_argument("-o", "--output", type=Path, default=Path("workbook/template.xlsm"),
                    help="输出路径（默认 workbook/template.xlsm）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的其他文件")
     _common(p)
     p.set_defaults(func=cmd_template)
 
@@ -167,14 +168,20 @@ def _not_an_input(output: Path | None, *inputs: Path | None) -> None:
 
 
 def cmd_template(args) -> int:
-    from .io.workbook_build import build_template
+    from .io.atomic import check_writable, write_bytes_atomic
+    from .io.workbook_build import template_bytes
 
     try:
         args.output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"无法创建输出文件夹 {args.output.parent}：{exc.strerror or exc}",
                           "请用 -o 指定一个可写的位置") from None
-    build_template(args.output)
+    data = template_bytes()
+    # Rebuilding an identical template is harmless; anything else there (a filled
+    # workbook!) is only replaced with --force.
+    if not (args.output.is_file() and args.output.read_bytes() == data):
+        check_writable(args.output, force=args.force)
+    write_bytes_atomic(args.output, data)
     print(f"已生成模板：{args.output}")
     return EXIT_OK
 

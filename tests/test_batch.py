@@ -129,3 +129,23 @@ def test_summary_line_counts_this_run_only(folder, tmp_path, capsys):
     run_batch(folder, out, jobs=2, progress=False)
     again = capsys.readouterr().err.splitlines()[-1]
     assert "没有需要处理的新文件，4 个未变化已跳过" in again
+
+
+def crash_on_b(path, staging, key, rules):
+    """A worker function that dies outright on one file, like an out-of-memory kill."""
+    import os
+
+    if path.endswith("b.xlsm"):
+        os._exit(1)
+    return {"failure": f"ok {path}"}
+
+
+def test_a_crashing_worker_fails_only_its_own_file(tmp_path):
+    from xlpkg.io.batch import CRASHED, _run_pool
+
+    todo = [(name, tmp_path / name, f"{i:06d}") for i, name in
+            enumerate(["a.xlsm", "b.xlsm", "c.xlsm", "d.xlsm"])]
+    outcomes = dict(_run_pool(todo, tmp_path, None, 2, work=crash_on_b))
+    assert sorted(outcomes) == ["a.xlsm", "b.xlsm", "c.xlsm", "d.xlsm"]
+    assert outcomes["b.xlsm"] == {"failure": CRASHED}
+    assert all(outcomes[n]["failure"].startswith("ok ") for n in ("a.xlsm", "c.xlsm", "d.xlsm"))

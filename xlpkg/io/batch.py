@@ -290,40 +290,35 @@ def _outputs_exist(out: Path, entry: dict) -> bool:
     return bool(entry.get("report")) and (out / REPORTS / entry["report"]).exists()
 
 
-def _run_pool(todo, staging: Path, rules_path, jobs):
-    """Yield ``(rel, outcome)`` as workers finish; a crashed worker fails only its files."""
+CRASHED = "处理该文件时工作进程异常退出（文件可能过大或已损坏）"
+
+
+def _run_pool(todo, staging: Path, rules_path, jobs, work=process_one):
+    """Yield ``(rel, outcome)`` as workers finish; a crashed worker fails only its file.
+
+    When a worker dies (killed, out of memory) every unfinished file of that
+    pool is suspect; each is then run alone in a fresh one-worker pool, so only
+    the file that really kills its worker is reported as failed.
+    """
     if not todo:
         return
     jobs = max(1, jobs or os.cpu_count() or 1)
     rules = str(rules_path) if rules_path else None
-    pending = list(todo)
-    while pending:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(pending))) as pool:
-            futures = {pool.submit(process_one, str(path), str(staging), key, rules): rel
-                       for rel, path, key in pending}
-            pending = []
-            broken = False
-            for fut in as_completed(futures):
-                rel = futures[fut]
-                try:
-                    yield rel, fut.result()
-                except BrokenProcessPool:
-                    # A worker died (killed, out of memory): its file is the suspect;
-                    # the others are retried in a fresh pool.
-                    broken = True
-                    pending.append(rel)
-        if broken and pending:
-            retry = {rel for rel in pending}
-            pending = [t for t in todo if t[0] in retry]
-            if len(pending) == 1 or not _retry_allowed(pending):
-                for rel, *_ in pending:
-                    yield rel, {"failure": "处理该文件时工作进程异常退出（文件可能过大或已损坏）"}
-                return
-            jobs = 1  # isolate: one file per pool until the culprit is found
-
-
-def _retry_allowed(pending) -> bool:
-    return len(pending) <= 64
+    suspects = []
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+        futures = {pool.submit(work, str(path), str(staging), key, rules): (rel, path, key)
+                   for rel, path, key in todo}
+        for fut in as_completed(futures):
+            try:
+                yield futures[fut][0], fut.result()
+            except BrokenProcessPool:
+                suspects.append(futures[fut])
+    for rel, path, key in sorted(suspects):
+        with ProcessPoolExecutor(max_workers=1) as alone:
+            try:
+                yield rel, alone.submit(work, str(path), str(staging), key, rules).result()
+            except BrokenProcessPool:
+                yield rel, {"failure": CRASHED}
 
 
 def _place_reports(out: Path, entries: dict[str, dict]) -> None:

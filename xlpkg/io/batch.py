@@ -79,13 +79,13 @@ def process_one(path: str, staging: str, key: str, rules_path: str | None) -> di
     """
     from ..core.checks import run_checks
     from ..core.finding import counts
-    from .docx_render import report_filename, write_report
+    from .docx_render import compute_scoresheet, report_filename, write_report
     from .inputs import load_input
 
     try:
         ds = load_input(Path(path))
         findings = run_checks(ds)
-        sheet = _score(ds, rules_path)
+        sheet = compute_scoresheet(ds, Path(rules_path) if rules_path else None)
         staged = Path(staging) / f"{key}.docx"
         write_report(ds, staged, force=True, findings=findings, scoresheet=sheet)
         n = counts(findings)
@@ -102,13 +102,6 @@ def process_one(path: str, staging: str, key: str, rules_path: str | None) -> di
         return {"failure": "内存不足，文件可能过大或已损坏"}
     except Exception as exc:  # noqa: BLE001 - one file must never stop the batch
         return {"failure": f"处理失败（{type(exc).__name__}: {exc}）"}
-
-
-def _score(ds, rules_path):
-    from ..core.scoring import score
-    from .rules_file import load_rules
-
-    return score(ds, load_rules(Path(rules_path) if rules_path else None))
 
 
 def _num(value):

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from departments import department
 
 from xlpkg.core.model import from_mapping
-from xlpkg.io.workbook_build import fill_workbook
+from xlpkg.workbook.build import fill_workbook
 
 
 def generate(folder: Path, n: int) -> list[Path]:
@@ -53,7 +53,7 @@ def one_by_one(paths: list[Path], out: Path) -> float:
 
 def batch(src: Path, out: Path) -> tuple[float, float]:
     """Wall time and the batch parent's peak RSS (MiB) — children excluded."""
-    code = ("import resource, sys; from xlpkg.io.batch import run_batch; "
+    code = ("import resource, sys; from xlpkg.batch.runner import run_batch; "
             "run_batch(sys.argv[1], sys.argv[2], progress=False); "
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     start = time.perf_counter()

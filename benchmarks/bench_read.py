@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def example_book(folder: Path) -> Path:
-    from xlpkg.io.inputs import load_input
-    from xlpkg.io.workbook_build import fill_workbook
+    from xlpkg.read.inputs import load_input
+    from xlpkg.workbook.build import fill_workbook
 
     path = folder / "anhua-2023.xlsm"
     fill_workbook(load_input(ROOT / "examples" / "anhua-2023.yaml"), path)
@@ -39,7 +39,7 @@ def example_book(folder: Path) -> Path:
 
 
 def run_xlpkg(path: Path) -> None:
-    from xlpkg.io.workbook_read import read_workbook
+    from xlpkg.read.workbook_read import read_workbook
 
     read_workbook(path)
 
@@ -79,7 +79,7 @@ def fresh(path: Path, runs: int, cache: Path) -> dict[str, float]:
     env["PYTHONPYCACHEPREFIX"] = str(cache)
     codes = {"bare python -c pass": "pass",
              "python: import + read_workbook": (
-                 "import sys; from xlpkg.io.workbook_read import read_workbook;"
+                 "import sys; from xlpkg.read.workbook_read import read_workbook;"
                  "read_workbook(sys.argv[1])")}
     for code in codes.values():
         subprocess.run([sys.executable, "-c", code, str(path)], check=True, env=env)

@@ -248,15 +248,15 @@ def _laughs(levels: int = 9) -> str:
 
 def _example_book(data: dict | None = None) -> Book:
     from xlpkg.core.model import from_mapping
-    from xlpkg.io.data_file import read_mapping
-    from xlpkg.io.workbook_build import workbook_bytes
+    from xlpkg.read.data_file import read_mapping
+    from xlpkg.workbook.build import workbook_bytes
 
     return Book(workbook_bytes(from_mapping(data if data is not None
                                             else read_mapping(EXAMPLE))))
 
 
 def _example_data() -> dict:
-    from xlpkg.io.data_file import read_mapping
+    from xlpkg.read.data_file import read_mapping
 
     return read_mapping(EXAMPLE)
 
@@ -303,7 +303,7 @@ def build_corpus(folder: Path) -> list[Case]:
     (folder / "good.xlsm").write_bytes(good)
 
     # -- files that are not what they claim --------------------------------------
-    from xlpkg.io.cfb import write_cfb
+    from xlpkg.vba.cfb import write_cfb
 
     refused("random.xlsx", rng.randbytes(4096), "random bytes", "不是 Excel 工作簿")
     refused("random-pk.xlsm", b"PK\x03\x04" + rng.randbytes(2048), "zip magic, then noise",

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from xlpkg.io.cell_source import Rect, a1, parse_rect
+from xlpkg.read.cell_source import Rect, a1, parse_rect
 
 
 class ComError(Exception):
@@ -353,7 +353,7 @@ class Name:
 
     @property
     def refers_to_range(self) -> Range:
-        from xlpkg.io.cell_source import parse_reference
+        from xlpkg.read.cell_source import parse_reference
 
         sheet, rect = parse_reference(self.refers_to)
         return Range(self.book.sheets[sheet], rect)

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from departments import department, with_mistakes
 
+from xlpkg.batch.runner import MANIFEST, REPORTS, SUMMARY, Progress, find_workbooks, run_batch
 from xlpkg.core.model import from_mapping
-from xlpkg.io.batch import MANIFEST, REPORTS, SUMMARY, Progress, find_workbooks, run_batch
-from xlpkg.io.workbook_build import fill_workbook
+from xlpkg.workbook.build import fill_workbook
 
 
 def make_folder(root, datasets):
@@ -141,7 +141,7 @@ def crash_on_b(path, staging, key, rules):
 
 
 def test_a_crashing_worker_fails_only_its_own_file(tmp_path):
-    from xlpkg.io.batch import CRASHED, _run_pool
+    from xlpkg.batch.runner import CRASHED, _run_pool
 
     todo = [(name, tmp_path / name, f"{i:06d}") for i, name in
             enumerate(["a.xlsm", "b.xlsm", "c.xlsm", "d.xlsm"])]

@@ -9,7 +9,7 @@ import struct
 import olefile
 import pytest
 
-from xlpkg.io.cfb import write_cfb
+from xlpkg.vba.cfb import write_cfb
 
 
 def _open(data: bytes) -> olefile.OleFileIO:

@@ -4,7 +4,7 @@ from support import EXAMPLE, dataset
 
 from xlpkg.core import checks
 from xlpkg.core.checks import run_checks
-from xlpkg.io.data_file import read_data_file
+from xlpkg.read.data_file import read_data_file
 
 
 def codes(findings):

@@ -27,7 +27,7 @@ from support import EXAMPLE, ROOT, run_cli
 
 from xlpkg.core.model import to_mapping
 from xlpkg.core.money import EXCEL_ERRORS, ParseError, parse_amount, parse_number
-from xlpkg.io.workbook_read import SCALAR_PATHS, read_workbook
+from xlpkg.read.workbook_read import SCALAR_PATHS, read_workbook
 
 _spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "fuzz" / "make_corpus.py")
 make_corpus = sys.modules.setdefault("make_corpus", importlib.util.module_from_spec(_spec))
@@ -59,8 +59,8 @@ def assert_calm(code: int, err: str) -> None:
 @pytest.fixture(scope="module")
 def base():
     from xlpkg.core.model import from_mapping
-    from xlpkg.io.data_file import read_mapping
-    from xlpkg.io.workbook_build import workbook_bytes
+    from xlpkg.read.data_file import read_mapping
+    from xlpkg.workbook.build import workbook_bytes
 
     return make_corpus.Book(workbook_bytes(from_mapping(read_mapping(EXAMPLE))))
 

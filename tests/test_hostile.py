@@ -137,7 +137,7 @@ def test_export_and_score_refuse_or_read_every_corpus_file(corpus, command):
 
 
 def _exported(data: dict, field: str) -> str:
-    from xlpkg.io.workbook_read import SCALAR_PATHS
+    from xlpkg.read.workbook_read import SCALAR_PATHS
 
     value = data
     for key in SCALAR_PATHS[field]:
@@ -231,7 +231,7 @@ def test_batch_turns_every_hostile_file_into_a_row_and_writes_text_as_text(corpu
 
 
 def test_typed_numbers_in_a_filled_template_and_their_cells(corpus):
-    from xlpkg.io.workbook_read import read_workbook
+    from xlpkg.read.workbook_read import read_workbook
 
     folder, _ = corpus
     ds = read_workbook(folder / "typed-values.xlsm")
@@ -260,7 +260,7 @@ def test_typed_numbers_in_a_filled_template_and_their_cells(corpus):
 
 def test_odd_stored_numbers_become_findings_not_crashes(corpus):
     from xlpkg.core.checks import run_checks
-    from xlpkg.io.workbook_read import read_workbook
+    from xlpkg.read.workbook_read import read_workbook
 
     folder, _ = corpus
     ds = read_workbook(folder / "odd-numbers.xlsm")
@@ -287,7 +287,7 @@ def test_older_template_gets_one_finding_listing_the_missing_names(corpus):
 
 
 def test_renamed_sheets_keep_the_names_and_findings_use_the_new_sheet_names(corpus):
-    from xlpkg.io.workbook_read import read_workbook
+    from xlpkg.read.workbook_read import read_workbook
 
     folder, _ = corpus
     ds = read_workbook(folder / "renamed-and-extra-sheets.xlsm")
@@ -493,7 +493,7 @@ def test_a_write_that_fails_half_way_leaves_the_old_file_and_no_temp(data_file, 
 
 
 def test_atomic_path_maps_every_os_failure_to_an_output_error(tmp_path):
-    from xlpkg.io.atomic import atomic_path
+    from xlpkg.atomic import atomic_path
 
     with pytest.raises(OutputError, match="输出文件夹不存在"), \
             atomic_path(tmp_path / "nope" / "x.docx"):

@@ -18,8 +18,8 @@ from support import EXAMPLE
 
 from xlpkg.core.model import from_mapping
 from xlpkg.excel import macros
-from xlpkg.io.data_file import read_mapping
-from xlpkg.io.workbook_build import fill_workbook
+from xlpkg.read.data_file import read_mapping
+from xlpkg.workbook.build import fill_workbook
 
 INPUT_YELLOW = (255, 242, 204)
 
@@ -201,7 +201,7 @@ def test_update_scores_writes_the_scoresheet_in_one_write(book):
 
 def test_scoresheet_rows_show_values_as_the_report_does():
     from xlpkg.core.scoring import score
-    from xlpkg.io.rules_file import load_rules
+    from xlpkg.read.rules_file import load_rules
 
     data = read_mapping(EXAMPLE)
     data["expenditure"]["total"]["budget_final"] = 320
@@ -234,7 +234,7 @@ def test_the_buttons_use_the_calling_book(book, monkeypatch):
 def test_every_button_of_the_vba_project_has_its_macro():
     import re
 
-    from xlpkg.io.vba_modules import macros_source
+    from xlpkg.vba.modules import macros_source
 
     called = re.findall(r"m\.(\w+)\(\)", macros_source())
     assert called == ["run_checks", "export_report", "update_scores"]

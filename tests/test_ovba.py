@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oletools.olevba import VBA_Parser, decompress_stream
 
-from xlpkg.io.ovba import VbaModule, build_vba_project, compress, decompress, encrypt_data
+from xlpkg.vba.ovba import VbaModule, build_vba_project, compress, decompress, encrypt_data
 
 
 def _hex(text: str) -> bytes:

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from support import EXAMPLE, dataset
 
 from xlpkg.core.checks import run_checks
-from xlpkg.core.report_context import (
+from xlpkg.read.data_file import read_data_file
+from xlpkg.report.context import (
     build_context,
     chinese_number,
     numbered,
@@ -19,7 +20,6 @@ from xlpkg.core.report_context import (
     split_title,
     title_lines,
 )
-from xlpkg.io.data_file import read_data_file
 
 
 def _strings(x) -> list[str]:
@@ -337,7 +337,7 @@ def test_indicators_left_at_zero_for_blanks_are_counted():
 
 def test_real_scoresheet_counts_what_the_example_left_blank():
     scoring = pytest.importorskip("xlpkg.core.scoring")
-    rules_file = pytest.importorskip("xlpkg.io.rules_file")
+    rules_file = pytest.importorskip("xlpkg.read.rules_file")
     ds = read_data_file(EXAMPLE)
     sheet = scoring.score(ds, rules_file.load_rules(None))
     # 24 of 26: all but “三公”经费控制率 (computed, full points) and 实际完成率 (computed)
@@ -366,7 +366,7 @@ def test_findings_end_with_a_full_stop():
 
 def test_real_scoresheet_if_available():
     scoring = pytest.importorskip("xlpkg.core.scoring")
-    rules_file = pytest.importorskip("xlpkg.io.rules_file")
+    rules_file = pytest.importorskip("xlpkg.read.rules_file")
     ds = read_data_file(EXAMPLE)
     sheet = scoring.score(ds, rules_file.load_rules(None))
     ctx = build_context(ds, [], sheet)
@@ -445,7 +445,7 @@ def test_any_dataset_gives_a_complete_context(data):
 
 
 def test_task_wording_for_exact_and_zero_targets():
-    from xlpkg.core.report_context import task_result
+    from xlpkg.report.context import task_result
 
     ds = dataset(key_tasks=[
         {"name": "培训人员", "unit": "人", "comparator": "=", "target": 500, "actual": None},

@@ -17,9 +17,9 @@ from support import EXAMPLE, ROOT, dataset
 from xlpkg.cli import main
 from xlpkg.core.checks import run_checks
 from xlpkg.errors import OutputError
-from xlpkg.io import docx_template as T
-from xlpkg.io.data_file import read_data_file
-from xlpkg.io.docx_render import (
+from xlpkg.read.data_file import read_data_file
+from xlpkg.report import template as T
+from xlpkg.report.render import (
     clean_text,
     report_bytes,
     report_filename,
@@ -66,7 +66,7 @@ def example_report(example_ds):
 def test_committed_template_equals_a_fresh_build():
     committed = (ROOT / "word_templates" / T.TEMPLATE_NAME).read_bytes()
     assert committed == T.build_template(), \
-        "模板已过期：运行 python -m xlpkg.io.docx_template 重新生成并提交"
+        "模板已过期：运行 python -m xlpkg.report.template 重新生成并提交"
 
 
 def test_template_build_is_reproducible():
@@ -228,7 +228,7 @@ def test_scoresheet_omitted_when_absent(example_ds):
 
 def test_scoresheet_and_findings_appendices(example_ds):
     scoring = pytest.importorskip("xlpkg.core.scoring")
-    rules_file = pytest.importorskip("xlpkg.io.rules_file")
+    rules_file = pytest.importorskip("xlpkg.read.rules_file")
     sheet = scoring.score(example_ds, rules_file.load_rules(None))
     data = report_bytes(example_ds, findings=run_checks(example_ds), scoresheet=sheet,
                         with_findings=True)
@@ -251,7 +251,7 @@ def test_scoresheet_and_findings_appendices(example_ds):
 @pytest.fixture(scope="module")
 def example_sheet(example_ds):
     scoring = pytest.importorskip("xlpkg.core.scoring")
-    rules_file = pytest.importorskip("xlpkg.io.rules_file")
+    rules_file = pytest.importorskip("xlpkg.read.rules_file")
     return scoring.score(example_ds, rules_file.load_rules(None))
 
 
@@ -426,7 +426,7 @@ def test_write_report_runs_the_checks_itself(tmp_path, example_ds):
 
 
 def test_interrupted_render_leaves_nothing(tmp_path, example_ds, monkeypatch):
-    from xlpkg.io import docx_render
+    from xlpkg.report import render as docx_render
 
     def boom(*a, **k):
         raise RuntimeError("simulated failure")
@@ -488,7 +488,7 @@ def test_default_path_does_not_import_heavy_modules():
     import subprocess
     import sys
 
-    code = ("import sys, xlpkg.io.docx_render as r; "
+    code = ("import sys, xlpkg.report.render as r; "
             "print(sorted(m for m in ('docxtpl', 'matplotlib', 'pandas', 'jinja2', 'openpyxl')"
             " if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

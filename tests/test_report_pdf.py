@@ -9,8 +9,8 @@ import subprocess
 import pytest
 from support import EXAMPLE
 
-from xlpkg.io.data_file import read_data_file
-from xlpkg.io.docx_render import write_report
+from xlpkg.read.data_file import read_data_file
+from xlpkg.report.render import write_report
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 

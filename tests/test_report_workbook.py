@@ -8,8 +8,8 @@ from test_report_docx import texts
 
 from xlpkg.cli import main
 
-workbook_build = pytest.importorskip("xlpkg.io.workbook_build")
-pytest.importorskip("xlpkg.io.workbook_read")
+workbook_build = pytest.importorskip("xlpkg.workbook.build")
+pytest.importorskip("xlpkg.read.workbook_read")
 
 
 def test_yaml_and_filled_workbook_give_the_same_report(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 from xlpkg.core.scoring import Linear, Penalty, Tiers
 from xlpkg.errors import InputError
-from xlpkg.io.rules_file import RULES_DIR, load_rules, shipped_rules
+from xlpkg.read.rules_file import RULES_DIR, load_rules, shipped_rules
 
 SHIPPED = sorted(RULES_DIR.glob("*.toml"))
 

@@ -25,8 +25,8 @@ from xlpkg.core.scoring import (
     score,
     validate_rules,
 )
-from xlpkg.io.inputs import load_input
-from xlpkg.io.rules_file import load_rules
+from xlpkg.read.inputs import load_input
+from xlpkg.read.rules_file import load_rules
 
 
 def rule(method, weight=10, value="execution_rate", name="测试指标", **kw) -> Rule:

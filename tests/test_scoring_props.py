@@ -12,7 +12,7 @@ from support import dataset
 from xlpkg.core.grades import grade
 from xlpkg.core.model import OUTLAY_ROWS
 from xlpkg.core.scoring import score
-from xlpkg.io.rules_file import RULES_DIR, load_rules
+from xlpkg.read.rules_file import RULES_DIR, load_rules
 
 FRAMEWORKS = [load_rules(p) for p in sorted(RULES_DIR.glob("*.toml"))]
 NAMES = sorted({r.name for rules in FRAMEWORKS for r in rules.indicators}) + [

@@ -21,9 +21,9 @@ from support import dataset
 from xlpkg.core import phrases, ratios
 from xlpkg.core.model import COMPARATORS, Dataset, Val
 from xlpkg.excel import udfs
-from xlpkg.io import workbook_layout as L
-from xlpkg.io.data_file import read_data_file
-from xlpkg.io.workbook_build import table_sizes, workbook_bytes
+from xlpkg.read.data_file import read_data_file
+from xlpkg.workbook import layout as L
+from xlpkg.workbook.build import table_sizes, workbook_bytes
 
 formulas = pytest.importorskip("formulas")
 np = pytest.importorskip("numpy")

@@ -17,8 +17,8 @@ import xlsxwriter
 import xlwings
 from oletools.olevba import VBA_Parser
 
-from xlpkg.io.ovba import VbaModule, build_vba_project
-from xlpkg.io.vba_modules import template_modules, udf_wrapper_source, vba_project_bytes
+from xlpkg.vba.modules import template_modules, udf_wrapper_source, vba_project_bytes
+from xlpkg.vba.ovba import VbaModule, build_vba_project
 
 XLWINGS_DIR = Path(xlwings.__file__).parent
 CODENAMES = ["shGuide", "shData"]
@@ -157,7 +157,7 @@ def test_project_udf_module_generates_ascii_wrappers():
 
 
 def test_macros_call_runpython():
-    from xlpkg.io.vba_modules import macros_source
+    from xlpkg.vba.modules import macros_source
 
     text = macros_source()
     for sub, func in [

@@ -15,9 +15,9 @@ import xlsxwriter
 from oletools.olevba import VBA_Parser
 
 from xlpkg.errors import XlpkgError
-from xlpkg.io import vba_update
-from xlpkg.io.ovba import VbaModule, build_vba_project
-from xlpkg.io.vba_update import VbaUpdateError, replace_vba_project
+from xlpkg.vba import update as vba_update
+from xlpkg.vba.ovba import VbaModule, build_vba_project
+from xlpkg.vba.update import VbaUpdateError, replace_vba_project
 
 
 def _project(line: str) -> bytes:

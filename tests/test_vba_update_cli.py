@@ -4,9 +4,9 @@ import hashlib
 import zipfile
 
 from xlpkg.cli import main
-from xlpkg.io.vba_update import sheet_codenames
-from xlpkg.io.workbook_build import build_template
-from xlpkg.io.workbook_layout import SHEET_CODENAMES
+from xlpkg.vba.update import sheet_codenames
+from xlpkg.workbook.build import build_template
+from xlpkg.workbook.layout import SHEET_CODENAMES
 
 
 def members(path):

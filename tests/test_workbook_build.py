@@ -23,9 +23,9 @@ from xlpkg.core.model import (
     OUTLAY_ROWS,
 )
 from xlpkg.errors import OutputError
-from xlpkg.io import workbook_layout as L
-from xlpkg.io.data_file import read_data_file
-from xlpkg.io.workbook_build import build_template, fill_workbook, template_bytes, workbook_bytes
+from xlpkg.read.data_file import read_data_file
+from xlpkg.workbook import layout as L
+from xlpkg.workbook.build import build_template, fill_workbook, template_bytes, workbook_bytes
 
 COMMITTED = ROOT / "workbook" / "template.xlsm"
 
@@ -329,7 +329,7 @@ def test_fill_writes_signs_and_section_labels(tmp_path):
 
 
 def test_fill_round_trips_through_the_reader(tmp_path, example_path):
-    reader = pytest.importorskip("xlpkg.io.workbook_read")
+    reader = pytest.importorskip("xlpkg.read.workbook_read")
     from xlpkg.core.model import to_mapping
 
     ds = read_data_file(example_path)

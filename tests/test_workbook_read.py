@@ -25,10 +25,10 @@ from workbook_factory import write_book
 from xlpkg.core.checks import run_checks
 from xlpkg.core.model import from_mapping, to_mapping
 from xlpkg.errors import InputError
-from xlpkg.io import cell_source
-from xlpkg.io.cell_source import BadReference, parse_reference, split_a1
-from xlpkg.io.data_file import read_mapping
-from xlpkg.io.workbook_read import CONTRACT_NAMES, SCALAR_PATHS, read_book, read_workbook
+from xlpkg.read import cell_source
+from xlpkg.read.cell_source import BadReference, parse_reference, split_a1
+from xlpkg.read.data_file import read_mapping
+from xlpkg.read.workbook_read import CONTRACT_NAMES, SCALAR_PATHS, read_book, read_workbook
 
 
 @pytest.fixture(scope="module")
@@ -449,7 +449,7 @@ def test_a_live_book_reports_error_cells_and_sheet_scoped_names():
 
 @pytest.fixture(scope="module")
 def filled_example(tmp_path_factory, example_data) -> Path:
-    from xlpkg.io.workbook_build import fill_workbook
+    from xlpkg.workbook.build import fill_workbook
 
     path = tmp_path_factory.mktemp("filled") / "安化.xlsm"
     fill_workbook(from_mapping(example_data), path)

@@ -11,7 +11,7 @@ from pathlib import Path
 import xlsxwriter
 
 from xlpkg.core.model import COLUMN_LABELS, COMPARATOR_SIGNS, NARRATIVE_LABELS, NARRATIVE_SECTIONS
-from xlpkg.io.workbook_read import SCALAR_PATHS
+from xlpkg.read.workbook_read import SCALAR_PATHS
 
 TABLE_ROWS = {"tbl_econ": "economic_classification", "tbl_projects": "projects",
               "tbl_tasks": "key_tasks", "tbl_scores": "self_scores"}

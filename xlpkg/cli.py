@@ -15,8 +15,8 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import OutputError, XlpkgError
+from xlpkg import __version__
+from xlpkg.errors import OutputError, XlpkgError
 
 EXIT_OK, EXIT_STRICT, EXIT_INPUT = 0, 1, 2
 
@@ -168,8 +168,8 @@ def _not_an_input(output: Path | None, *inputs: Path | None) -> None:
 
 
 def cmd_template(args) -> int:
-    from .io.atomic import check_writable, write_bytes_atomic
-    from .io.workbook_build import template_bytes
+    from xlpkg.atomic import check_writable, write_bytes_atomic
+    from xlpkg.workbook.build import template_bytes
 
     try:
         args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -187,9 +187,9 @@ def cmd_template(args) -> int:
 
 
 def cmd_fill(args) -> int:
-    from .io.atomic import check_writable
-    from .io.inputs import load_input
-    from .io.workbook_build import fill_workbook
+    from xlpkg.atomic import check_writable
+    from xlpkg.read.inputs import load_input
+    from xlpkg.workbook.build import fill_workbook
 
     _not_an_input(args.output, args.data)
     check_writable(args.output, force=args.force)
@@ -200,9 +200,9 @@ def cmd_fill(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .io.atomic import check_writable
-    from .io.data_file import dumps, write_data_file
-    from .io.inputs import load_input
+    from xlpkg.atomic import check_writable
+    from xlpkg.read.data_file import dumps, write_data_file
+    from xlpkg.read.inputs import load_input
 
     ds = load_input(args.book)
     as_json = args.json or (args.output is not None and args.output.suffix.lower() == ".json")
@@ -223,9 +223,9 @@ def _strict_code(args, findings) -> int:
 
 
 def cmd_check(args) -> int:
-    from .console import format_findings
-    from .core.checks import run_checks
-    from .io.inputs import load_input
+    from xlpkg.console import format_findings
+    from xlpkg.core.checks import run_checks
+    from xlpkg.read.inputs import load_input
 
     ds = load_input(args.input)
     findings = run_checks(ds)
@@ -238,9 +238,9 @@ def cmd_check(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .core.checks import run_checks
-    from .io.docx_render import write_report
-    from .io.inputs import load_input
+    from xlpkg.core.checks import run_checks
+    from xlpkg.read.inputs import load_input
+    from xlpkg.report.render import write_report
 
     _not_an_input(args.output, args.input, args.rules)
     ds = load_input(args.input)
@@ -253,10 +253,10 @@ def cmd_report(args) -> int:
 
 
 def cmd_score(args) -> int:
-    from .console import format_scoresheet
-    from .core.scoring import score
-    from .io.inputs import load_input
-    from .io.rules_file import load_rules
+    from xlpkg.console import format_scoresheet
+    from xlpkg.core.scoring import score
+    from xlpkg.read.inputs import load_input
+    from xlpkg.read.rules_file import load_rules
 
     ds = load_input(args.input)
     sheet = score(ds, load_rules(args.rules))
@@ -268,7 +268,7 @@ def cmd_score(args) -> int:
 
 
 def cmd_batch(args) -> int:
-    from .io.batch import run_batch
+    from xlpkg.batch.runner import run_batch
 
     result = run_batch(args.dir, args.output, jobs=args.jobs, force=args.force,
                        rules_path=args.rules)
@@ -276,7 +276,7 @@ def cmd_batch(args) -> int:
 
 
 def cmd_vba_update(args) -> int:
-    from .io.vba_update import update_workbook_vba
+    from xlpkg.vba.update import update_workbook_vba
 
     backup = update_workbook_vba(args.book)
     print(f"已更新 VBA 工程：{args.book}（原文件已备份为 {backup}）")
@@ -337,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         if debug:
             raise
-        from .io.atomic import os_reason
+        from xlpkg.atomic import os_reason
 
         where = f"：{exc.filename}" if exc.filename else ""
         print(f"xlpkg：文件读写失败{where}（{os_reason(exc)}）", file=sys.stderr)

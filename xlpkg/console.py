@@ -5,8 +5,8 @@ Owns how results look on a console; the data itself comes from the core.
 
 from __future__ import annotations
 
-from .core.finding import SEVERITIES, SEVERITY_LABELS, counts
-from .core.model import Dataset, describe_field
+from xlpkg.core.finding import SEVERITIES, SEVERITY_LABELS, counts
+from xlpkg.core.model import Dataset, describe_field
 
 
 def dataset_title(ds: Dataset) -> str:
@@ -53,7 +53,7 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 
 def format_scoresheet(ds: Dataset, sheet) -> str:
     """The 自评表 as a terminal table (repeated 一级/二级 left blank), then the notes."""
-    from .core.money import fmt_amount, fmt_number
+    from xlpkg.core.money import fmt_amount, fmt_number
 
     head = f"{dataset_title(ds)} 部门整体支出绩效自评表"
     if ds.source:

@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
-from . import phrases
-from .finding import Finding
-from .model import COMPARATOR_SIGNS, SANGONG_ROWS, Dataset, KeyTask, Val, describe_field
-from .money import fmt_amount, fmt_number, fmt_pct, round_half_up
-from .ratios import (
+from xlpkg.core import phrases
+from xlpkg.core.finding import Finding
+from xlpkg.core.model import COMPARATOR_SIGNS, SANGONG_ROWS, Dataset, KeyTask, Val, describe_field
+from xlpkg.core.money import fmt_amount, fmt_number, fmt_pct, round_half_up
+from xlpkg.core.ratios import (
     compare_sum,
     completion_rate,
     execution_rate,

@@ -14,9 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import ratios
-from .model import SANGONG_ROWS, Dataset, KeyTask, Val, describe_field
-from .money import fmt_pct
+from xlpkg.core import ratios
+from xlpkg.core.model import SANGONG_ROWS, Dataset, KeyTask, Val, describe_field
+from xlpkg.core.money import fmt_pct
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .finding import Finding
-from .money import ParseError, parse_amount, parse_number
+from xlpkg.core.finding import Finding
+from xlpkg.core.money import ParseError, parse_amount, parse_number
 
 # ---------------------------------------------------------------- contract vocabulary
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .money import fmt_amount, fmt_number, fmt_pct, round_half_up
-from .ratios import completion_rate, pct_change, share, yoy_diff
+from xlpkg.core.money import fmt_amount, fmt_number, fmt_pct, round_half_up
+from xlpkg.core.ratios import completion_rate, pct_change, share, yoy_diff
 
 D = Decimal | None
 UNIT = "万元"

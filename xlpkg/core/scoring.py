@@ -8,7 +8,7 @@ does when its value is not computable (``when_missing``), how manual scores
 from the 自评打分 table (``ds.self_scores``) are matched to indicators, the
 rounding (half-up, 2 decimals; computed on the value as shown, so the table can
 be checked by hand), the total and the grade. Pure: rules arrive loaded by
-:mod:`xlpkg.io.rules_file`; values come from :mod:`xlpkg.core.indicators`.
+:mod:`xlpkg.read.rules_file`; values come from :mod:`xlpkg.core.indicators`.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import ClassVar
 
-from .grades import grade
-from .indicators import MANUAL, VALUE_SOURCES, IndicatorValue, TaskOptions, compute
-from .model import Dataset, SelfScore
-from .money import fmt_amount, fmt_number, fmt_pct, round_half_up
+from xlpkg.core.grades import grade
+from xlpkg.core.indicators import MANUAL, VALUE_SOURCES, IndicatorValue, TaskOptions, compute
+from xlpkg.core.model import Dataset, SelfScore
+from xlpkg.core.money import fmt_amount, fmt_number, fmt_pct, round_half_up
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 POINT = Decimal("0.01")            # one percentage point, as a fraction

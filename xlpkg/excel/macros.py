@@ -4,7 +4,7 @@ Each button macro (:func:`run_checks`, :func:`export_report`,
 :func:`update_scores`) takes the calling book with ``xw.Book.caller()`` and
 hands it to a function of a book (``run_checks_on`` …), which does the work and
 is what the tests drive with a fake Book. The book is read with
-:func:`xlpkg.io.workbook_read.read_book` — the same reader as the command line,
+:func:`xlpkg.read.workbook_read.read_book` — the same reader as the command line,
 unsaved edits included — and everything computed comes from the core.
 
 Every macro reports through a short Chinese alert, never a traceback
@@ -25,11 +25,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..core.checks import run_checks as _all_checks
-from ..core.finding import SEVERITY_LABELS, Finding, counts, sort_findings
-from ..core.model import describe_field
-from ..errors import XlpkgError
-from ..io.workbook_layout import (
+from xlpkg.core.checks import run_checks as _all_checks
+from xlpkg.core.finding import SEVERITY_LABELS, Finding, counts, sort_findings
+from xlpkg.core.model import describe_field
+from xlpkg.errors import XlpkgError
+from xlpkg.workbook.layout import (
     CHECKS_ANCHOR,
     CHECKS_HEADERS,
     SCORESHEET_ANCHOR,
@@ -310,7 +310,7 @@ def _colour(book: Any, findings: Sequence[Finding]):
 @_guard
 def run_checks_on(book: Any) -> list[Finding]:
     """校验数据: findings into 校验结果 (links to the cells), offending cells coloured."""
-    from ..io.workbook_read import read_book
+    from xlpkg.read.workbook_read import read_book
 
     ds = read_book(book)
     findings = sort_findings(_all_checks(ds))
@@ -356,9 +356,9 @@ def _book_folder(book: Any) -> Path:
 @_guard
 def export_report_on(book: Any) -> Path:
     """生成报告: the Word report beside the workbook, never overwriting (…(2).docx)."""
-    from ..io.atomic import free_name
-    from ..io.docx_render import report_filename, write_report
-    from ..io.workbook_read import read_book
+    from xlpkg.atomic import free_name
+    from xlpkg.read.workbook_read import read_book
+    from xlpkg.report.render import report_filename, write_report
 
     ds = read_book(book)
     findings = _all_checks(ds)
@@ -398,9 +398,9 @@ def scoresheet_rows(sheet: Any) -> list[list[Any]]:
 @_guard
 def update_scores_on(book: Any):
     """更新自评表: the scoresheet below ``scoresheet_anchor``, in one write."""
-    from ..core.scoring import score
-    from ..io.rules_file import load_rules
-    from ..io.workbook_read import read_book
+    from xlpkg.core.scoring import score
+    from xlpkg.read.rules_file import load_rules
+    from xlpkg.read.workbook_read import read_book
 
     ds = read_book(book)
     sheet = score(ds, load_rules(None))

@@ -16,7 +16,7 @@ Importing this module must stay cheap (< 100 ms): no pandas, no openpyxl, and
 xlwings only where it is already loaded — on Windows inside Excel the xlwings
 COM server imported it before this module. Elsewhere (Linux, tests) the
 functions are plain Python. The VBA wrappers are generated from
-:data:`UDFS` and their ``__xlpkg_udf__`` metadata by ``xlpkg.io.vba_modules``.
+:data:`UDFS` and their ``__xlpkg_udf__`` metadata by ``xlpkg.vba.modules``.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from ..core import phrases, ratios
-from ..core.grades import grade
-from ..core.model import COMPARATORS
-from ..core.money import ParseError, parse_amount
+from xlpkg.core import phrases, ratios
+from xlpkg.core.grades import grade
+from xlpkg.core.model import COMPARATORS
+from xlpkg.core.money import ParseError, parse_amount
 
 UDFS: list[Callable] = []
 BAD = "无法识别"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..core.model import Dataset
-from ..errors import InputError
-from .data_file import DATA_SUFFIXES, read_data_file
+from xlpkg.core.model import Dataset
+from xlpkg.errors import InputError
+from xlpkg.read.data_file import DATA_SUFFIXES, read_data_file
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -102,6 +102,6 @@ def load_input(path: Path) -> Dataset:
     path = Path(path)
     if sniff(path) == "data":
         return read_data_file(path)
-    from .workbook_read import read_workbook  # zip/XML parsing only when a workbook comes
+    from xlpkg.read.workbook_read import read_workbook  # zip/XML parsing only when a workbook comes
 
     return read_workbook(path)

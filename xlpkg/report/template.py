@@ -9,7 +9,7 @@ dates).
 What the template holds:
 
 - the outline of the 部门整体支出绩效自评报告 (一 … 十, with sub-headings and
-  tables), as docxtpl tags over the context of :mod:`xlpkg.core.report_context`;
+  tables), as docxtpl tags over the context of :mod:`xlpkg.report.context`;
   the template never computes or words anything;
 - the typography of 党政机关公文格式 GB/T 9704-2012: A4, margins 37/35/28/26 mm,
   title 2号 (22 pt) 小标宋, body 3号 (16 pt) 仿宋_GB2312 with a fixed line pitch
@@ -22,7 +22,7 @@ What the template holds:
 - the 自评表 appendix in a landscape A4 section of its own (the same page-number
   footers), its table in 五号 仿宋 at the landscape text width. The section breaks
   are paragraphs of the style ``分节`` carrying a ``w:sectPr``;
-  :func:`xlpkg.io.docx_render.settle_sections` tidies them after rendering.
+  :func:`xlpkg.report.render.settle_sections` tidies them after rendering.
 """
 
 from __future__ import annotations
@@ -672,7 +672,7 @@ def _normalise_zip(data: bytes) -> bytes:
 
 def write_template(path: Path = TEMPLATE_PATH) -> Path:
     """Build the template and write it (atomically) to ``path``."""
-    from .atomic import write_bytes_atomic
+    from xlpkg.atomic import write_bytes_atomic
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -688,5 +688,5 @@ def template_bytes() -> bytes:
         return build_template()
 
 
-if __name__ == "__main__":  # pragma: no cover - `python -m xlpkg.io.docx_template`
+if __name__ == "__main__":  # pragma: no cover - `python -m xlpkg.report.template`
     print(write_template())

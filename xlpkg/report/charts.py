@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from ..core.money import fmt_amount
+from xlpkg.core.money import fmt_amount
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
              "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "SimSun", "FangSong",

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import OutputError
+from xlpkg.errors import OutputError
 
 
 def check_writable(path: Path, *, force: bool) -> None:

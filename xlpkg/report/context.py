@@ -4,7 +4,7 @@ Pure: no I/O, no docx. This module decides which sentences and tables the
 outline of the 部门整体支出绩效自评报告 carries (一、部门（单位）基本情况 …
 十、其他需要说明的情况), in what order, and numbers the optional sub-headings.
 Every figure comes from :mod:`ratios` and is worded by :mod:`phrases`; the
-Word template (``io/docx_template.py``) only places the strings built here.
+Word template (``report/template.py``) only places the strings built here.
 
 Shape of the context: plain dicts, lists and strings. A *block* is
 ``{"heading": str, "paras": [str]}`` (``None`` when the block is left out); a
@@ -20,12 +20,12 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from . import phrases
-from .checks import ALL_DONE_CLAIMS, NO_DEVIATION_CLAIMS
-from .finding import SEVERITY_LABELS, Finding, counts, sort_findings
-from .model import COMPARATOR_SIGNS, SANGONG_ROWS, Dataset, KeyTask, Row, Val
-from .money import fmt_amount, fmt_number, round_half_up
-from .ratios import (
+from xlpkg.core import phrases
+from xlpkg.core.checks import ALL_DONE_CLAIMS, NO_DEVIATION_CLAIMS
+from xlpkg.core.finding import SEVERITY_LABELS, Finding, counts, sort_findings
+from xlpkg.core.model import COMPARATOR_SIGNS, SANGONG_ROWS, Dataset, KeyTask, Row, Val
+from xlpkg.core.money import fmt_amount, fmt_number, round_half_up
+from xlpkg.core.ratios import (
     adjustment_rate,
     asset_use_rate,
     carryover_rate,

@@ -2,7 +2,7 @@
 
 Owns the small interface the workbook reader needs — the defined names, the
 tables, and the values of a few rectangles per sheet — and its two
-implementations, so that one reader (:mod:`xlpkg.io.workbook_read`) serves the
+implementations, so that one reader (:mod:`xlpkg.read.workbook_read`) serves the
 command line and the Excel buttons alike.
 
 :class:`SavedSource` reads the file's own XML (``zipfile`` + ``defusedxml``, never
@@ -32,8 +32,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.common import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import fromstring
 
-from ..core.money import EXCEL_ERRORS  # the one list of Excel error values
-from ..errors import InputError, XlpkgError
+from xlpkg.core.money import EXCEL_ERRORS  # the one list of Excel error values
+from xlpkg.errors import InputError, XlpkgError
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 

@@ -3,7 +3,7 @@
 Owns: the MS-OVBA compression (2.4.1, both directions), the data encryption
 of the PROJECT stream's protection fields (2.4.3), the ``dir``, ``PROJECT``,
 ``PROJECTwm``, ``_VBA_PROJECT`` and module streams, and their assembly into a
-compound file (via :mod:`xlpkg.io.cfb`).
+compound file (via :mod:`xlpkg.vba.cfb`).
 
 The project carries source only: ``_VBA_PROJECT`` has Version 0xFFFF and no
 PerformanceCache (MS-OVBA 2.3.4.1), every MODULEOFFSET is 0, so Office compiles
@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from xlpkg.io.cfb import write_cfb
+from xlpkg.vba.cfb import write_cfb
 
 __all__ = ["VbaModule", "build_vba_project", "compress", "decompress", "encrypt_data"]
 

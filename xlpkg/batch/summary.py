@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..core.finding import SEVERITY_LABELS
-from .atomic import atomic_path
+from xlpkg.atomic import atomic_path
+from xlpkg.core.finding import SEVERITY_LABELS
 
 SUMMARY_COLUMNS = [
     # (key, header, kind, width)
@@ -106,7 +106,7 @@ def stats_rows(findings: list[dict]) -> list[dict]:
 
 
 def write_summary(path: Path, result) -> None:
-    """Write 汇总.xlsx atomically from a :class:`~xlpkg.io.batch.BatchResult`."""
+    """Write 汇总.xlsx atomically from a :class:`~xlpkg.batch.runner.BatchResult`."""
     import xlsxwriter
 
     findings = finding_rows(result)

@@ -20,9 +20,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
-from ..errors import OutputError, XlpkgError
-from .atomic import os_reason, write_bytes_atomic
+from xlpkg import __version__
+from xlpkg.atomic import os_reason, write_bytes_atomic
+from xlpkg.errors import OutputError, XlpkgError
 
 WORKBOOK_PATTERNS = ("*.xlsx", "*.xlsm")
 MANIFEST = "manifest.json"
@@ -77,10 +77,10 @@ def process_one(path: str, staging: str, key: str, rules_path: str | None) -> di
     Returns ``{"row": …, "findings": […], "report": staged path}`` or
     ``{"failure": reason}``. Runs in a worker process.
     """
-    from ..core.checks import run_checks
-    from ..core.finding import counts
-    from .docx_render import compute_scoresheet, report_filename, write_report
-    from .inputs import load_input
+    from xlpkg.core.checks import run_checks
+    from xlpkg.core.finding import counts
+    from xlpkg.read.inputs import load_input
+    from xlpkg.report.render import compute_scoresheet, report_filename, write_report
 
     try:
         ds = load_input(Path(path))
@@ -110,7 +110,7 @@ def _num(value):
 
 def summary_row(ds, sheet, n: dict) -> dict:
     """One department's line of the summary workbook (plain JSON-able values)."""
-    from ..core import ratios
+    from xlpkg.core import ratios
 
     exp = ds.expenditure
     total, basic, project = exp["total"], exp["basic"], exp["project"]
@@ -214,7 +214,7 @@ def run_batch(src: Path, out: Path, *, jobs: int | None = None, force: bool = Fa
     if not src.is_dir():
         raise XlpkgError(f"找不到输入文件夹：{src}")
     if rules_path is not None:
-        from .rules_file import load_rules
+        from xlpkg.read.rules_file import load_rules
 
         load_rules(rules_path)  # a bad rules file fails once, up front, not per workbook
     files = find_workbooks(src, out)
@@ -257,7 +257,7 @@ def run_batch(src: Path, out: Path, *, jobs: int | None = None, force: bool = Fa
         else:
             result.rows.append({**e["row"], "file": rel, "report": e.get("report", ""),
                                 "findings": e["findings"]})
-    from .summary import write_summary
+    from xlpkg.batch.summary import write_summary
 
     write_summary(out / SUMMARY, result)
     manifest = {"version": __version__, "entries": {

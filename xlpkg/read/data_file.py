@@ -14,9 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from ..core.model import Dataset, from_mapping, to_mapping
-from ..errors import InputError
-from .atomic import write_bytes_atomic
+from xlpkg.atomic import write_bytes_atomic
+from xlpkg.core.model import Dataset, from_mapping, to_mapping
+from xlpkg.errors import InputError
 
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_DATA_BYTES = 20 * 1024 * 1024

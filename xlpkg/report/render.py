@@ -1,7 +1,7 @@
 """Writes the Word report: Dataset → context → docxtpl → an atomically written .docx.
 
-Owns rendering the template of :mod:`xlpkg.io.docx_template` with the context of
-:mod:`xlpkg.core.report_context`, the report's default file name, and the rule
+Owns rendering the template of :mod:`xlpkg.report.template` with the context of
+:mod:`xlpkg.report.context`, the report's default file name, and the rule
 that an existing report is never overwritten without ``force``. The CLI
 (``xlpkg report``), the Excel button (``macros.export_report``) and the batch
 run all call :func:`write_report`.
@@ -29,9 +29,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..core.finding import Finding
-from ..core.model import Dataset
-from ..core.money import fmt_number
+from xlpkg.core.finding import Finding
+from xlpkg.core.model import Dataset
+from xlpkg.core.money import fmt_number
 
 REPORT_SUFFIX = "部门整体支出绩效自评报告"
 CHART_WIDTH_MM = 140
@@ -111,8 +111,8 @@ def jinja_env():
 
 def compute_scoresheet(ds: Dataset, rules_path: Path | None = None):
     """The 自评表 by the given rules file (default: the shipped Hunan rules)."""
-    from ..core.scoring import score
-    from .rules_file import load_rules
+    from xlpkg.core.scoring import score
+    from xlpkg.read.rules_file import load_rules
 
     return score(ds, load_rules(rules_path))
 
@@ -123,9 +123,9 @@ def render_report(ds: Dataset, *, findings: Sequence[Finding] | None = None,
     """Render the report; returns the rendered ``DocxTemplate`` (call ``.save``)."""
     from docxtpl import DocxTemplate
 
-    from ..core.checks import run_checks
-    from ..core.report_context import build_context
-    from .docx_template import template_bytes
+    from xlpkg.core.checks import run_checks
+    from xlpkg.report.context import build_context
+    from xlpkg.report.template import template_bytes
 
     if findings is None:
         findings = run_checks(ds)
@@ -159,7 +159,7 @@ def settle_sections(document) -> None:
     """
     from docx.oxml.ns import qn
 
-    from .docx_template import SECTION_BREAK
+    from xlpkg.report.template import SECTION_BREAK
 
     body = document.element.body
     style_id = document.styles[SECTION_BREAK].style_id
@@ -194,7 +194,7 @@ def keep_table_ends(document) -> None:
     from a loop, so the template cannot mark the last one)."""
     from docx.oxml.ns import qn
 
-    from .docx_template import NOTE, SCORESHEET_CAPTION
+    from xlpkg.report.template import NOTE, SCORESHEET_CAPTION
 
     note_id = document.styles[NOTE].style_id
     for tbl in document.element.body.iterchildren(qn("w:tbl")):
@@ -213,7 +213,7 @@ def join_scoresheet_cells(document) -> None:
     merged cell, as the printed form has it."""
     from docx.oxml.ns import qn
 
-    from .docx_template import SCORESHEET_CAPTION
+    from xlpkg.report.template import SCORESHEET_CAPTION
 
     for tbl in document.element.body.iterchildren(qn("w:tbl")):
         caption = tbl.tblPr.find(qn("w:tblCaption"))
@@ -246,7 +246,7 @@ def _chart_images(tpl, data) -> list[dict]:
     from docx.shared import Mm
     from docxtpl import InlineImage
 
-    from .charts import chart_pngs
+    from xlpkg.report.charts import chart_pngs
 
     return [{"image": InlineImage(tpl, io.BytesIO(png), width=Mm(CHART_WIDTH_MM)),
              "caption": f"图{i}  {caption}"}
@@ -270,7 +270,7 @@ def write_report(ds: Dataset, out: Path | None, *, force: bool = False, charts: 
     not set; the file appears complete or not at all (temp file, then rename).
     ``findings`` and ``scoresheet`` may be passed when the caller has them already.
     """
-    from .atomic import atomic_path, check_writable
+    from xlpkg.atomic import atomic_path, check_writable
 
     if out is None:
         out = Path(default_dir if default_dir is not None else Path.cwd()) / report_filename(ds)

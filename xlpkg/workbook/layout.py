@@ -6,7 +6,7 @@ default length), the computed cells (which UDF, on which arguments), the
 fixed labels, the 使用说明 text and its buttons, and the anchors below which
 the macros write (:data:`CHECKS_ANCHOR`, :data:`SCORESHEET_ANCHOR`).
 
-:mod:`xlpkg.io.workbook_build` renders this description with XlsxWriter; the
+:mod:`xlpkg.workbook.build` renders this description with XlsxWriter; the
 macros and the tests import it to find cells. The reader does not: it finds
 data by defined name and table only (CONTRACT §3), so a user's workbook laid
 out differently still reads.
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..core.model import (
+from xlpkg.core.model import (
     EXPENDITURE_FIELDS,
     FIELD_LABELS,
     INCOME_FIELDS,

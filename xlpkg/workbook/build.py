@@ -1,10 +1,10 @@
 """Build the macro workbook from source: ``xlpkg template`` and ``xlpkg fill``.
 
-Owns rendering :mod:`xlpkg.io.workbook_layout` with XlsxWriter: cell styles
+Owns rendering :mod:`xlpkg.workbook.layout` with XlsxWriter: cell styles
 (yellow inputs, grey locked formulas), number formats, data validation, the
 red "total ≠ parts" conditional formats, tables, charts, print set-up, the
 使用说明 buttons, the hidden ``xlwings.conf`` sheet and the VBA project
-(:func:`xlpkg.io.vba_modules.vba_project_bytes`).
+(:func:`xlpkg.vba.modules.vba_project_bytes`).
 
 Output is byte-for-byte reproducible: a fixed creation date, zip members dated
 1980 (XlsxWriter's in-memory mode), and nothing else that depends on time.
@@ -26,11 +26,11 @@ from typing import Any
 
 import xlsxwriter
 
-from ..core.model import COMPARATOR_SIGNS, NARRATIVE_LABELS, Dataset, Val
-from ..errors import OutputError
-from ..excel import udfs
-from . import workbook_layout as L
-from .atomic import write_bytes_atomic
+from xlpkg.atomic import write_bytes_atomic
+from xlpkg.core.model import COMPARATOR_SIGNS, NARRATIVE_LABELS, Dataset, Val
+from xlpkg.errors import OutputError
+from xlpkg.excel import udfs
+from xlpkg.workbook import layout as L
 
 __all__ = ["build_template", "fill_workbook", "template_bytes", "workbook_bytes"]
 
@@ -412,7 +412,7 @@ def _budget_charts(wb, ws) -> None:
 
 @functools.cache
 def _vba_bin(codenames: tuple[str, ...]) -> bytes:
-    from .vba_modules import vba_project_bytes  # heavy (xlwings); only when building
+    from xlpkg.vba.modules import vba_project_bytes  # heavy (xlwings); only when building
 
     return vba_project_bytes(list(codenames))
 

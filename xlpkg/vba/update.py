@@ -251,9 +251,9 @@ def update_workbook_vba(book: Path) -> Path:
     Returns the backup's path. Modules a user added by hand are replaced too;
     the backup keeps them.
     """
-    from .cell_source import SavedSource
-    from .inputs import sniff
-    from .vba_modules import vba_project_bytes
+    from xlpkg.read.cell_source import SavedSource
+    from xlpkg.read.inputs import sniff
+    from xlpkg.vba.modules import vba_project_bytes
 
     book = Path(book)
     if not book.exists():

@@ -5,7 +5,7 @@ open in Excel, whatever its layout and sheet names — into a
 :class:`~xlpkg.core.model.Dataset` whose every value knows its ``sheet!cell``.
 It reads only through defined names and tables, never by position, and never
 modifies the file. The cells themselves come from a
-:class:`~xlpkg.io.cell_source.CellSource`; this module assembles the contract's
+:class:`~xlpkg.read.cell_source.CellSource`; this module assembles the contract's
 plain mapping (the same shape as YAML) plus a field → cell map and hands both to
 :func:`~xlpkg.core.model.from_mapping`.
 
@@ -23,8 +23,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..core.finding import Finding
-from ..core.model import (
+from xlpkg.core.finding import Finding
+from xlpkg.core.model import (
     COLUMN_LABELS,  # the contract's table headers (CONTRACT §3), kept in one place
     EXPENDITURE_FIELDS,
     EXPENDITURE_ROWS,
@@ -41,8 +41,8 @@ from ..core.model import (
     econ_key,
     from_mapping,
 )
-from ..errors import InputError
-from .cell_source import (
+from xlpkg.errors import InputError
+from xlpkg.read.cell_source import (
     NO_RESULT,
     BadReference,
     CellError,
@@ -101,7 +101,7 @@ _FIX_HINT = "请用 xlpkg export 导出数据，再用 xlpkg fill 把数据转�
 
 def read_workbook(path: Path) -> Dataset:
     """A saved .xlsx/.xlsm → :class:`Dataset` (the file is only read)."""
-    from .inputs import sniff  # inputs imports this module lazily; keep it that way
+    from xlpkg.read.inputs import sniff  # inputs imports this module lazily; keep it that way
 
     path = Path(path)
     if sniff(path) != "workbook":

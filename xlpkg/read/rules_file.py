@@ -26,9 +26,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..core.indicators import MANUAL, VALUE_SOURCES, TaskOptions
-from ..core.money import ParseError, parse_number
-from ..core.scoring import (
+from xlpkg.core.indicators import MANUAL, VALUE_SOURCES, TaskOptions
+from xlpkg.core.money import ParseError, parse_number
+from xlpkg.core.scoring import (
     DEFAULT_BANDS,
     KIND_LABELS,
     PENALTY_STEPS,
@@ -45,8 +45,8 @@ from ..core.scoring import (
     Tiers,
     validate_rules,
 )
-from ..errors import InputError
-from .data_file import parse_structured, read_text
+from xlpkg.errors import InputError
+from xlpkg.read.data_file import parse_structured, read_text
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 DEFAULT_RULES = "hunan.toml"

@@ -23,11 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from departments import department, with_mistakes  # noqa: E402
+from departments import department, with_mistakes
 
-from xlpkg.cli import main  # noqa: E402
-from xlpkg.core.model import from_mapping  # noqa: E402
-from xlpkg.read.data_file import write_data_file  # noqa: E402
+from xlpkg.cli import main
+from xlpkg.core.model import from_mapping
+from xlpkg.read.data_file import write_data_file
 
 EXAMPLE = ROOT / "examples" / "anhua-2023.yaml"
 DEPARTMENTS = 20

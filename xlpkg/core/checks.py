@@ -17,7 +17,14 @@ from decimal import Decimal
 
 from xlpkg.core import phrases
 from xlpkg.core.finding import Finding
-from xlpkg.core.model import COMPARATOR_SIGNS, SANGONG_ROWS, Dataset, KeyTask, Val, describe_field
+from xlpkg.core.model import (
+    COMPARATOR_SIGNS,
+    THREE_PUBLIC_ROWS,
+    Dataset,
+    KeyTask,
+    Val,
+    describe_field,
+)
 from xlpkg.core.money import fmt_amount, fmt_number, fmt_pct, round_half_up
 from xlpkg.core.ratios import (
     compare_sum,
@@ -116,7 +123,7 @@ def check_income_total(ds: Dataset) -> list[Finding]:
 
 def check_outlays_total(ds: Dataset) -> list[Finding]:
     """“三公”经费合计 = 出国 + 车购 + 车运 + 接待, for every column."""
-    return _block_check(ds.outlays, "total", SANGONG_ROWS, "“三公”经费合计")
+    return _block_check(ds.outlays, "total", THREE_PUBLIC_ROWS, "“三公”经费合计")
 
 
 def _econ_parts(ds: Dataset, column: str, codes: Sequence[str] | None = None):

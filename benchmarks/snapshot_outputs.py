@@ -4,7 +4,9 @@ For the bundled example (YAML and its filled workbook) and 20 generated
 departments (10 clean, 10 with planted mistakes), saves ``check --json``,
 ``check`` (console), ``score --json``, ``score`` (console) and the report's text
 (every paragraph, then every table cell, as python-docx reads them) into one
-folder, one file per input and output.
+folder, one file per input and output. Findings in ``check --json`` are saved
+errors first, the order every other view has shown them in (and, since the
+pipeline, the JSON too), so snapshots taken before and after it compare.
 
 Run: ``python benchmarks/snapshot_outputs.py OUTDIR`` before a change and
 ``python benchmarks/snapshot_outputs.py OUTDIR2 --compare OUTDIR`` after it;
@@ -31,6 +33,17 @@ from xlpkg.read.data_file import write_data_file
 
 EXAMPLE = ROOT / "examples" / "anhua-2023.yaml"
 DEPARTMENTS = 20
+
+
+def _errors_first(text: str) -> str:
+    """``check --json`` output with its findings in severity order (stable)."""
+    import json
+
+    status, _, body = text.partition("\n")
+    data = json.loads(body)
+    rank = ("error", "warning", "info")
+    data["findings"].sort(key=lambda f: rank.index(f["severity"]))
+    return f"{status}\n{json.dumps(data, ensure_ascii=False, indent=2)}\n"
 
 
 def _cli(*args) -> str:
@@ -71,7 +84,8 @@ def snapshot(target: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for name, path in inputs(work):
-            (target / f"{name}.check.json").write_text(_cli("check", path, "--json"), "utf-8")
+            (target / f"{name}.check.json").write_text(
+                _errors_first(_cli("check", path, "--json")), "utf-8")
             (target / f"{name}.check.txt").write_text(_cli("check", path), "utf-8")
             (target / f"{name}.score.json").write_text(_cli("score", path, "--json"), "utf-8")
             (target / f"{name}.score.txt").write_text(_cli("score", path), "utf-8")

@@ -18,6 +18,18 @@ def dataset(**blocks):
     return from_mapping(blocks)
 
 
+def evaluation(ds, *, findings=None, scoresheet=None):
+    """An Evaluation to render: the dataset's own findings unless given, and a
+    scoresheet only when one is given (so a test sees the report without 自评表)."""
+    from xlpkg.core.checks import run_checks
+    from xlpkg.core.evaluation import Evaluation
+    from xlpkg.core.finding import sort_findings
+
+    if findings is None:
+        findings = run_checks(ds)
+    return Evaluation(ds, tuple(sort_findings(findings)), scoresheet)
+
+
 class Hang(Exception):
     """A command still running past its guard: fail the case instead of stalling CI."""
 

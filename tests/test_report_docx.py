@@ -12,12 +12,14 @@ import pytest
 import yaml
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
-from support import EXAMPLE, ROOT, dataset
+from support import EXAMPLE, ROOT, dataset, evaluation
 
 from xlpkg.cli import main
-from xlpkg.core.checks import run_checks
+from xlpkg.core.scoring import score
 from xlpkg.errors import OutputError
+from xlpkg.pipeline import evaluate
 from xlpkg.read.data_file import read_data_file
+from xlpkg.read.rules_file import load_rules
 from xlpkg.report import template as T
 from xlpkg.report.render import (
     clean_text,
@@ -57,7 +59,7 @@ def example_ds():
 
 @pytest.fixture(scope="module")
 def example_report(example_ds):
-    return report_bytes(example_ds, findings=run_checks(example_ds))
+    return report_bytes(evaluation(example_ds))
 
 
 # ---------------------------------------------------------------- the template
@@ -221,17 +223,14 @@ def test_body_tables_have_headers_and_figures(example_report):
 
 
 def test_scoresheet_omitted_when_absent(example_ds):
-    data = report_bytes(example_ds, findings=[], scoresheet=None)
+    data = report_bytes(evaluation(example_ds, findings=[], scoresheet=None))
     text = "\n".join(texts(data))
     assert "附件" not in text and "自评表" not in text
 
 
 def test_scoresheet_and_findings_appendices(example_ds):
-    scoring = pytest.importorskip("xlpkg.core.scoring")
-    rules_file = pytest.importorskip("xlpkg.read.rules_file")
-    sheet = scoring.score(example_ds, rules_file.load_rules(None))
-    data = report_bytes(example_ds, findings=run_checks(example_ds), scoresheet=sheet,
-                        with_findings=True)
+    sheet = score(example_ds, load_rules(None))
+    data = report_bytes(evaluation(example_ds, scoresheet=sheet), with_findings=True)
     items = body_items(data)
     text = "\n".join(t for _, t in items)
     assert sheet.conclusion in text and "自评表见附件1" in text
@@ -250,9 +249,7 @@ def test_scoresheet_and_findings_appendices(example_ds):
 
 @pytest.fixture(scope="module")
 def example_sheet(example_ds):
-    scoring = pytest.importorskip("xlpkg.core.scoring")
-    rules_file = pytest.importorskip("xlpkg.read.rules_file")
-    return scoring.score(example_ds, rules_file.load_rules(None))
+    return score(example_ds, load_rules(None))
 
 
 def _mm(section):
@@ -270,8 +267,8 @@ def _footer_ids(section):
 
 
 def test_scoresheet_appendix_is_a_landscape_section(example_ds, example_sheet):
-    d = docx.Document(io.BytesIO(report_bytes(example_ds, findings=[],
-                                              scoresheet=example_sheet)))
+    d = docx.Document(io.BytesIO(report_bytes(evaluation(example_ds, findings=[],
+                                                         scoresheet=example_sheet))))
     body, annex = d.sections
     assert _mm(body) == (210, 297) and _mm(annex) == (297, 210)
     assert annex.orientation == WD_ORIENT.LANDSCAPE
@@ -291,8 +288,8 @@ def test_scoresheet_appendix_is_a_landscape_section(example_ds, example_sheet):
 
 
 def test_findings_appendix_returns_to_portrait(example_ds, example_sheet):
-    d = docx.Document(io.BytesIO(report_bytes(example_ds, findings=run_checks(example_ds),
-                                              scoresheet=example_sheet, with_findings=True)))
+    d = docx.Document(io.BytesIO(report_bytes(evaluation(example_ds, scoresheet=example_sheet),
+                                              with_findings=True)))
     assert [_mm(s) for s in d.sections] == [(210, 297), (297, 210), (210, 297)]
     labels = [p for p in d.paragraphs if p.style.name == T.ANNEX_LABEL]
     assert [p.text for p in labels] == ["附件1", "附件2"]
@@ -300,7 +297,7 @@ def test_findings_appendix_returns_to_portrait(example_ds, example_sheet):
 
 
 def test_no_scoresheet_no_section_break(example_ds):
-    d = docx.Document(io.BytesIO(report_bytes(example_ds, findings=[])))
+    d = docx.Document(io.BytesIO(report_bytes(evaluation(example_ds, findings=[]))))
     assert [_mm(s) for s in d.sections] == [(210, 297)] and not _breaks(d)
     assert not [p for p in d.paragraphs if p.style.name == T.SECTION_BREAK]
 
@@ -311,8 +308,8 @@ def _keeps(tr) -> bool:
 
 
 def test_scoresheet_table_layout(example_ds, example_sheet, template_doc):
-    d = docx.Document(io.BytesIO(report_bytes(example_ds, findings=[],
-                                              scoresheet=example_sheet)))
+    d = docx.Document(io.BytesIO(report_bytes(evaluation(example_ds, findings=[],
+                                                         scoresheet=example_sheet))))
     table = d.tables[-1]
     tbl = table._tbl
     assert tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val")) == T.SCORESHEET_CAPTION
@@ -373,7 +370,7 @@ def test_hostile_text_prints_literally():
                  projects=[{"name": HOSTILE, "actual": 10, "purpose": HOSTILE}],
                  key_tasks=[{"name": HOSTILE, "target": 1, "actual": 1, "note": HOSTILE}],
                  narrative={"other": [HOSTILE, "{{ title }}"]})
-    data = report_bytes(ds)
+    data = report_bytes(evaluation(ds))
     all_text = texts(data)
     assert f"1.{HOSTILE}" in all_text and "2.{{ title }}" in all_text
     assert HOSTILE in all_text                     # table cells
@@ -389,7 +386,7 @@ def test_control_characters_and_line_breaks_are_cleaned():
     assert clean_text("甲\n乙\r\n丙\t丁\x01戊\ufffe\x0b己") == "甲 乙 丙 丁戊 己"
     ds = dataset(department={"name": "某局", "year": 2024},
                  narrative={"other": ["第一行\n第二行\x07"]})
-    assert "第一行 第二行" in texts(report_bytes(ds))
+    assert "第一行 第二行" in texts(report_bytes(evaluation(ds)))
 
 
 # ---------------------------------------------------------------- files
@@ -403,25 +400,25 @@ def test_report_filename(example_ds):
 
 
 def test_write_report_default_name_and_no_overwrite(tmp_path, example_ds):
-    out = write_report(example_ds, None, default_dir=tmp_path, findings=[])
+    out = write_report(evaluation(example_ds, findings=[]), None, default_dir=tmp_path)
     assert out == tmp_path / report_filename(example_ds)
     first = out.read_bytes()
     with pytest.raises(OutputError, match="文件已存在"):
-        write_report(example_ds, None, default_dir=tmp_path, findings=[])
+        write_report(evaluation(example_ds, findings=[]), None, default_dir=tmp_path)
     assert out.read_bytes() == first
-    again = write_report(example_ds, out, force=True, findings=[])
+    again = write_report(evaluation(example_ds, findings=[]), out, force=True)
     assert again == out and out.stat().st_size > 10_000
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]   # no temp files left
 
 
 def test_write_report_into_a_folder(tmp_path, example_ds):
-    out = write_report(example_ds, tmp_path, findings=[])
+    out = write_report(evaluation(example_ds, findings=[]), tmp_path)
     assert out.parent == tmp_path and out.name == report_filename(example_ds)
-    assert write_report(example_ds, tmp_path / "报告", findings=[]) == tmp_path / "报告.docx"
+    assert write_report(evaluation(example_ds, findings=[]), tmp_path / "报告") == tmp_path / "报告.docx"
 
 
-def test_write_report_runs_the_checks_itself(tmp_path, example_ds):
-    out = write_report(example_ds, tmp_path / "r.docx")
+def test_the_report_of_an_evaluation_shows_its_findings(tmp_path, example_ds):
+    out = write_report(evaluate(example_ds), tmp_path / "r.docx")
     assert "目标设定偏低" in "\n".join(texts(out.read_bytes()))
 
 
@@ -433,7 +430,7 @@ def test_interrupted_render_leaves_nothing(tmp_path, example_ds, monkeypatch):
 
     monkeypatch.setattr(docx_render, "render_report", boom)
     with pytest.raises(RuntimeError):
-        write_report(example_ds, tmp_path / "r.docx", findings=[])
+        write_report(evaluation(example_ds, findings=[]), tmp_path / "r.docx")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -474,7 +471,7 @@ def test_json_input_gives_the_same_text(tmp_path):
 
 def test_charts_are_embedded_only_when_asked(example_ds, example_report):
     pytest.importorskip("matplotlib")
-    data = report_bytes(example_ds, findings=[], charts=True)
+    data = report_bytes(evaluation(example_ds, findings=[]), charts=True)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         media = [n for n in z.namelist() if n.startswith("word/media/")]
     assert len(media) == 2
@@ -499,7 +496,7 @@ def test_default_path_does_not_import_heavy_modules():
 def test_decimal_amounts_with_many_places_round_half_up():
     ds = dataset(department={"name": "某局", "year": 2024},
                  expenditure={"total": {"actual": D("100.005")}, "basic": {"actual": 100}})
-    assert "财政拨款支出 100.01 万元" in "\n".join(texts(report_bytes(ds)))
+    assert "财政拨款支出 100.01 万元" in "\n".join(texts(report_bytes(evaluation(ds))))
 
 
 def test_module_runs_as_script_target(tmp_path):

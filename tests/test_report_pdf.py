@@ -9,6 +9,7 @@ import subprocess
 import pytest
 from support import EXAMPLE
 
+from xlpkg.pipeline import evaluate
 from xlpkg.read.data_file import read_data_file
 from xlpkg.report.render import write_report
 
@@ -17,7 +18,8 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_report_converts_to_pdf(tmp_path):
-    docx = write_report(read_data_file(EXAMPLE), tmp_path / "report.docx", with_findings=True)
+    docx = write_report(evaluate(read_data_file(EXAMPLE)), tmp_path / "report.docx",
+                        with_findings=True)
     profile = tmp_path / "lo-profile"
     subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],

@@ -188,12 +188,12 @@ def cmd_template(args) -> int:
 
 def cmd_fill(args) -> int:
     from xlpkg.atomic import check_writable
-    from xlpkg.read.inputs import load_input
+    from xlpkg.pipeline import load
     from xlpkg.workbook.build import fill_workbook
 
     _not_an_input(args.output, args.data)
     check_writable(args.output, force=args.force)
-    ds = load_input(args.data)
+    ds = load(args.data)
     fill_workbook(ds, args.output)
     print(f"已生成工作簿：{args.output}")
     return EXIT_OK
@@ -201,10 +201,10 @@ def cmd_fill(args) -> int:
 
 def cmd_export(args) -> int:
     from xlpkg.atomic import check_writable
+    from xlpkg.pipeline import load
     from xlpkg.read.data_file import dumps, write_data_file
-    from xlpkg.read.inputs import load_input
 
-    ds = load_input(args.book)
+    ds = load(args.book)
     as_json = args.json or (args.output is not None and args.output.suffix.lower() == ".json")
     if args.output is None:
         sys.stdout.write(dumps(ds, as_json=as_json))
@@ -224,46 +224,42 @@ def _strict_code(args, findings) -> int:
 
 def cmd_check(args) -> int:
     from xlpkg.console import format_findings
-    from xlpkg.core.checks import run_checks
-    from xlpkg.read.inputs import load_input
+    from xlpkg.pipeline import evaluate_file
 
-    ds = load_input(args.input)
-    findings = run_checks(ds)
+    ev = evaluate_file(args.input)
     if args.json:
-        print(json.dumps({"findings": [f.to_json() for f in findings]}, ensure_ascii=False,
+        print(json.dumps({"findings": [f.to_json() for f in ev.findings]}, ensure_ascii=False,
                          indent=2))
     else:
-        print(format_findings(ds, findings))
-    return _strict_code(args, findings)
+        print(format_findings(ev))
+    return _strict_code(args, ev.findings)
 
 
 def cmd_report(args) -> int:
-    from xlpkg.core.checks import run_checks
-    from xlpkg.read.inputs import load_input
-    from xlpkg.report.render import write_report
+    from xlpkg.atomic import check_writable
+    from xlpkg.pipeline import evaluate, load, load_rules
+    from xlpkg.report.render import report_path, write_report
 
     _not_an_input(args.output, args.input, args.rules)
-    ds = load_input(args.input)
-    findings = run_checks(ds)
-    out = write_report(ds, args.output, force=args.force, charts=args.charts,
-                       with_findings=args.with_findings, rules_path=args.rules,
-                       findings=findings, default_dir=Path.cwd())
+    ds = load(args.input)
+    out = report_path(ds, args.output, Path.cwd())
+    check_writable(out, force=args.force)   # before the work, as a refusal should come
+    ev = evaluate(ds, load_rules(args.rules))
+    out = write_report(ev, out, force=args.force, charts=args.charts,
+                       with_findings=args.with_findings)
     print(f"已生成报告：{out}")
-    return _strict_code(args, findings)
+    return _strict_code(args, ev.findings)
 
 
 def cmd_score(args) -> int:
     from xlpkg.console import format_scoresheet
-    from xlpkg.core.scoring import score
-    from xlpkg.read.inputs import load_input
-    from xlpkg.read.rules_file import load_rules
+    from xlpkg.pipeline import evaluate_file
 
-    ds = load_input(args.input)
-    sheet = score(ds, load_rules(args.rules))
+    ev = evaluate_file(args.input, args.rules)
     if args.json:
-        print(json.dumps(sheet.to_json(), ensure_ascii=False, indent=2))
+        print(json.dumps(ev.scoresheet.to_json(), ensure_ascii=False, indent=2))
     else:
-        print(format_scoresheet(ds, sheet))
+        print(format_scoresheet(ev))
     return EXIT_OK
 
 

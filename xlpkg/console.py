@@ -1,11 +1,13 @@
 """Plain-text output for the terminal: findings grouped by severity, in Chinese.
 
-Owns how results look on a console; the data itself comes from the core.
+Owns how an :class:`~xlpkg.core.evaluation.Evaluation` looks on a console; the
+evaluation itself comes from :mod:`xlpkg.pipeline`.
 """
 
 from __future__ import annotations
 
-from xlpkg.core.finding import SEVERITIES, SEVERITY_LABELS, counts
+from xlpkg.core.evaluation import Evaluation
+from xlpkg.core.finding import SEVERITIES, SEVERITY_LABELS
 from xlpkg.core.model import Dataset, describe_field
 
 
@@ -15,10 +17,10 @@ def dataset_title(ds: Dataset) -> str:
     return f"{name} {year} 年度" if year is not None else name
 
 
-def format_findings(ds: Dataset, findings) -> str:
-    n = counts(findings)
-    head = (f"{dataset_title(ds)}：{n['error']} 个错误，{n['warning']} 个警告，"
-            f"{n['info']} 个提示")
+def format_findings(ev: Evaluation) -> str:
+    """The findings grouped by severity, each with its cells (or its fields, from YAML)."""
+    ds, findings = ev.dataset, ev.findings
+    head = f"{dataset_title(ds)}：{ev.summary}"
     if ds.source:
         head += f"（{ds.source}）"
     lines = [head]
@@ -51,10 +53,11 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
-def format_scoresheet(ds: Dataset, sheet) -> str:
+def format_scoresheet(ev: Evaluation) -> str:
     """The 自评表 as a terminal table (repeated 一级/二级 left blank), then the notes."""
     from xlpkg.core.money import fmt_amount, fmt_number
 
+    ds, sheet = ev.dataset, ev.scoresheet
     head = f"{dataset_title(ds)} 部门整体支出绩效自评表"
     if ds.source:
         head += f"（{ds.source}）"

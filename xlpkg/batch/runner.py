@@ -77,22 +77,17 @@ def process_one(path: str, staging: str, key: str, rules_path: str | None) -> di
     Returns ``{"row": …, "findings": […], "report": staged path}`` or
     ``{"failure": reason}``. Runs in a worker process.
     """
-    from xlpkg.core.checks import run_checks
-    from xlpkg.core.finding import counts
-    from xlpkg.read.inputs import load_input
-    from xlpkg.report.render import compute_scoresheet, report_filename, write_report
+    from xlpkg.pipeline import evaluate_file
+    from xlpkg.report.render import report_filename, write_report
 
     try:
-        ds = load_input(Path(path))
-        findings = run_checks(ds)
-        sheet = compute_scoresheet(ds, Path(rules_path) if rules_path else None)
+        ev = evaluate_file(Path(path), Path(rules_path) if rules_path else None)
         staged = Path(staging) / f"{key}.docx"
-        write_report(ds, staged, force=True, findings=findings, scoresheet=sheet)
-        n = counts(findings)
+        write_report(ev, staged, force=True)
         return {
-            "row": summary_row(ds, sheet, n),
-            "findings": [f.to_json() for f in findings],
-            "report_name": report_filename(ds),
+            "row": summary_row(ev.dataset, ev.scoresheet, ev.counts),
+            "findings": [f.to_json() for f in ev.findings],
+            "report_name": report_filename(ev.dataset),
             "staged": str(staged),
         }
     except XlpkgError as exc:

@@ -25,8 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from xlpkg.core.checks import run_checks as _all_checks
-from xlpkg.core.finding import SEVERITY_LABELS, Finding, counts, sort_findings
+from xlpkg.core.evaluation import count_phrase
+from xlpkg.core.finding import SEVERITY_LABELS, Finding
 from xlpkg.core.model import describe_field
 from xlpkg.errors import XlpkgError
 from xlpkg.workbook.layout import (
@@ -223,10 +223,6 @@ def _where(f: Finding) -> str:
     return "、".join(describe_field(x) for x in f.fields)[:MAX_LINK_TEXT]
 
 
-def _summary(n: dict[str, int]) -> str:
-    return f"{n['error']} 个错误，{n['warning']} 个警告，{n['info']} 个提示"
-
-
 def _marks_cell(anchor: Any) -> Any:
     return anchor.offset(-1 if anchor.row > 1 else 0, MARKS_COLUMN_OFFSET)
 
@@ -310,14 +306,14 @@ def _colour(book: Any, findings: Sequence[Finding]):
 @_guard
 def run_checks_on(book: Any) -> list[Finding]:
     """校验数据: findings into 校验结果 (links to the cells), offending cells coloured."""
+    from xlpkg.pipeline import evaluate
     from xlpkg.read.workbook_read import read_book
 
-    ds = read_book(book)
-    findings = sort_findings(_all_checks(ds))
+    ev = evaluate(read_book(book))
+    findings = list(ev.findings)
     anchor = _anchor(book, CHECKS_ANCHOR, "校验结果")
-    n = counts(findings)
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
-    status = (f"{stamp} 校验：{_summary(n)}" if findings else f"{stamp} 校验：未发现问题")
+    status = f"{stamp} 校验：{ev.summary}" if findings else f"{stamp} 校验：未发现问题"
     rows = [["汇总", "", status, ""]]
     rows += [[SEVERITY_LABELS[f.severity], f.code, f.message, _where(f)] for f in findings]
     record = _marks_cell(anchor)
@@ -326,7 +322,7 @@ def run_checks_on(book: Any) -> list[Finding]:
         _write_below(anchor, rows, CHECKS_WIDTH)
         marks, refused = _colour(book, findings)
         _write_marks(record, marks)
-    text = f"校验完成：{_summary(n)}。"
+    text = f"校验完成：{ev.summary}。"
     if findings:
         text += f"\n详见“{anchor.sheet.name}”页，点击单元格地址可跳转。"
     if marks:
@@ -357,18 +353,19 @@ def _book_folder(book: Any) -> Path:
 def export_report_on(book: Any) -> Path:
     """生成报告: the Word report beside the workbook, never overwriting (…(2).docx)."""
     from xlpkg.atomic import free_name
+    from xlpkg.pipeline import evaluate
     from xlpkg.read.workbook_read import read_book
     from xlpkg.report.render import report_filename, write_report
 
     ds = read_book(book)
-    findings = _all_checks(ds)
     folder = _book_folder(book)
     out = free_name(folder / report_filename(ds))
-    path = write_report(ds, out, force=False, findings=findings, default_dir=folder)
-    n = counts(findings)
+    ev = evaluate(ds)
+    path = write_report(ev, out, force=False, default_dir=folder)
+    n = ev.counts
     text = f"报告已生成：\n{path}"
     if n["error"] or n["warning"]:
-        text += (f"\n\n校验发现 {n['error']} 个错误、{n['warning']} 个警告，"
+        text += (f"\n\n校验发现 {count_phrase(n, ('error', 'warning'), '、')}，"
                  "报告中的相关内容可能不准确，请点“校验数据”查看。")
     _alert(book, text)
     return path
@@ -398,12 +395,10 @@ def scoresheet_rows(sheet: Any) -> list[list[Any]]:
 @_guard
 def update_scores_on(book: Any):
     """更新自评表: the scoresheet below ``scoresheet_anchor``, in one write."""
-    from xlpkg.core.scoring import score
-    from xlpkg.read.rules_file import load_rules
+    from xlpkg.pipeline import evaluate
     from xlpkg.read.workbook_read import read_book
 
-    ds = read_book(book)
-    sheet = score(ds, load_rules(None))
+    sheet = evaluate(read_book(book)).scoresheet
     anchor = _anchor(book, SCORESHEET_ANCHOR, "自评表")
     with _quiet(book):
         _write_below(anchor, scoresheet_rows(sheet), SCORESHEET_WIDTH)

@@ -18,7 +18,6 @@ from xlpkg.atomic import write_bytes_atomic
 from xlpkg.core.model import Dataset, from_mapping, to_mapping
 from xlpkg.errors import InputError
 
-DATA_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_DATA_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 100   # the contract nests 3 levels; anything deeper is not a data file
 

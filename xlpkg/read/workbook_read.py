@@ -48,9 +48,10 @@ from xlpkg.read.cell_source import (
     cell_label,
     parse_reference,
 )
+from xlpkg.read.sniff import sniff
 
-__all__ = ["CONTRACT_NAMES", "SCALAR_PATHS", "TABLE_KEYS", "read_book", "read_source",
-           "read_workbook"]
+__all__ = ["CONTRACT_NAMES", "SCALAR_PATHS", "TABLE_KEYS", "read_book", "read_saved",
+           "read_source", "read_workbook"]
 
 #: Every scalar defined name (CONTRACT §3) → its path in the contract's mapping.
 SCALAR_PATHS = {s.name: s.path for s in schema.SCALARS}
@@ -67,11 +68,15 @@ _FIX_HINT = "请用 xlpkg export 导出数据，再用 xlpkg fill 把数据转�
 
 def read_workbook(path: Path) -> Dataset:
     """A saved .xlsx/.xlsm → :class:`Dataset` (the file is only read)."""
-    from xlpkg.read.inputs import sniff  # inputs imports this module lazily; keep it that way
-
     path = Path(path)
     if sniff(path) != "workbook":
         raise InputError(f"{path.name}：不是 Excel 工作簿（.xlsx/.xlsm）")
+    return read_saved(path)
+
+
+def read_saved(path: Path) -> Dataset:
+    """:func:`read_workbook` for a file already sniffed as a workbook."""
+    path = Path(path)
     with SavedSource(path) as source:
         return read_source(source, path.name)
 

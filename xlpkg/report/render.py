@@ -1,10 +1,11 @@
-"""Writes the Word report: Dataset → context → docxtpl → an atomically written .docx.
+"""Writes the Word report: Evaluation → context → docxtpl → an atomically written .docx.
 
 Owns rendering the template of :mod:`xlpkg.report.template` with the context of
 :mod:`xlpkg.report.context`, the report's default file name, and the rule
-that an existing report is never overwritten without ``force``. The CLI
-(``xlpkg report``), the Excel button (``macros.export_report``) and the batch
-run all call :func:`write_report`.
+that an existing report is never overwritten without ``force``. It renders an
+:class:`~xlpkg.core.evaluation.Evaluation` (from :func:`xlpkg.pipeline.evaluate`)
+and never runs a check or a score itself. The CLI (``xlpkg report``), the Excel
+button (``macros.export_report``) and the batch run all call :func:`write_report`.
 
 Data is never template code: rendering uses a sandboxed Jinja environment with
 autoescaping, and every value passes through :func:`_literal`, which escapes
@@ -23,13 +24,12 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
-from xlpkg.core.finding import Finding
+from xlpkg.core.evaluation import Evaluation
 from xlpkg.core.model import Dataset
 from xlpkg.core.money import fmt_number
 
@@ -109,27 +109,15 @@ def jinja_env():
     return _ENV
 
 
-def compute_scoresheet(ds: Dataset, rules_path: Path | None = None):
-    """The 自评表 by the given rules file (default: the shipped Hunan rules)."""
-    from xlpkg.core.scoring import score
-    from xlpkg.read.rules_file import load_rules
-
-    return score(ds, load_rules(rules_path))
-
-
-def render_report(ds: Dataset, *, findings: Sequence[Finding] | None = None,
-                  scoresheet: Any = None, charts: bool = False,
-                  with_findings: bool = False, template: bytes | None = None):
+def render_report(ev: Evaluation, *, charts: bool = False, with_findings: bool = False,
+                  template: bytes | None = None):
     """Render the report; returns the rendered ``DocxTemplate`` (call ``.save``)."""
     from docxtpl import DocxTemplate
 
-    from xlpkg.core.checks import run_checks
     from xlpkg.report.context import build_context
     from xlpkg.report.template import template_bytes
 
-    if findings is None:
-        findings = run_checks(ds)
-    ctx = build_context(ds, findings, scoresheet, with_findings=with_findings)
+    ctx = build_context(ev.dataset, ev.findings, ev.scoresheet, with_findings=with_findings)
     tpl = DocxTemplate(io.BytesIO(template if template is not None else template_bytes()))
     ctx["charts"] = _chart_images(tpl, ctx.get("chart_data")) if charts else []
     tpl.render(ctx, jinja_env=jinja_env())
@@ -253,37 +241,39 @@ def _chart_images(tpl, data) -> list[dict]:
             for i, (caption, png) in enumerate(chart_pngs(data), 1)]
 
 
-def report_bytes(ds: Dataset, **kwargs) -> bytes:
+def report_bytes(ev: Evaluation, **kwargs) -> bytes:
     """The rendered report as .docx bytes (for tests and callers without a file)."""
     out = io.BytesIO()
-    render_report(ds, **kwargs).save(out)
+    render_report(ev, **kwargs).save(out)
     return out.getvalue()
 
 
-def write_report(ds: Dataset, out: Path | None, *, force: bool = False, charts: bool = False,
-                 with_findings: bool = False, rules_path: Path | None = None,
-                 findings: Sequence[Finding] | None = None,
-                 default_dir: Path | None = None, scoresheet: Any = None) -> Path:
-    """Write the report to ``out`` (default: ``default_dir / report_filename(ds)``).
-
-    Raises :class:`~xlpkg.errors.OutputError` if the file exists and ``force`` is
-    not set; the file appears complete or not at all (temp file, then rename).
-    ``findings`` and ``scoresheet`` may be passed when the caller has them already.
-    """
-    from xlpkg.atomic import atomic_path, check_writable
-
+def report_path(ds: Dataset, out: Path | None, default_dir: Path | None = None) -> Path:
+    """Where the report goes: ``out``, ``out/<report_filename>`` for a folder, ``out.docx``
+    for a name without suffix, or ``default_dir / report_filename(ds)``."""
     if out is None:
         out = Path(default_dir if default_dir is not None else Path.cwd()) / report_filename(ds)
     out = Path(out)
     if out.is_dir():
-        out = out / report_filename(ds)
-    elif not out.suffix:
-        out = out.with_name(out.name + ".docx")   # “-o 报告” means 报告.docx
+        return out / report_filename(ds)
+    if not out.suffix:
+        return out.with_name(out.name + ".docx")   # “-o 报告” means 报告.docx
+    return out
+
+
+def write_report(ev: Evaluation, out: Path | None, *, force: bool = False,
+                 charts: bool = False, with_findings: bool = False,
+                 default_dir: Path | None = None) -> Path:
+    """Write the report to :func:`report_path` and return that path.
+
+    Raises :class:`~xlpkg.errors.OutputError` if the file exists and ``force`` is
+    not set; the file appears complete or not at all (temp file, then rename).
+    """
+    from xlpkg.atomic import atomic_path, check_writable
+
+    out = report_path(ev.dataset, out, default_dir)
     check_writable(out, force=force)
-    if scoresheet is None:
-        scoresheet = compute_scoresheet(ds, rules_path)
-    tpl = render_report(ds, findings=findings, scoresheet=scoresheet, charts=charts,
-                        with_findings=with_findings)
+    tpl = render_report(ev, charts=charts, with_findings=with_findings)
     with atomic_path(out) as tmp:
         tpl.save(str(tmp))
     return out

@@ -332,7 +332,7 @@ def test_indicators_left_at_zero_for_blanks_are_counted():
                                 unscored=FAKE.indicators[1:])
     paras = build_context(ds, [], sheet)["s6"]["evaluation"]["paras"]
     assert paras[-1] == ("经自评，部门整体支出绩效综合得分 85.51 分，等级为良，自评表见附件。"
-                         "2 项评价指标中，有 1 项因缺少数据或未填自评得分未得分。")
+                         "2 项评价指标中，有 1 项因缺少数据按评分规则计分。")
 
 
 def test_real_scoresheet_counts_what_the_example_left_blank():
@@ -340,12 +340,15 @@ def test_real_scoresheet_counts_what_the_example_left_blank():
     rules_file = pytest.importorskip("xlpkg.read.rules_file")
     ds = read_data_file(EXAMPLE)
     sheet = scoring.score(ds, rules_file.load_rules(None))
-    # 24 of 26: all but “三公”经费控制率 (computed, full points) and 实际完成率 (computed)
-    assert len(sheet.unscored) == 24 and all(s.score == 0 for s in sheet.unscored)
+    # 24 of 26 await a self score: all but “三公”经费控制率 and 实际完成率 (computed)
+    assert len(sheet.unscored) == 24 and all(s.score is None for s in sheet.unscored)
     assert {s.name for s in sheet.indicators} - {s.name for s in sheet.unscored} == {
         '"三公"经费控制率', "实际完成率"}
     text = build_context(ds, [], sheet)["s6"]["evaluation"]["paras"][-1]
-    assert text.endswith("自评表见附件。26 项评价指标中，有 24 项因缺少数据或未填自评得分未得分。")
+    assert text == "24 项指标待评分，暂不定级，自评表见附件。"
+    rows = build_context(ds, [], sheet)["appendix_sheet"]["table"]
+    assert [r["score"] for r in rows["rows"]].count("待评分") == 24
+    assert rows["total"]["score"] == "待评分" and "暂不定级" in rows["total"]["note"]
 
 
 def test_appendix_title_fits_one_landscape_line():

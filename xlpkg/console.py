@@ -58,7 +58,10 @@ def format_scoresheet(ds: Dataset, sheet) -> str:
     head = f"{dataset_title(ds)} 部门整体支出绩效自评表"
     if ds.source:
         head += f"（{ds.source}）"
-    lines = [head, f"评分规则：{sheet.rules_name}", ""]
+    lines = [head, f"评分规则：{sheet.rules_name}"]
+    if getattr(sheet, "rules_basis", ""):
+        lines.append(f"依据：{sheet.rules_basis}")
+    lines.append("")
     columns = ("序号", "一级指标", "二级指标", "三级指标", "分值", "指标值", "得分")
     rows, prev = [], ("", "")
     for i, s in enumerate(sheet.indicators, 1):
@@ -66,9 +69,9 @@ def format_scoresheet(ds: Dataset, sheet) -> str:
         level2 = "" if (s.level1, s.level2) == prev else s.level2
         prev = (s.level1, s.level2)
         rows.append((str(i), level1, level2, s.name, fmt_number(s.weight), s.value_text,
-                     fmt_amount(s.score)))
+                     s.score_text))
     total_weight = sum((s.weight for s in sheet.indicators), 0)
-    rows.append(("", "合计", "", "", fmt_number(total_weight), "", fmt_amount(sheet.total)))
+    rows.append(("", "合计", "", "", fmt_number(total_weight), "", sheet.total_text))
     widths = [max(_width(r[c]) for r in (columns, *rows)) for c in range(len(columns))]
     numeric = {0, 4, 5, 6}
     for r in (columns, *rows):
@@ -76,7 +79,12 @@ def format_scoresheet(ds: Dataset, sheet) -> str:
                                enumerate(zip(r, widths, strict=True))).rstrip())
         if r is columns:
             lines.append("  ".join("-" * w for w in widths))
-    lines += ["", f"总分 {fmt_amount(sheet.total)} 分，等级：{sheet.grade}"]
+    if sheet.grade is not None:
+        lines += ["", f"总分 {fmt_amount(sheet.total)} 分，等级：{sheet.grade}"]
+    else:
+        # no total and no grade from missing scores: say what is missing instead
+        lines += ["", f"{sheet.grade_text}。待评分指标：{'、'.join(sheet.pending)}"
+                      "（请在自评打分表中填写）"]
     notes = [(i, s) for i, s in enumerate(sheet.indicators, 1) if s.note]
     if notes:
         lines += ["", "说明："]

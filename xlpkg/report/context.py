@@ -542,11 +542,12 @@ def _score_sentence(sheet: Any, appendix: str) -> str:
         text = f"经自评，部门整体支出绩效综合得分 {_score(total)} 分" + (
             f"，等级为{grade}" if grade else "")
     text = _clause_end(text) + (f"，自评表见{appendix}。" if appendix else "。")
-    # A low score that comes from blanks rather than from performance says so.
-    unscored = len(getattr(sheet, "unscored", ()) or ())
-    if unscored:
+    # A score set by the rules file for want of data (not by performance) says so;
+    # pending ones are already counted in the conclusion (待评分，暂不定级).
+    by_rule = [s for s in getattr(sheet, "unscored", ()) or () if s.score is not None]
+    if by_rule:
         count = len(getattr(sheet, "indicators", ()) or ())
-        text += f"{count} 项评价指标中，有 {unscored} 项因缺少数据或未填自评得分未得分。"
+        text += f"{count} 项评价指标中，有 {len(by_rule)} 项因缺少数据按评分规则计分。"
     return text
 
 
@@ -572,13 +573,14 @@ def _scoresheet_table(sheet: Any) -> dict:
             "criteria": str(getattr(ind, "criteria", "") or ""),
             "target": str(getattr(ind, "target", "") or ""),
             "value": shown,
-            "score": _score(getattr(ind, "score", None)),
+            "score": getattr(ind, "score_text", None) or _score(getattr(ind, "score", None)),
             "note": str(getattr(ind, "note", "") or ""),
         })
-    grade = getattr(sheet, "grade", None)
+    grade = getattr(sheet, "grade_text", None) or getattr(sheet, "grade", None)
     weights = [getattr(ind, "weight", None) for ind in getattr(sheet, "indicators", ()) or ()]
     total = dict.fromkeys(("level2", "name", "criteria", "target", "value"), "")
-    total.update(level1="合计", score=_score(getattr(sheet, "total", None)),
+    total.update(level1="合计", score=getattr(sheet, "total_text", None)
+                 or _score(getattr(sheet, "total", None)),
                  weight=fmt_number(sum(Decimal(w) for w in weights)) if weights
                  and None not in weights else "",
                  note=f"等级：{grade}" if grade else "")
@@ -834,7 +836,7 @@ def build_context(ds: Dataset, findings: Sequence[Finding] = (), scoresheet: Any
 
     # 六
     appendices = _Counter()
-    has_sheet = scoresheet is not None and getattr(scoresheet, "total", None) is not None
+    has_sheet = scoresheet is not None and bool(getattr(scoresheet, "indicators", ()))
     sheet_label = ""
     if has_sheet:
         sheet_label = f"附件{appendices.next()}"

@@ -141,6 +141,17 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class ProjectRules:
+    """How a project's own table is scored (the rules file's ``[project]`` table)."""
+
+    name: str
+    execution_weight: Decimal
+    basis: str = ""
+    execution_label: str = "预算执行率"
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Rules:
     """A whole framework: its name and its indicators in table order."""
 
@@ -148,6 +159,7 @@ class Rules:
     indicators: tuple[Rule, ...]
     source: str = ""     # file name, for messages
     basis: str = ""      # where the weights come from
+    project: ProjectRules | None = None   # how each project's own table is scored
 
     @property
     def total_weight(self) -> Decimal:

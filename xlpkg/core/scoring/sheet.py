@@ -18,6 +18,7 @@ from xlpkg.core.model import Dataset
 from xlpkg.core.money import fmt_amount, fmt_pct, round_half_up
 from xlpkg.core.scoring.manual import ManualScore, ManualScores, manual_score
 from xlpkg.core.scoring.points import Outcome, apply_rule
+from xlpkg.core.scoring.projects import ProjectScore, score_projects
 from xlpkg.core.scoring.rules import (
     HUNDRED,
     MANUAL_KINDS,
@@ -30,6 +31,7 @@ from xlpkg.core.scoring.rules import (
     norm_name,
     target_text,
 )
+from xlpkg.core.scoring.shown import json_number, pending_sentence, score_text
 
 # Where a score came from. "zero"/"full" are the rules file's when_missing for a computed
 # value the data cannot give: a score by rule, not by performance, and the note says so.
@@ -38,23 +40,6 @@ WHEN_MISSING_NOTE = {
     "zero": "评分规则规定无法计算时记 0 分，此得分不反映实际绩效",
     "full": "评分规则规定无法计算时记满分，此得分不是按数据计算的",
 }
-
-
-def score_text(points: Decimal | None) -> str:
-    """A score as every table shows it: ``9.50``, or 待评分 when there is none yet."""
-    return PENDING if points is None else fmt_amount(points)
-
-
-def json_number(d: Decimal | None):
-    """A JSON number: int when whole, else float (2 decimals at most here); None stays null."""
-    if d is None:
-        return None
-    return int(d) if d == d.to_integral_value() else float(d)
-
-
-def pending_sentence(count: int) -> str:
-    """The one wording for a sheet that cannot be graded yet."""
-    return f"{count} 项指标待评分，暂不定级"
 
 
 @dataclass(frozen=True)
@@ -105,7 +90,7 @@ class Scoresheet:
     remarks: tuple[str, ...] = ()   # 自评打分 rows that were not used, and why
     rules_source: str = ""
     rules_basis: str = ""           # where the framework's weights come from
-    projects: tuple = ()            # ProjectScore per project (scoring.projects)
+    projects: tuple[ProjectScore, ...] = ()   # each project's own table (scoring.projects)
 
     @property
     def pending(self) -> tuple[str, ...]:
@@ -246,11 +231,13 @@ def score_rule(i: int, rule: Rule, ds: Dataset, manual: ManualScores) -> Indicat
 
 def score(ds: Dataset, rules: Rules) -> Scoresheet:
     """The 自评表 of ``ds`` under ``rules``: every indicator; total and grade once none is
-    pending."""
+    pending; and each project's table when the rules have a ``[project]`` part."""
     unreadable = frozenset(f for finding in ds.read_findings for f in finding.fields)
     manual = ManualScores(ds.self_scores, rules.indicators, unreadable)
     rows = tuple(score_rule(i, r, ds, manual) for i, r in enumerate(rules.indicators))
-    return Scoresheet(rows, rules.name, tuple(manual.remarks), rules.source, rules.basis)
+    projects = score_projects(ds, rules.project) if rules.project else ()
+    return Scoresheet(rows, rules.name, tuple(manual.remarks), rules.source, rules.basis,
+                      projects)
 
 
 def manual_indicators(rules: Rules) -> list[Rule]:

@@ -23,7 +23,7 @@ from typing import Any
 from xlpkg.core import phrases
 from xlpkg.core.checks import ALL_DONE_CLAIMS, NO_DEVIATION_CLAIMS
 from xlpkg.core.finding import SEVERITY_LABELS, Finding, counts, sort_findings
-from xlpkg.core.model import COMPARATOR_SIGNS, SANGONG_ROWS, Dataset, KeyTask, Row, Val
+from xlpkg.core.model import COMPARATOR_SIGNS, THREE_PUBLIC_ROWS, Dataset, KeyTask, Row, Val
 from xlpkg.core.money import fmt_amount, fmt_number, round_half_up
 from xlpkg.core.ratios import (
     adjustment_rate,
@@ -332,7 +332,7 @@ def _outlay_paras(ds: Dataset, year: str) -> list[str]:
     head = f"{year} 年度" if year else ""
     paras = []
     total = _outlay_clause(out["total"], "“三公”经费财政拨款支出")
-    rows = [c for c in (_outlay_clause(out[k]) for k in SANGONG_ROWS) if c]
+    rows = [c for c in (_outlay_clause(out[k]) for k in THREE_PUBLIC_ROWS) if c]
     if total or rows:
         text = f"{head}{total}" if total else f"{head}“三公”经费支出情况如下"
         if rows:
@@ -347,7 +347,7 @@ def _outlay_paras(ds: Dataset, year: str) -> list[str]:
 def _outlay_table(ds: Dataset, tables: _Counter) -> dict | None:
     rows = []
     total = None
-    for key in ("total", *SANGONG_ROWS, "meeting", "training"):
+    for key in ("total", *THREE_PUBLIC_ROWS, "meeting", "training"):
         row = ds.outlays[key]
         a, b, p = row.actual.value, row.budget.value, row.prior.value
         if a is None and b is None and p is None:

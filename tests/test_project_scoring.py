@@ -51,7 +51,7 @@ def test_execution_score_is_capped_rate_times_weight():
 def test_execution_without_a_budget_is_pending_not_zero():
     s = score_project(project([ind()], budget_final=None), RULES)
     assert s.execution_score is None and s.pending == ("预算执行率",)
-    assert s.total is None and s.grade is None and "无法计算（全年预算数）" in s.execution_note
+    assert s.total is None and s.grade is None and "无法计算（缺少全年预算数）" in s.execution_note
 
 
 @pytest.mark.parametrize("comparator, target, actual, expected", [

@@ -271,7 +271,9 @@ def _rule(raw: Any, index: int, problems: _Problems) -> Rule | None:
     return Rule(
         level1=ind.text("level1"), level2=ind.text("level2"), name=ind.text("name"),
         weight=weight, method=_method(ind, kind, weight), value=str(value),
-        when_missing=ind.choice("when_missing", tuple(WHEN_MISSING)),
+        # judgement rules always take a self score: when_missing means nothing to them
+        when_missing=ind.choice("when_missing", tuple(WHEN_MISSING),
+                                "manual" if kind in ("band", "checklist") else None),
         criteria=ind.text("criteria", required=False), absolute=ind.flag("absolute", False),
         tasks=tasks)
 

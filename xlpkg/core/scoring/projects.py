@@ -14,16 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from xlpkg.core import ratios
 from xlpkg.core.grades import grade
+from xlpkg.core.model import Dataset, Project, ProjectIndicator, Val
 from xlpkg.core.money import fmt_amount, fmt_number, fmt_pct, round_half_up
 from xlpkg.core.scoring.rules import HUNDRED, ONE, PENDING, SHOWN, ZERO, ProjectRules, pts_text
 from xlpkg.core.scoring.shown import json_number, pending_sentence, score_text
-
-if TYPE_CHECKING:
-    from xlpkg.core.model import Dataset, Project, ProjectIndicator, Val
 
 COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
 
@@ -232,8 +229,9 @@ def score_project(project: Project, rules: ProjectRules) -> ProjectScore:
         else None
     if rate is None:
         missing = "、".join(label for label, v in (("全年预算数", final), ("全年执行数", actual))
-                           if v is None) or "全年预算数为 0"
-        execution, note = None, f"{rules.execution_label}无法计算（{missing}），{PENDING}"
+                           if v is None)
+        why = f"缺少{missing}" if missing else "全年预算数为 0"
+        execution, note = None, f"{rules.execution_label}无法计算（{why}），{PENDING}"
     else:
         rate = round_half_up(rate, SHOWN)
         execution = round_half_up(w * min(rate, ONE), 2)

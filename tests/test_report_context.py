@@ -365,7 +365,7 @@ def test_indicators_left_at_zero_for_blanks_are_counted():
                                 unscored=FAKE.indicators[1:])
     assert _evaluation(build_context(ds, [], sheet))[-1] == (
         "经自评，部门整体支出绩效综合得分 85.51 分，等级为良，自评表见附件。"
-        "2 项评价指标中，有 1 项因缺少数据或未填自评得分未得分。")
+        "2 项评价指标中，有 1 项因缺少数据按评分规则计分。")
 
 
 def test_real_scoresheet_counts_what_the_example_left_blank():
@@ -374,10 +374,16 @@ def test_real_scoresheet_counts_what_the_example_left_blank():
 
     ds = read_data_file(EXAMPLE)
     sheet = scoring.score(ds, rules_file.load_rules(None))
-    # 24 of 26: all but “三公”经费控制率 (computed, full points) and 实际完成率 (computed)
-    assert len(sheet.unscored) == 24
-    text = _evaluation(build_context(ds, [], sheet))[-1]
-    assert text.endswith("自评表见附件。26 项评价指标中，有 24 项因缺少数据或未填自评得分未得分。")
+    # 24 of 26 await a self score: all but “三公”经费控制率 and 实际完成率 (computed)
+    assert len(sheet.unscored) == 24 and all(s.score is None for s in sheet.unscored)
+    assert {s.name for s in sheet.indicators} - {s.name for s in sheet.unscored} == {
+        '"三公"经费控制率', "实际完成率"}
+    content = build_context(ds, [], sheet)
+    assert _evaluation(content)[-1] == "24 项指标待评分，暂不定级，自评表见附件。"
+    table = next(b for b in appendix(content, "scoresheet").blocks if isinstance(b, Table))
+    assert [table.cell(r, "score") for r in table.rows].count("待评分") == 24
+    assert table.cell(table.total, "score") == "待评分"
+    assert "暂不定级" in table.cell(table.total, "note")
 
 
 def test_appendix_title_fits_one_landscape_line():

@@ -80,16 +80,17 @@ def score_sentence(sheet: Any, appendix: str) -> str:
         text = f"经自评，部门整体支出绩效综合得分 {score_text(total)} 分" + (
             f"，等级为{grade}" if grade else "")
     text = clause_end(text) + (f"，自评表见{appendix}。" if appendix else "。")
-    # A low score that comes from blanks rather than from performance says so.
-    unscored = len(getattr(sheet, "unscored", ()) or ())
-    if unscored:
+    # A score set by the rules file for want of data (not by performance) says so;
+    # pending ones are already counted in the conclusion (待评分，暂不定级).
+    by_rule = [s for s in getattr(sheet, "unscored", ()) or () if s.score is not None]
+    if by_rule:
         count = len(getattr(sheet, "indicators", ()) or ())
-        text += f"{count} 项评价指标中，有 {unscored} 项因缺少数据或未填自评得分未得分。"
+        text += f"{count} 项评价指标中，有 {len(by_rule)} 项因缺少数据按评分规则计分。"
     return text
 
 
 def has_scoresheet(b: Build) -> bool:
-    return b.scoresheet is not None and getattr(b.scoresheet, "total", None) is not None
+    return b.scoresheet is not None and bool(getattr(b.scoresheet, "indicators", ()))
 
 
 def appendix_labels(b: Build) -> dict[str, str]:

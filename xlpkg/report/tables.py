@@ -205,10 +205,12 @@ def scoresheet_table(b: Build, sheet: Any) -> Table:
                          weight=fmt_number(Decimal(ind.weight)) if ind.weight is not None else "",
                          criteria=str(ind.criteria or ""),
                          target=str(getattr(ind, "target", "") or ""), value=shown,
-                         score=score_text(ind.score), note=str(ind.note or "")))
+                         score=getattr(ind, "score_text", None) or score_text(ind.score),
+                         note=str(ind.note or "")))
     weights = [ind.weight for ind in sheet.indicators]
-    grade = sheet.grade
-    total = _row(b, level1="合计", score=score_text(sheet.total),
+    grade = getattr(sheet, "grade_text", None) or sheet.grade
+    total = _row(b, level1="合计",
+                 score=getattr(sheet, "total_text", None) or score_text(sheet.total),
                  weight=fmt_number(sum(Decimal(w) for w in weights)) if weights
                  and None not in weights else "", note=f"等级：{grade}" if grade else "")
     return Table("scoresheet", "", "", SCORESHEET_COLUMNS, tuple(rows), total,

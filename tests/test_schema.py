@@ -13,7 +13,7 @@ from workbook_factory import write_book
 
 from xlpkg.core import schema
 from xlpkg.core.dates import parse_date
-from xlpkg.core.model import describe_field, from_mapping, to_mapping
+from xlpkg.core.model import describe_field, from_mapping, scalar_values, to_mapping
 from xlpkg.core.money import ParseError
 from xlpkg.read.workbook_read import read_workbook
 
@@ -260,3 +260,13 @@ def test_labels_of_the_new_fields():
     assert describe_field("tbl_project_indicators[2].score") == "项目绩效指标第2行自评得分"
     assert describe_field("tbl_econ[301].actual") == "经济分类[301]本年决算数"
 
+
+
+def test_scalar_values_walk_every_scalar_to_its_own_value():
+    ds = from_mapping(NEW_FIELDS)
+    pairs = list(scalar_values(ds))
+    assert [s.name for s, _ in pairs] == [s.name for s in schema.SCALARS]
+    assert all(v.field == s.name for s, v in pairs)
+    by_name = {s.name: v.value for s, v in pairs}
+    assert by_name["out_reception_reason"] == "接待任务减少"
+    assert by_name["bld_approved_scale"] == Decimal(1200)

@@ -1,26 +1,32 @@
-"""The data contract (CONTRACT §2) as frozen dataclasses, with provenance.
+"""The data contract (docs/contract.md) as frozen dataclasses, with provenance.
 
-This module owns the shape of one department-year and the one function that
-turns a plain mapping (from YAML/JSON, or assembled by the workbook reader) into
-it. Every value is a :class:`Val` that remembers its contract field name
-(``exp_basic_actual``, ``tbl_econ[301].actual``) and, when it was read from a
-workbook, its ``sheet!cell``. Values that cannot be read become ``None`` plus an
-``error`` finding in :attr:`Dataset.read_findings`: reading never raises on bad
-cell content and never turns it into 0.
+This module owns the shape of one department-year and the two functions that
+turn a plain mapping (from YAML/JSON, or assembled by the workbook reader) into
+it and back. Every value is a :class:`~xlpkg.core.values.Val` that remembers its
+contract field name (``exp_basic_actual``, ``tbl_econ[301].actual``) and, when it
+was read from a workbook, its ``sheet!cell``. Values that cannot be read become
+``None`` plus an ``error`` finding in :attr:`Dataset.read_findings`: reading never
+raises on bad cell content and never turns it into 0. Names, paths and kinds come
+from :mod:`xlpkg.core.schema`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from xlpkg.core import schema
-from xlpkg.core.dates import parse_date
 from xlpkg.core.finding import Finding
-from xlpkg.core.money import ParseError, parse_amount, parse_number
+from xlpkg.core.values import (  # noqa: F401 - Val and the labels are the model's vocabulary
+    COLUMN_LABELS,
+    FIELD_LABELS,
+    Val,
+    ValueReader,
+    describe_field,
+)
 
 # ---------------------------------------------------------------- contract vocabulary
 # Views of core.schema for the callers that want plain tuples and dicts.
@@ -43,27 +49,6 @@ COMPARATOR_SIGNS = schema.COMPARATOR_SIGNS
 
 
 # ---------------------------------------------------------------- values
-
-
-@dataclass(frozen=True)
-class Val:
-    """One value and where it came from.
-
-    ``value`` is a ``Decimal`` for numbers, ``str`` for text, ``date`` for a date,
-    ``None`` when not stated (or unreadable — then a finding says so).
-    """
-
-    value: Any
-    field: str
-    cell: str | None = None
-
-    @property
-    def stated(self) -> bool:
-        return self.value is not None
-
-    @property
-    def cells(self) -> tuple[str, ...]:
-        return (self.cell,) if self.cell else ()
 
 
 @dataclass(frozen=True)
@@ -160,7 +145,11 @@ class SelfScore:
 
 @dataclass(frozen=True)
 class Dataset:
-    """One department-year, exactly the contract's shape."""
+    """One department-year, exactly the contract's shape.
+
+    A single value outside the blocks and groups (``carry_begin`` …) is the
+    attribute named by its defined name; :func:`scalar_values` walks them all.
+    """
 
     department: Department
     income: Mapping[str, Row]
@@ -192,106 +181,38 @@ class Dataset:
         return None
 
 
+def scalar_values(ds: Dataset) -> Iterator[tuple[schema.Scalar, Val]]:
+    """Every scalar of the contract with its value in ``ds``, in schema order."""
+    for s in schema.SCALARS:
+        group, *rest = s.path
+        if group == "department":
+            yield s, getattr(ds.department, rest[0])
+        elif len(rest) == 2:                       # a block row's field
+            row = getattr(ds, group)[rest[0]]
+            yield s, row.reason if rest[1] == "reason" else row.values[rest[1]]
+        elif group in ("other_budgets", "buildings"):
+            yield s, getattr(ds, group)[rest[0]]
+        else:
+            yield s, getattr(ds, s.name)
+
+
 # ---------------------------------------------------------------- mapping → Dataset
 
 #: other_budgets key → defined name (gf_actual …).
 OTHER_BUDGET_NAMES = {s.path[1]: s.name for s in schema.SCALARS if s.path[0] == "other_budgets"}
 
 
-class _Reader:
-    """Builds Vals from a plain mapping, collecting unreadable values as findings."""
-
-    def __init__(self, cells: Mapping[str, str] | None):
-        self.cells = cells or {}
-        self.findings: list[Finding] = []
-        self.parsers = {schema.AMOUNT: self.amount, schema.NUMBER: self.number,
-                        schema.TEXT: self.text, schema.DATE: self.date,
-                        schema.COMPARATOR: self.comparator, schema.TARGET: self.number_or_text}
-
-    def read(self, kind: str, raw: Any, name: str) -> Val:
-        return self.parsers[kind](raw, name)
-
-    def _record(self, name: str, cell: str | None, reason: str) -> None:
-        where = f"（{cell}）" if cell else ""
-        self.findings.append(Finding(
-            "UNREADABLE_VALUE", "error",
-            f"{describe_field(name)}{where}无法识别：{reason}；相关规则已跳过",
-            (name,), (cell,) if cell else ()))
-
-    def _val(self, raw: Any, name: str, parse) -> Val:
-        cell = self.cells.get(name)
-        try:
-            return Val(parse(raw), name, cell)
-        except ParseError as exc:
-            self._record(name, cell, exc.reason)
-            return Val(None, name, cell)
-
-    def amount(self, raw: Any, name: str) -> Val:
-        return self._val(raw, name, parse_amount)
-
-    def number(self, raw: Any, name: str) -> Val:
-        return self._val(raw, name, parse_number)
-
-    def date(self, raw: Any, name: str) -> Val:
-        return self._val(raw, name, parse_date)
-
-    def number_or_text(self, raw: Any, name: str) -> Val:
-        """Task targets may be qualitative (“显著提升”): keep text that is not a number."""
-        cell = self.cells.get(name)
-        try:
-            return Val(parse_number(raw), name, cell)
-        except ParseError as exc:
-            if isinstance(raw, str) and not raw.strip().startswith("#"):
-                return Val(raw.strip(), name, cell)
-            self._record(name, cell, exc.reason)
-            return Val(None, name, cell)
-
-    def text(self, raw: Any, name: str) -> Val:
-        if raw is None:
-            value = None
-        elif isinstance(raw, float) and raw.is_integer():
-            value = str(int(raw))
-        else:
-            value = str(raw).strip() or None
-        return Val(value, name, self.cells.get(name))
-
-    def comparator(self, raw: Any, name: str) -> Val:
-        text = self.text(raw, name)
-        if text.value is None:
-            return Val(">=", name, text.cell)  # a target is "at least" unless said otherwise
-        norm = COMPARATORS.get(text.value)
-        if norm is None:
-            where = f"（{text.cell}）" if text.cell else ""
-            self.findings.append(Finding(
-                "UNREADABLE_VALUE", "error",
-                f"{describe_field(name)}{where}应为 ≥、≤ 或 =，实际是“{text.value}”；按 ≥ 处理",
-                (name,), text.cells))
-            norm = ">="
-        return Val(norm, name, text.cell)
-
-    def scalars(self, data: Mapping, group: str) -> dict[str, Val]:
-        """Every scalar under one top-level key, by its last path part."""
-        source = data.get(group)
-        source = source if isinstance(source, Mapping) else {}
-        return {s.path[-1]: self.read(s.kind, source.get(s.path[-1]), s.name)
-                for s in schema.SCALARS if s.path[0] == group and len(s.path) == 2}
-
-    def rows(self, data: Mapping, block: schema.Block) -> dict[str, Row]:
-        out = {}
-        source = data.get(block.key) or {}
-        for key, label in block.rows:
-            raw_row = source.get(key) or {}
-            values = {f: self.amount(raw_row.get(f), f"{block.prefix}_{key}_{f}")
-                      for f in block.fields}
-            reason = (self.text(raw_row.get("reason"), f"{block.prefix}_{key}_reason")
-                      if block.reason else None)
-            out[key] = Row(key, label, values, reason)
-        return out
-
-    def item(self, tbl: schema.Table, raw: Mapping, row: str | int) -> dict[str, Val]:
-        """One table row's columns (the link column is the parent itself, not a value)."""
-        return {c.key: self.read(c.kind, raw.get(c.key), schema.row_field(tbl, row, c.key))
-                for c in tbl.columns if c.kind != schema.LINK}
+def _rows(r: ValueReader, data: Mapping, block: schema.Block) -> dict[str, Row]:
+    out = {}
+    source = data.get(block.key) or {}
+    for key, label in block.rows:
+        raw_row = source.get(key) or {}
+        values = {f: r.amount(raw_row.get(f), schema.scalar(block.key, key, f).name)
+                  for f in block.fields}
+        reason = (r.text(raw_row.get("reason"), schema.scalar(block.key, key, "reason").name)
+                  if block.reason else None)
+        out[key] = Row(key, label, values, reason)
+    return out
 
 
 def _list(data: Mapping, key: str) -> list[Mapping]:
@@ -307,7 +228,7 @@ def econ_key(code: Any, index: int) -> str:
     return text or str(index)
 
 
-def _projects(r: _Reader, data: Mapping) -> tuple[Project, ...]:
+def _projects(r: ValueReader, data: Mapping) -> tuple[Project, ...]:
     """Projects with their indicators; indicators are numbered across all projects,
     in order, as the rows of tbl_project_indicators are."""
     out, n = [], 0
@@ -330,7 +251,7 @@ def from_mapping(data: Mapping, *, cells: Mapping[str, str] | None = None,
     department first, then the tables, then the blocks, so findings come in the
     order people know.
     """
-    r = _Reader(cells)
+    r = ValueReader(cells)
     department = Department(**r.scalars(data, "department"))
     econ = tuple(EconRow(**r.item(schema.ECON, item, econ_key(item.get("code"), i)))
                  for i, item in enumerate(_list(data, schema.ECON.key), 1))
@@ -347,7 +268,7 @@ def from_mapping(data: Mapping, *, cells: Mapping[str, str] | None = None,
             narrative.append(Paragraph(section, r.text(text, field_name)))
     scores = tuple(SelfScore(**r.item(schema.SCORES, item, i))
                    for i, item in enumerate(_list(data, schema.SCORES.key), 1))
-    income, expenditure, outlays = (r.rows(data, b) for b in schema.BLOCKS)
+    income, expenditure, outlays = (_rows(r, data, b) for b in schema.BLOCKS)
     carry, proc, fa = (r.scalars(data, g) for g in ("carryover", "procurement", "fixed_assets"))
     return Dataset(
         department=department, income=income, expenditure=expenditure,
@@ -409,11 +330,9 @@ def to_mapping(ds: Dataset, *, exact: bool = False) -> dict:
     def group(values: Mapping[str, Val]) -> dict:
         return {k: conv(v.value) for k, v in values.items()}
 
-    d = ds.department
+    department = {f.name: getattr(ds.department, f.name) for f in fields(Department)}
     return {
-        "department": group({"name": d.name, "year": d.year,
-                             "staff_authorized": d.staff_authorized,
-                             "staff_actual": d.staff_actual, "report_date": d.report_date}),
+        "department": group(department),
         "income": rows(ds.income),
         "expenditure": rows(ds.expenditure),
         "economic_classification": [item(e, schema.ECON) for e in ds.economic_classification],
@@ -430,27 +349,3 @@ def to_mapping(ds: Dataset, *, exact: bool = False) -> dict:
         "narrative": {s: ds.paragraphs(s) for s in NARRATIVE_SECTIONS},
         "self_scores": [item(s, schema.SCORES) for s in ds.self_scores],
     }
-
-
-# ---------------------------------------------------------------- field labels
-
-#: Every scalar's defined name → its Chinese label.
-FIELD_LABELS = {s.name: s.label for s in schema.SCALARS}
-#: Table name → {column key → Chinese header} (the headers CONTRACT §3 fixes).
-COLUMN_LABELS = {t.name: t.headers for t in schema.TABLES}
-
-
-def describe_field(name: str) -> str:
-    """``exp_basic_actual`` → 基本支出本年决算数; ``tbl_tasks[2].actual`` → 重点工作第2行实际值."""
-    if name in FIELD_LABELS:
-        return FIELD_LABELS[name]
-    if name.startswith("tbl_") and "[" in name:
-        table, rest = name.split("[", 1)
-        key, _, column = rest.partition("].")
-        tbl = schema.TABLES_BY_NAME.get(table)
-        keyed = tbl is not None and tbl.keyed_by is not None
-        row = f"第{key}行" if key.isdigit() and not keyed else f"[{key}]"
-        if tbl is None:
-            return f"{table}{row}{column}"
-        return f"{tbl.label}{row}{tbl.headers.get(column, column)}"
-    return name

@@ -349,13 +349,14 @@ class _Assembler:
             projects[index].setdefault(tbl.key, []).append(row)
 
     def _narrative(self, sheet: str, columns: dict[str, int], items) -> None:
+        tbl = schema.TEXT_TABLE
         by_section: dict[str, list[tuple[str, Any]]] = {s: [] for s in NARRATIVE_SECTIONS}
         for i, (r, raw) in enumerate(items, 1):
             content_cell = cell_label(sheet, r, columns["content"]) if "content" in columns else ""
             label_cell = cell_label(sheet, r, columns["section"]) if "section" in columns else ""
-            text = self._value(f"tbl_text[{i}].content", raw.get("content"), content_cell,
+            text = self._value(schema.row_field(tbl, i, "content"), raw.get("content"), content_cell,
                                text=True)
-            label = self._value(f"tbl_text[{i}].section", raw.get("section"), label_cell,
+            label = self._value(schema.row_field(tbl, i, "section"), raw.get("section"), label_cell,
                                 text=True)
             if _blank(text):
                 continue
@@ -376,7 +377,7 @@ class _Assembler:
         for section in NARRATIVE_SECTIONS:
             for cell, _ in by_section[section]:
                 index += 1
-                self.cells[f"tbl_text[{index}].content"] = cell
+                self.cells[schema.row_field(tbl, index, "content")] = cell
         self.mapping["narrative"] = {s: [text for _, text in by_section[s]]
                                      for s in NARRATIVE_SECTIONS}
 

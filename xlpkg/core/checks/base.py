@@ -12,12 +12,8 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 
 from xlpkg.core.finding import Claim, Finding, Subject
-from xlpkg.core.model import Dataset, Paragraph, Val, describe_field
+from xlpkg.core.model import Dataset, Paragraph, Val, describe_field, scalar_values
 
-# The scalars outside the row blocks, by their place in the YAML shape (CONTRACT §2).
-_SCALARS = {"carry_begin": ("carryover", "begin"), "carry_end": ("carryover", "end"),
-            "proc_budget": ("procurement", "budget"), "proc_actual": ("procurement", "actual"),
-            "fa_total": ("fixed_assets", "total"), "fa_in_use": ("fixed_assets", "in_use")}
 _LISTS = ("projects", "key_tasks", "self_scores")
 
 
@@ -35,12 +31,9 @@ def _walk(ds: Dataset) -> dict[str, tuple[Val, Subject]]:
     def put(v: Val, subject: Subject) -> None:
         out[v.field] = (v, subject)
 
-    for name, v in _row_vals(ds.department):
-        put(v, Subject("department", None, name))
-    for block in ("income", "expenditure", "outlays"):
-        for key, row in getattr(ds, block).items():
-            for name, v in row.values.items():
-                put(v, Subject(block, key, name))
+    for scalar, v in scalar_values(ds):          # every single value, by its YAML path
+        block, *rest = scalar.path
+        put(v, Subject(block, rest[0] if len(rest) == 2 else None, rest[-1]))
     for i, e in enumerate(ds.economic_classification):
         for name, v in _row_vals(e):
             put(v, Subject("economic_classification", e.code.value or i, name))
@@ -48,10 +41,6 @@ def _walk(ds: Dataset) -> dict[str, tuple[Val, Subject]]:
         for i, item in enumerate(getattr(ds, block, ())):
             for name, v in _row_vals(item):
                 put(v, Subject(block, i, name))
-    for attr, (block, name) in _SCALARS.items():
-        put(getattr(ds, attr), Subject(block, None, name))
-    for key, v in ds.other_budgets.items():
-        put(v, Subject("other_budgets", None, key))
     for para, section, index in paragraphs(ds):
         put(para.text, Subject("narrative", index, section))
     return out

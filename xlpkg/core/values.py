@@ -1,0 +1,147 @@
+"""Values with provenance, read from what people type, and the labels that name them.
+
+Owns :class:`Val` (a value, its contract field name, its ``sheet!cell``), the one
+:class:`ValueReader` that turns raw mapping values into Vals by the schema's kinds
+(collecting what cannot be read as ``error`` findings, never raising and never
+turning it into 0), and :func:`describe_field`, the Chinese name of any field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from xlpkg.core import schema
+from xlpkg.core.dates import parse_date
+from xlpkg.core.finding import Finding
+from xlpkg.core.money import ParseError, parse_amount, parse_number
+
+
+@dataclass(frozen=True)
+class Val:
+    """One value and where it came from.
+
+    ``value`` is a ``Decimal`` for numbers, ``str`` for text, ``date`` for a date,
+    ``None`` when not stated (or unreadable — then a finding says so).
+    """
+
+    value: Any
+    field: str
+    cell: str | None = None
+
+    @property
+    def stated(self) -> bool:
+        return self.value is not None
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return (self.cell,) if self.cell else ()
+
+
+class ValueReader:
+    """Builds Vals from a plain mapping, collecting unreadable values as findings."""
+
+    def __init__(self, cells: Mapping[str, str] | None):
+        self.cells = cells or {}
+        self.findings: list[Finding] = []
+        self.parsers = {schema.AMOUNT: self.amount, schema.NUMBER: self.number,
+                        schema.TEXT: self.text, schema.DATE: self.date,
+                        schema.COMPARATOR: self.comparator, schema.TARGET: self.number_or_text}
+
+    def read(self, kind: str, raw: Any, name: str) -> Val:
+        return self.parsers[kind](raw, name)
+
+    def _record(self, name: str, cell: str | None, reason: str) -> None:
+        where = f"（{cell}）" if cell else ""
+        self.findings.append(Finding(
+            "UNREADABLE_VALUE", "error",
+            f"{describe_field(name)}{where}无法识别：{reason}；相关规则已跳过",
+            (name,), (cell,) if cell else ()))
+
+    def _val(self, raw: Any, name: str, parse) -> Val:
+        cell = self.cells.get(name)
+        try:
+            return Val(parse(raw), name, cell)
+        except ParseError as exc:
+            self._record(name, cell, exc.reason)
+            return Val(None, name, cell)
+
+    def amount(self, raw: Any, name: str) -> Val:
+        return self._val(raw, name, parse_amount)
+
+    def number(self, raw: Any, name: str) -> Val:
+        return self._val(raw, name, parse_number)
+
+    def date(self, raw: Any, name: str) -> Val:
+        return self._val(raw, name, parse_date)
+
+    def number_or_text(self, raw: Any, name: str) -> Val:
+        """Task targets may be qualitative (“显著提升”): keep text that is not a number."""
+        cell = self.cells.get(name)
+        try:
+            return Val(parse_number(raw), name, cell)
+        except ParseError as exc:
+            if isinstance(raw, str) and not raw.strip().startswith("#"):
+                return Val(raw.strip(), name, cell)
+            self._record(name, cell, exc.reason)
+            return Val(None, name, cell)
+
+    def text(self, raw: Any, name: str) -> Val:
+        if raw is None:
+            value = None
+        elif isinstance(raw, float) and raw.is_integer():
+            value = str(int(raw))
+        else:
+            value = str(raw).strip() or None
+        return Val(value, name, self.cells.get(name))
+
+    def comparator(self, raw: Any, name: str) -> Val:
+        text = self.text(raw, name)
+        if text.value is None:
+            return Val(">=", name, text.cell)  # a target is "at least" unless said otherwise
+        norm = schema.COMPARATORS.get(text.value)
+        if norm is None:
+            where = f"（{text.cell}）" if text.cell else ""
+            self.findings.append(Finding(
+                "UNREADABLE_VALUE", "error",
+                f"{describe_field(name)}{where}应为 ≥、≤ 或 =，实际是“{text.value}”；按 ≥ 处理",
+                (name,), text.cells))
+            norm = ">="
+        return Val(norm, name, text.cell)
+
+    def scalars(self, data: Mapping, group: str) -> dict[str, Val]:
+        """Every scalar under one top-level key, by its last path part."""
+        source = data.get(group)
+        source = source if isinstance(source, Mapping) else {}
+        return {s.path[-1]: self.read(s.kind, source.get(s.path[-1]), s.name)
+                for s in schema.SCALARS if s.path[0] == group and len(s.path) == 2}
+
+    def item(self, tbl: schema.Table, raw: Mapping, row: str | int) -> dict[str, Val]:
+        """One table row's columns (the link column is the parent itself, not a value)."""
+        return {c.key: self.read(c.kind, raw.get(c.key), schema.row_field(tbl, row, c.key))
+                for c in tbl.columns if c.kind != schema.LINK}
+
+
+# ---------------------------------------------------------------- field labels
+
+#: Every scalar's defined name → its Chinese label.
+FIELD_LABELS = {s.name: s.label for s in schema.SCALARS}
+#: Table name → {column key → Chinese header} (the headers CONTRACT §3 fixes).
+COLUMN_LABELS = {t.name: t.headers for t in schema.TABLES}
+
+
+def describe_field(name: str) -> str:
+    """``exp_basic_actual`` → 基本支出本年决算数; ``tbl_tasks[2].actual`` → 重点工作第2行实际值."""
+    if name in FIELD_LABELS:
+        return FIELD_LABELS[name]
+    if name.startswith("tbl_") and "[" in name:
+        table, rest = name.split("[", 1)
+        key, _, column = rest.partition("].")
+        tbl = schema.TABLES_BY_NAME.get(table)
+        keyed = tbl is not None and tbl.keyed_by is not None
+        row = f"第{key}行" if key.isdigit() and not keyed else f"[{key}]"
+        if tbl is None:
+            return f"{table}{row}{column}"
+        return f"{tbl.label}{row}{tbl.headers.get(column, column)}"
+    return name

@@ -86,6 +86,19 @@ def paragraphs(ds: Dataset) -> list[tuple[Paragraph, str, int]]:
     return out
 
 
+def val_at(ds: Dataset, subject: Subject) -> Val | None:
+    """The value at a subject's place, if the dataset has one there."""
+    global _by_subject
+    last = _by_subject
+    if last is None or last[0] is not ds:
+        last = (ds, {s: v for v, s in value_index(ds).values()})
+        _by_subject = last
+    return last[1].get(subject)
+
+
+_by_subject: tuple[Dataset, dict[Subject, Val]] | None = None
+
+
 def subjects_of(ds: Dataset, vals: Iterable[Val]) -> tuple[Subject, ...]:
     index = value_index(ds)
     return tuple(index[v.field][1] for v in vals if v.field in index)

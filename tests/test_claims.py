@@ -22,6 +22,11 @@ from xlpkg.core.claims import claimed_text, find_claims
     ("按计划全部完成。", ["all_done"]),
     ("加强项目实施管理，确保所有项目按时按质按量完成。", []),
     ("资金使用效益有待进一步提高。", []),
+    ("部分项目未全部完成，原因是资金下达较晚。", []),
+    ("“帮扶困难职工”尚未全面完成。", []),
+    ("为全面完成全年目标任务奠定了坚实基础。", []),
+    ("要圆满完成年度目标，需进一步加强管理。", []),
+    ("主要工作已全面完成。", ["all_done"]),
 ])
 def test_results_and_targets(sentence, kinds):
     assert [m.kind for m in find_claims(sentence)] == kinds

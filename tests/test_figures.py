@@ -234,3 +234,30 @@ def test_the_reports_own_sentences_agree_on_generated_departments():
         data["narrative"] = {"business": off}
         wrong = check_text_figures(from_mapping(data))
         assert len(wrong) >= 5 and all(f.severity == "warning" for f in wrong), seed
+
+
+def test_a_task_in_percent_is_a_quantity():
+    labels = row_vocabulary()
+    labels["职工满意度"] = Subject("key_tasks", 0, None)
+    [f] = FigureReader(labels, {labels["职工满意度"]: "%"}).read("职工满意度达95%以上。")
+    assert (f.kind, f.value, f.approx) == ("quantity", Decimal(95), "以上")
+
+
+@pytest.mark.parametrize("sentence", [
+    "项目支出较年初预算增加10万元。",              # not against last year
+    "帮助困难职工家庭子女就学200人次。",            # more than a verb between name and value
+    "与上年相比，基本支出减少11.26万元。",          # said before the label: left alone
+    "公用经费较上年增加6.06万元，主要是办公楼维修增加支出5万元。",
+    "资金到位率100%，政府采购执行率100%。",        # not the budget's 执行率
+])
+def test_numbers_not_plainly_about_the_quantity_are_left_alone(sentence):
+    found = reader().read(sentence)
+    assert [(f.kind, f.value) for f in found] in ([], [("change", Decimal("6.06"))])
+
+
+def test_figures_blocked_by_the_same_blank_are_one_info():
+    ds = dataset(department={"year": 2023}, outlays={"reception": {"prior": 5.41}},
+                 narrative={"business": ["公务接待费43300元，比上年减少1.08万元。"]})
+    [f] = check_text_figures(ds)
+    assert f.code == "NARRATIVE_FIGURE_UNCONFIRMED"
+    assert "写“公务接待费43300元”“比上年减少1.08万元”，但未填公务接待费本年决算数" in f.message

@@ -99,7 +99,8 @@ AMOUNT_UNITS = {"亿元": Decimal(10000), "万元": Decimal(1), "元": Decimal("
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _APPROX = {"约": "约", "约为": "约", "大约": "约", "近": "约", "接近": "约", "左右": "约",
            "超过": "以上", "逾": "以上", "以上": "以上", "多": "多", "余": "多"}
-_COMPARE = re.compile(r"较|比|同比|与上年|与去年")
+# Only against last year: “较年初预算增加 10 万元” compares with something else.
+_COMPARE = re.compile(r"(?:较|比|与)(?:上年度?|去年|上一年度?)|同比")
 VERBS = {"增加": 1, "增长": 1, "上升": 1, "提高": 1, "增支": 1, "增幅": 1,
          "减少": -1, "下降": -1, "降低": -1, "节约": -1, "压减": -1, "减支": -1, "降幅": -1}
 # Which year and column the words just before a label or between it and its
@@ -114,7 +115,9 @@ _GAP = re.compile(
 _SHARE_GAP = re.compile(r"\s*(?:的)?\s*(?:比重|比例)?\s*(?:为|是|达到?)?\s*[：:]?\s*")
 _EXECUTION = re.compile(r"(?P<kw>预算执行率|执行率)\s*(?:为|是|达到?)?\s*[：:]?\s*$")
 _CHANGE = re.compile(rf"(?P<verb>{'|'.join(VERBS)})\s*(?:了|幅度为?|幅为|为|达)?\s*$")
-_TASK_GAP = re.compile(r"[^\d，,。；;、（）()]{0,6}")
+# Between a task's name and its value: a verb of doing or being, nothing else.
+_TASK_GAP = re.compile(r"\s*(?:目标|计划|力争|预计)?\s*(?:实际)?\s*(?:人数|次数|数量|总数)?\s*"
+                       r"(?:完成|开展|达到?|共计|共|累计|总计|合计|为)?\s*[：:]?\s*")
 _PLAN = re.compile(r"目标|计划|力争|预计")
 # 一般公共预算 names a kind of money, not the budget column.
 _NOT_BUDGET = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位")
@@ -263,6 +266,8 @@ class FigureReader:
                 return Figure("execution_rate", TOTAL, start=at, **fig, text=text[at:m.end()])
             return None
         left = norm[st.label_end:m.start()]
+        if st.subject in self.units:
+            return self._quantity(norm, text, m, st, left, fig)
         verb = _CHANGE.search(before)
         if unit == "%":
             if st.whole is not None and _SHARE_GAP.fullmatch(norm[st.whole[2]:m.start()]):
@@ -285,14 +290,18 @@ class FigureReader:
                 if st.comparing is None:
                     return None
                 return self._change("change", norm, text, m, st, verb, fig)
-            if st.subject in self.units or st.last is not None or st.comparing is not None:
+            if st.last is not None or st.comparing is not None:
                 return None
             if _GAP.fullmatch(left) is None:
                 return None
             column, year = _when(norm[max(0, st.label_start - 8):st.label_start] + left)
             return Figure("amount", st.subject, start=st.label_start, column=column or "actual",
                           year=year, **fig, text=text[st.label_start:m.end()])
-        if self.units.get(st.subject) != unit or st.last is not None:
+        return None
+
+    def _quantity(self, norm, text, m, st, left, fig) -> Figure | None:
+        """A key task's value right after its name, in the task's own unit."""
+        if self.units[st.subject] != fig["unit"] or st.last is not None:
             return None
         if not _TASK_GAP.fullmatch(left):
             return None

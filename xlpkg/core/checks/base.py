@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 
 from xlpkg.core.finding import Claim, Finding, Subject
-from xlpkg.core.model import Dataset, Paragraph, Val, describe_field
+from xlpkg.core.model import COLUMN_LABELS, Dataset, Paragraph, Val, describe_field
 
 # The scalars outside the row blocks, by their place in the YAML shape (CONTRACT §2).
 _SCALARS = {"carry_begin": ("carryover", "begin"), "carry_end": ("carryover", "end"),
@@ -117,11 +117,29 @@ def finding(ds: Dataset, code: str, severity: str, message: str, vals: Sequence[
                    tuple(v.cell for v in vals if v.cell), subjects_of(ds, vals), claim)
 
 
-def names(vals: Iterable[Val]) -> str:
+ROUNDING_NOTE = "（在四舍五入误差以内）"
+# A list row's name in messages: 项目“困难职工救助基金”全年预算数, not 项目支出第1行全年预算数.
+_ROW_NAMES = {"projects": ("项目", "tbl_projects"), "key_tasks": ("重点工作", "tbl_tasks")}
+
+
+def name_of(ds: Dataset, v: Val) -> str:
+    """The Chinese name of one value, by its row's own name where it has one."""
+    entry = value_index(ds).get(v.field)
+    if entry is not None and entry[1].block in _ROW_NAMES:
+        subject = entry[1]
+        row = getattr(ds, subject.block)[subject.row]
+        prefix, table = _ROW_NAMES[subject.block]
+        column = COLUMN_LABELS[table].get(subject.field)
+        if row.name.value and column:
+            return f"{prefix}“{row.name.value}”{column}"
+    return describe_field(v.field)
+
+
+def names(ds: Dataset, vals: Iterable[Val]) -> str:
     """``公务接待费本年决算数、会议费本年决算数`` — the Chinese names of some values."""
-    return "、".join(describe_field(v.field) for v in vals)
+    return "、".join(name_of(ds, v) for v in vals)
 
 
 def skipped(ds: Dataset, rule: str, missing: Sequence[Val]) -> Finding:
     """The one ``info`` a rule gives when a figure it needs is blank."""
-    return finding(ds, "RULE_SKIPPED", "info", f"{rule}：缺少{names(missing)}，未计算", missing)
+    return finding(ds, "RULE_SKIPPED", "info", f"{rule}：缺少{names(ds, missing)}，未计算", missing)

@@ -12,11 +12,11 @@ from decimal import Decimal
 
 from xlpkg.core import figures as fg
 from xlpkg.core import phrases
-from xlpkg.core.checks.base import finding, names, paragraphs, val_at
+from xlpkg.core.checks.base import finding, name_of, names, paragraphs, val_at
 from xlpkg.core.checks.narrative import paragraph_label
 from xlpkg.core.checks.tasks import num
 from xlpkg.core.finding import Claim, Finding, Subject
-from xlpkg.core.model import COLUMN_LABELS, Dataset, Val, describe_field
+from xlpkg.core.model import Dataset, Val
 from xlpkg.core.money import fmt_number, fmt_pct
 from xlpkg.core.ratios import execution_rate, pct_change, share
 
@@ -61,17 +61,10 @@ def _at(ds: Dataset, subject: Subject, field: str) -> Val | None:
 
 
 def _label(ds: Dataset, subject: Subject) -> str:
-    if subject.block in ("projects", "key_tasks"):
-        item = getattr(ds, subject.block)[subject.row]
-        return f"“{item.name.value}”"
-    return getattr(ds, subject.block)[subject.row].label
-
-
-def _value_name(ds: Dataset, subject: Subject, column: str, val: Val) -> str:
-    """``基本支出本年决算数``; ``项目“困难职工救助基金”本年决算数``."""
+    """``基本支出``; ``项目“困难职工救助基金”``."""
     if subject.block == "projects":
-        return f"项目{_label(ds, subject)}{COLUMN_LABELS['tbl_projects'][column]}"
-    return describe_field(val.field)
+        return f"项目“{ds.projects[subject.row].name.value}”"
+    return getattr(ds, subject.block)[subject.row].label
 
 
 def _amount_in(value: Decimal, unit: str) -> Decimal:
@@ -91,15 +84,25 @@ class _Judge:
     def __init__(self, ds: Dataset, para, section: str, index: int):
         self.ds, self.para, self.section, self.index = ds, para, section, index
         self.out: list[Finding] = []
+        # the figures of this paragraph that the same blank values keep from being confirmed
+        self.blanks: dict[tuple[str, ...], tuple[list[fg.Figure], list[Val]]] = {}
 
-    def _said(self, fig: fg.Figure) -> str:
-        return f"{paragraph_label(self.section, self.index)}写“{fig.text}”"
+    def _said(self, *figs: fg.Figure) -> str:
+        quoted = "”“".join(dict.fromkeys(f.text for f in figs))
+        return f"{paragraph_label(self.section, self.index)}写“{quoted}”"
 
     def unconfirmed(self, fig: fg.Figure, missing: list[Val]) -> None:
-        self.out.append(finding(
-            self.ds, "NARRATIVE_FIGURE_UNCONFIRMED", "info",
-            f"{self._said(fig)}，但未填{names(missing)}，无法核对", [self.para.text, *missing],
-            Claim(self.section, self.index, fig.text)))
+        key = tuple(v.field for v in missing)
+        self.blanks.setdefault(key, ([], missing))[0].append(fig)
+
+    def findings(self) -> list[Finding]:
+        """Mismatches, then one ``info`` per set of blank values (quoting its figures)."""
+        for figs, missing in self.blanks.values():
+            self.out.append(finding(
+                self.ds, "NARRATIVE_FIGURE_UNCONFIRMED", "info",
+                f"{self._said(*figs)}，但未填{names(self.ds, missing)}，无法核对",
+                [self.para.text, *missing], Claim(self.section, self.index, figs[0].text)))
+        return self.out
 
     def verdict(self, fig: fg.Figure, data: Decimal, shown: str, vals: list[Val]) -> None:
         if fg.agrees(fig, data):
@@ -127,7 +130,7 @@ class _Judge:
         if val is None or not self.needs(fig, [val]):
             return
         self.verdict(fig, _amount_in(val.value, fig.unit),
-                     f"{_value_name(self.ds, fig.subject, column, val)}为 "
+                     f"{name_of(self.ds, val)}为 "
                      f"{_shown_amount(val.value, fig.unit)}", [val])
 
     def _pair(self, fig: fg.Figure) -> tuple[Val, Val] | None:
@@ -191,8 +194,7 @@ class _Judge:
         val = task.target if fig.column == "target" else task.actual
         if not self.needs(fig, [val]) or num(val) is None:
             return
-        what = "目标值" if fig.column == "target" else "实际值"
-        self.verdict(fig, val.value, f"重点工作“{task.name.value}”{what}为 "
+        self.verdict(fig, val.value, f"{name_of(self.ds, val)}为 "
                      f"{phrases.quantity(val.value, task.unit.value)}", [val])
 
 
@@ -213,7 +215,7 @@ def check_text_figures(ds: Dataset) -> list[Finding]:
         judge = _Judge(ds, para, section, index)
         for fig in reader.read(text):
             _KINDS[fig.kind](judge, fig)
-        out += judge.out
+        out += judge.findings()
     return out
 
 

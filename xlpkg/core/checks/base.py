@@ -9,16 +9,15 @@ never from parsing field names back.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+from xlpkg.core import schema
 from xlpkg.core.finding import Claim, Finding, Subject
-from xlpkg.core.model import COLUMN_LABELS, Dataset, Paragraph, Val, describe_field
+from xlpkg.core.model import Dataset, Paragraph, Val, describe_field
 
-# The scalars outside the row blocks, by their place in the YAML shape (CONTRACT §2).
-_SCALARS = {"carry_begin": ("carryover", "begin"), "carry_end": ("carryover", "end"),
-            "proc_budget": ("procurement", "budget"), "proc_actual": ("procurement", "actual"),
-            "fa_total": ("fixed_assets", "total"), "fa_in_use": ("fixed_assets", "in_use")}
-_LISTS = ("projects", "key_tasks", "self_scores")
+# The lists whose rows are known by their 0-based index.
+_LISTS = tuple(t.key for t in schema.TABLES
+               if len(t.path) == 1 and t.keyed_by is None and t is not schema.TEXT_TABLE)
 
 
 def _row_vals(obj) -> Iterable[tuple[str, Val]]:
@@ -35,26 +34,36 @@ def _walk(ds: Dataset) -> dict[str, tuple[Val, Subject]]:
     def put(v: Val, subject: Subject) -> None:
         out[v.field] = (v, subject)
 
-    for name, v in _row_vals(ds.department):
-        put(v, Subject("department", None, name))
-    for block in ("income", "expenditure", "outlays"):
+    for block in (b.key for b in schema.BLOCKS):
         for key, row in getattr(ds, block).items():
             for name, v in row.values.items():
                 put(v, Subject(block, key, name))
     for i, e in enumerate(ds.economic_classification):
         for name, v in _row_vals(e):
             put(v, Subject("economic_classification", e.code.value or i, name))
-    for block in _LISTS:
+    for block in _LISTS:    # list rows by 0-based index (economic rows by their code)
         for i, item in enumerate(getattr(ds, block, ())):
             for name, v in _row_vals(item):
                 put(v, Subject(block, i, name))
-    for attr, (block, name) in _SCALARS.items():
-        put(getattr(ds, attr), Subject(block, None, name))
-    for key, v in ds.other_budgets.items():
-        put(v, Subject("other_budgets", None, key))
+    for s in schema.SCALARS:     # the values outside the row blocks, by their YAML path
+        if len(s.path) == 2:
+            v = _scalar(ds, s)
+            if isinstance(v, Val):
+                put(v, Subject(s.path[0], None, s.path[1]))
     for para, section, index in paragraphs(ds):
         put(para.text, Subject("narrative", index, section))
     return out
+
+
+def _scalar(ds: Dataset, s: schema.Scalar) -> Val | None:
+    """A two-level scalar's value: ``department.year``, ``other_budgets.*``, ``carry_begin``."""
+    group, key = s.path
+    holder = getattr(ds, group, None)
+    if isinstance(holder, Mapping):
+        return holder.get(key)
+    if holder is not None:
+        return getattr(holder, key, None)
+    return getattr(ds, s.name, None)
 
 
 _last: tuple[Dataset, dict[str, tuple[Val, Subject]]] | None = None
@@ -119,7 +128,7 @@ def finding(ds: Dataset, code: str, severity: str, message: str, vals: Sequence[
 
 ROUNDING_NOTE = "（在四舍五入误差以内）"
 # A list row's name in messages: 项目“困难职工救助基金”全年预算数, not 项目支出第1行全年预算数.
-_ROW_NAMES = {"projects": ("项目", "tbl_projects"), "key_tasks": ("重点工作", "tbl_tasks")}
+_ROW_NAMES = {"projects": ("项目", schema.PROJECTS), "key_tasks": ("重点工作", schema.TASKS)}
 
 
 def name_of(ds: Dataset, v: Val) -> str:
@@ -129,7 +138,7 @@ def name_of(ds: Dataset, v: Val) -> str:
         subject = entry[1]
         row = getattr(ds, subject.block)[subject.row]
         prefix, table = _ROW_NAMES[subject.block]
-        column = COLUMN_LABELS[table].get(subject.field)
+        column = table.headers.get(subject.field)
         if row.name.value and column:
             return f"{prefix}“{row.name.value}”{column}"
     return describe_field(v.field)

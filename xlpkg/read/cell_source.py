@@ -20,6 +20,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -362,11 +363,14 @@ class SavedSource:
             raise self._fail(f"缺少部件 {part}")
         if info.file_size > MAX_PART_BYTES:
             raise self._fail(f"部件 {part} 过大")
-        with self._zip.open(info) as fh:
-            # Ask for no more than the declared size: zipfile inflates up to what is asked
-            # in one go before cutting to the declared size, so a member that lies about its
-            # size would otherwise cost MAX_PART_BYTES of memory.
-            data = fh.read(info.file_size + 1)
+        try:
+            with self._zip.open(info) as fh:
+                # Ask for no more than the declared size: zipfile inflates up to what is asked
+                # in one go before cutting to the declared size, so a member that lies about its
+                # size would otherwise cost MAX_PART_BYTES of memory.
+                data = fh.read(info.file_size + 1)
+        except (zlib.error, zipfile.BadZipFile, EOFError):   # damaged compressed data
+            raise self._fail(f"部件 {part} 已损坏，无法解压") from None
         if len(data) > MAX_PART_BYTES:
             raise self._fail(f"部件 {part} 过大")
         return data

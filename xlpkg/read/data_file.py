@@ -119,7 +119,11 @@ def _json_default(value):
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    """Never anchors and aliases (``&id001``): two fields holding one Decimal object are
+    written twice, because our own reader refuses aliases."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
 
 
 def _represent_decimal(dumper, value: Decimal):

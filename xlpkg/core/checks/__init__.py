@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from xlpkg.core.checks import budgets, narrative, plausibility, sums, tasks
+from xlpkg.core.checks import budgets, narrative, plausibility, sums, tasks, text_figures
 from xlpkg.core.checks.budgets import (
     check_carryover_balance,
     check_execution_rate,
@@ -43,6 +43,7 @@ from xlpkg.core.checks.sums import (
     check_public_caliber,
 )
 from xlpkg.core.checks.tasks import check_key_tasks, task_deviation
+from xlpkg.core.checks.text_figures import check_text_figures
 from xlpkg.core.claims import ALL_DONE_CLAIMS, NO_DEVIATION_CLAIMS
 from xlpkg.core.finding import Finding
 from xlpkg.core.model import Dataset
@@ -56,6 +57,7 @@ CHECKS: list[Check] = [
     *plausibility.CHECKS_LATE,
     *tasks.CHECKS,
     *narrative.CHECKS,
+    *text_figures.CHECKS,
 ]
 
 
@@ -86,7 +88,7 @@ __all__ = [
     "check_required",
     "check_rules_not_run",
     "check_staff",
-    "check_template_leftovers",
+    "check_template_leftovers", "check_text_figures",
     "check_unreadable",
     "run_checks",
     "task_deviation",

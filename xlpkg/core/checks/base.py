@@ -9,12 +9,15 @@ never from parsing field names back.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+from xlpkg.core import schema
 from xlpkg.core.finding import Claim, Finding, Subject
 from xlpkg.core.model import Dataset, Paragraph, Val, describe_field, scalar_values
 
-_LISTS = ("projects", "key_tasks", "self_scores")
+# The lists whose rows are known by their 0-based index.
+_LISTS = tuple(t.key for t in schema.TABLES
+               if len(t.path) == 1 and t.keyed_by is None and t is not schema.TEXT_TABLE)
 
 
 def _row_vals(obj) -> Iterable[tuple[str, Val]]:
@@ -37,13 +40,24 @@ def _walk(ds: Dataset) -> dict[str, tuple[Val, Subject]]:
     for i, e in enumerate(ds.economic_classification):
         for name, v in _row_vals(e):
             put(v, Subject("economic_classification", e.code.value or i, name))
-    for block in _LISTS:
+    for block in _LISTS:    # list rows by 0-based index (economic rows by their code)
         for i, item in enumerate(getattr(ds, block, ())):
             for name, v in _row_vals(item):
                 put(v, Subject(block, i, name))
     for para, section, index in paragraphs(ds):
         put(para.text, Subject("narrative", index, section))
     return out
+
+
+def _scalar(ds: Dataset, s: schema.Scalar) -> Val | None:
+    """A two-level scalar's value: ``department.year``, ``other_budgets.*``, ``carry_begin``."""
+    group, key = s.path
+    holder = getattr(ds, group, None)
+    if isinstance(holder, Mapping):
+        return holder.get(key)
+    if holder is not None:
+        return getattr(holder, key, None)
+    return getattr(ds, s.name, None)
 
 
 _last: tuple[Dataset, dict[str, tuple[Val, Subject]]] | None = None
@@ -75,6 +89,19 @@ def paragraphs(ds: Dataset) -> list[tuple[Paragraph, str, int]]:
     return out
 
 
+def val_at(ds: Dataset, subject: Subject) -> Val | None:
+    """The value at a subject's place, if the dataset has one there."""
+    global _by_subject
+    last = _by_subject
+    if last is None or last[0] is not ds:
+        last = (ds, {s: v for v, s in value_index(ds).values()})
+        _by_subject = last
+    return last[1].get(subject)
+
+
+_by_subject: tuple[Dataset, dict[Subject, Val]] | None = None
+
+
 def subjects_of(ds: Dataset, vals: Iterable[Val]) -> tuple[Subject, ...]:
     index = value_index(ds)
     return tuple(index[v.field][1] for v in vals if v.field in index)
@@ -93,11 +120,29 @@ def finding(ds: Dataset, code: str, severity: str, message: str, vals: Sequence[
                    tuple(v.cell for v in vals if v.cell), subjects_of(ds, vals), claim)
 
 
-def names(vals: Iterable[Val]) -> str:
+ROUNDING_NOTE = "（在四舍五入误差以内）"
+# A list row's name in messages: 项目“困难职工救助基金”全年预算数, not 项目支出第1行全年预算数.
+_ROW_NAMES = {"projects": ("项目", schema.PROJECTS), "key_tasks": ("重点工作", schema.TASKS)}
+
+
+def name_of(ds: Dataset, v: Val) -> str:
+    """The Chinese name of one value, by its row's own name where it has one."""
+    entry = value_index(ds).get(v.field)
+    if entry is not None and entry[1].block in _ROW_NAMES:
+        subject = entry[1]
+        row = getattr(ds, subject.block)[subject.row]
+        prefix, table = _ROW_NAMES[subject.block]
+        column = table.headers.get(subject.field)
+        if row.name.value and column:
+            return f"{prefix}“{row.name.value}”{column}"
+    return describe_field(v.field)
+
+
+def names(ds: Dataset, vals: Iterable[Val]) -> str:
     """``公务接待费本年决算数、会议费本年决算数`` — the Chinese names of some values."""
-    return "、".join(describe_field(v.field) for v in vals)
+    return "、".join(name_of(ds, v) for v in vals)
 
 
 def skipped(ds: Dataset, rule: str, missing: Sequence[Val]) -> Finding:
     """The one ``info`` a rule gives when a figure it needs is blank."""
-    return finding(ds, "RULE_SKIPPED", "info", f"{rule}：缺少{names(missing)}，未计算", missing)
+    return finding(ds, "RULE_SKIPPED", "info", f"{rule}：缺少{names(ds, missing)}，未计算", missing)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from xlpkg.core import indicators, phrases
-from xlpkg.core.checks.base import finding, skipped, vals_named
+from xlpkg.core.checks.base import ROUNDING_NOTE, finding, skipped, vals_named
 from xlpkg.core.finding import Finding
 from xlpkg.core.model import Dataset, Val
 from xlpkg.core.money import fmt_amount, fmt_number, fmt_pct
@@ -15,7 +15,6 @@ from xlpkg.core.ratios import compare_sum, execution_rate, outlay_control_rate, 
 
 EXECUTION_LOW = Decimal("0.90")
 EXECUTION_HIGH = Decimal("1.00")
-ROUNDING_NOTE = "（在四舍五入误差以内）"
 CARRYOVER_RULE = "结转结余平衡核对"
 BUDGET_RULE = "预算执行率、预算调整率等预算指标"
 

@@ -66,12 +66,28 @@ def check_template_leftovers(ds: Dataset) -> list[Finding]:
         m = TEMPLATE_LEFTOVERS.search(text)
         if m is None:
             continue
+        quoted = _instruction(text, m)
         out.append(finding(
             ds, "TEMPLATE_LEFTOVER", "warning",
-            f"{paragraph_label(section, index)}含模板的填写说明“{m.group(0)}”，"
+            f"{paragraph_label(section, index)}含模板的填写说明“{quoted}”，"
             "请删除说明文字，填写本单位的实际内容", [para.text],
-            Claim(section, index, m.group(0))))
+            Claim(section, index, quoted)))
     return out
+
+
+QUOTE_LIMIT = 40
+_SENTENCE = re.compile(r"[^。；;！!？?\n]*[。；;！!？?]?")
+
+
+def _instruction(text: str, m: re.Match) -> str:
+    """The words to quote: a short paragraph whole, else the sentence holding the match."""
+    if len(text) <= QUOTE_LIMIT:
+        return text.strip()
+    for s in _SENTENCE.finditer(text):
+        if s.start() <= m.start() < max(s.end(), s.start() + 1):
+            sentence = s.group(0).strip()
+            return sentence if len(sentence) <= QUOTE_LIMIT else m.group(0)
+    return m.group(0)
 
 
 CHECKS = [check_narrative_claims, check_template_leftovers]

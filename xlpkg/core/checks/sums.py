@@ -14,14 +14,13 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from xlpkg.core import phrases
-from xlpkg.core.checks.base import finding, names
+from xlpkg.core.checks.base import ROUNDING_NOTE, finding, names
 from xlpkg.core.finding import Finding
 from xlpkg.core.model import THREE_PUBLIC_ROWS, Dataset, Val
 from xlpkg.core.money import fmt_amount, round_half_up
 from xlpkg.core.ratios import SumComparison, compare_sum
 
 Parts = Sequence[tuple[str, Val]]
-ROUNDING_NOTE = "（在四舍五入误差以内）"
 FILL_ZERO = "如未发生请填 0"
 
 
@@ -48,8 +47,11 @@ def sum_finding(ds: Dataset, total_label: str, total: Val, parts: Parts, *,
     blank = [v for v in vals if v.value is None]
     filled = [(label, v) for label, v in parts if v.value is not None]
     cmp = compare_sum(total.value, [v.value for _, v in filled])
+    # “与已填的项目支出 16.00 万元”: one filled part is no 合计 (kept as before without blanks)
+    single = blank and len(filled) == 1
+    filled_label = label_of(filled) if single else _joined(label_of(filled))
     figures = (f"{total_label} {fmt_amount(cmp.total)} 万元与{'已填的' if blank else ''}"
-               f"{_joined(label_of(filled))} {fmt_amount(cmp.parts_sum)} 万元")
+               f"{filled_label} {fmt_amount(cmp.parts_sum)} 万元")
     if blank:
         return [_partial(ds, figures, cmp, total, [v for _, v in filled], blank)]
     if cmp.status == "equal":
@@ -63,7 +65,7 @@ def sum_finding(ds: Dataset, total_label: str, total: Val, parts: Parts, *,
 def _partial(ds: Dataset, figures: str, cmp: SumComparison, total: Val,
              filled: list[Val], blank: list[Val]) -> Finding:
     vals = [total, *filled, *blank]
-    blank_names = names(blank)
+    blank_names = names(ds, blank)
     if cmp.status == "mismatch" and cmp.difference < 0:
         return finding(ds, "SUM_MISMATCH", "error",
                        f"{figures}不一致，{_shown_difference(cmp)}：已填明细已超过合计数，"

@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -82,7 +82,8 @@ def render_report(ds: Dataset, *, findings: Sequence[Finding] | None = None,
 
     if findings is None:
         findings = run_checks(ds)
-    content = build_content(ds, findings, scoresheet, with_findings=with_findings)
+    content = build_content(ds, findings, scoresheet, with_findings=with_findings,
+                            day=date.today())
     doc = docx.Document(io.BytesIO(template if template is not None else template_bytes()))
     pngs = _chart_pngs(content.chart_data) if charts else []
     Writer(doc, clean=clean_text, charts=pngs).write(content)

@@ -14,7 +14,12 @@ from typing import Any
 from xlpkg.core.finding import Finding
 from xlpkg.core.model import Dataset, Val
 from xlpkg.core.money import fmt_number
-from xlpkg.report.text import Counter, Gap, Note, Para, Text, figure, spans, typed
+from xlpkg.report.text import GAP_CLOSE, GAP_OPEN, Counter, Gap, Note, Para, Text, figure, \
+    spans, typed
+
+# Findings whose figures carry a Word comment where they are printed: contradictions
+# (error) and what a reviewer would query (warning). Info (rounding, rules skipped) not.
+NOTED_SEVERITIES = ("error", "warning")
 
 
 class Build:
@@ -30,8 +35,15 @@ class Build:
         self.tables = Counter()
         self.gaps: list[Gap] = []
         self.section = ""            # the heading of the section being built
-        self.notes: dict[str, tuple[Note, ...]] = {}
+        self.notes = notes_by_field(ds, self.findings)
         self.appendices: dict[str, str] = {}   # "scoresheet" | "findings" → 附件 label
+
+    # ------------------------------------------------------------ gaps
+
+    def gap(self, what: str) -> str:
+        """The visible marker ``【待补充：what】``, listed with the section it is in."""
+        self.gaps.append(Gap(self.section, what))
+        return f"{GAP_OPEN}{what}{GAP_CLOSE}"
 
     # ------------------------------------------------------------ text
 
@@ -54,3 +66,28 @@ class Build:
     def fig(val: Val, shown: str) -> str:
         """``shown`` (the printed form of ``val``) marked as that value's figure."""
         return figure(val.field, shown)
+
+
+def notes_by_field(ds: Dataset, findings: Sequence[Finding]) -> dict[str, tuple[Note, ...]]:
+    """Contract field → the notes of the findings about it. A finding about a sentence of
+    the department's own text (``claim``) is noted on that paragraph only, not on the
+    task figures that refute it (those carry their own findings)."""
+    paragraphs: dict[tuple[str, int], str] = {}
+    seen: dict[str, int] = {}
+    for para in ds.narrative:
+        index = seen.get(para.section, 0)
+        seen[para.section] = index + 1
+        paragraphs[(para.section, index)] = para.text.field
+    out: dict[str, list[Note]] = {}
+    for f in findings:
+        if f.severity not in NOTED_SEVERITIES:
+            continue
+        note = Note(f.severity, f.message, f.cells)
+        if f.claim is not None:
+            fields = [paragraphs.get((f.claim.section, f.claim.paragraph))]
+        else:
+            fields = list(f.fields)
+        for name in dict.fromkeys(x for x in fields if x):
+            if note not in out.setdefault(name, []):
+                out[name].append(note)
+    return {k: tuple(v) for k, v in out.items()}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal as D
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -147,7 +145,7 @@ def test_problems_state_deviations_as_facts_and_ask_for_reasons(example):
 
 
 def test_contradicted_claim_carries_a_comment_not_a_rewrite(example):
-    ds, ctx = example
+    ctx = example[1]
     section = next(s for s in ctx.sections if s.key == "problems")
     claim = next(b for b in section.blocks if "无偏离" in b.plain)
     noted = [span for span in claim.text if span.notes]
@@ -165,7 +163,7 @@ def test_a_target_sentence_is_not_a_claim():
 
 
 def test_errors_are_commented_where_the_figure_is_printed(example):
-    ds, ctx = example
+    ctx = example[1]
     noted = [(span.text, note.message) for b in ctx.blocks() for span in _spans(b)
              for note in span.notes if note.severity == "error"]
     personnel = [text for text, message in noted if "301+303" in message]
@@ -383,6 +381,26 @@ def test_signature_is_the_unit_and_the_date():
     ctx = build_context(ds, [], day=date(2024, 3, 5))
     assert [(p.style, p.plain) for p in ctx.closing] == [
         ("signature", "安化县总工会"), ("signature", "2024年3月5日")]
+
+
+def test_real_scoresheet_counts_what_the_example_left_blank():
+    from xlpkg.core import scoring
+    from xlpkg.read import rules_file
+
+    ds = read_data_file(EXAMPLE)
+    sheet = scoring.score(ds, rules_file.load_rules(None))
+    # 24 of 26 await a self score: all but “三公”经费控制率 and 实际完成率 (computed)
+    assert len(sheet.unscored) == 24 and all(s.score is None for s in sheet.unscored)
+    assert {s.name for s in sheet.indicators} - {s.name for s in sheet.unscored} == {
+        '"三公"经费控制率', "实际完成率"}
+    content = build_context(ds, [], sheet)
+    assert _evaluation(content)[-1] == (f"本次自评按“{sheet.rules_name}”评分。"
+                                        "24项指标待评分，暂不定级，自评表见附件。")
+    assert "14.33" not in _text(content) and "等级为" not in _text(content)
+    table = next(b for b in appendix(content, "scoresheet").blocks if isinstance(b, Table))
+    assert [table.cell(r, "score") for r in table.rows].count("待评分") == 24
+    assert table.cell(table.total, "score") == "待评分"
+    assert "暂不定级" in table.cell(table.total, "note")
 
 
 def test_appendix_title_fits_one_landscape_line():

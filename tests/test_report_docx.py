@@ -20,13 +20,13 @@ from xlpkg.core.checks import run_checks
 from xlpkg.errors import OutputError
 from xlpkg.read.data_file import read_data_file
 from xlpkg.report import template as T
+from xlpkg.report.outline import date_text
 from xlpkg.report.render import (
     clean_text,
     report_bytes,
     report_filename,
     write_report,
 )
-from xlpkg.report.outline import date_text
 from xlpkg.report.text import tight
 from xlpkg.report.write import WIDTHS
 
@@ -528,10 +528,10 @@ def _comments(data: bytes) -> dict[str, tuple[str, str]]:
         body = z.read("word/document.xml").decode()
     text = {m.group(1): "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", m.group(2)))
             for m in re.finditer(r'<w:comment w:id="(\d+)"[^>]*>(.*?)</w:comment>', comments,
-                                 re.S)}
+                                 re.DOTALL)}
     anchors = {m.group(1): "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", m.group(2)))
                for m in re.finditer(r'<w:commentRangeStart w:id="(\d+)"/>(.*?)'
-                                    r'<w:commentRangeEnd', body, re.S)}
+                                    r'<w:commentRangeEnd', body, re.DOTALL)}
     return {k: (anchors.get(k, ""), v) for k, v in text.items()}
 
 

@@ -16,7 +16,7 @@ from xlpkg.core.model import NARRATIVE_LABELS, KeyTask
 from xlpkg.core.ratios import deviation, execution_rate
 from xlpkg.report.basics import EXPENDITURE_BASE, sentence, target_text
 from xlpkg.report.state import Build
-from xlpkg.report.tables import score_text, scoresheet_table, task_table
+from xlpkg.report.tables import scoresheet_table, task_table
 from xlpkg.report.text import Appendix, Block, Para, clause_end, numbered, sub_heading
 
 SCORESHEET_TITLE = "部门整体支出绩效自评表"
@@ -70,22 +70,14 @@ def _summary(b: Build) -> list[str]:
     )]
 
 
-def pending_of(sheet: Any) -> list[str]:
-    """The indicators that await a self score (shown 待评分, counted in no total)."""
-    return [s.name for s in sheet.indicators if s.score is None]
-
-
 def score_sentence(sheet: Any, appendix: str) -> str:
     """The scoresheet's own conclusion (one wording everywhere: a total and a grade only
     when every indicator has a score, else ``N 项指标待评分，暂不定级``), the rules it
-    applied, and where the table is."""
+    applied, and where the table is (it shows 待评分 on each indicator awaiting a score)."""
     rules = f"本次自评按“{sheet.rules_name}”评分。" if sheet.rules_name else ""
     text = clause_end(sheet.conclusion) + (f"，自评表见{appendix}。" if appendix else "。")
-    pending = pending_of(sheet)
-    if pending:
-        text += f"待评分指标为：{'、'.join(pending)}，请在自评打分表中填写自评得分。"
-    # A score the rules file gave for want of data says so (not a performance result).
-    by_rule = [s for s in sheet.indicators if s.unscored and s.score is not None]
+    # A score set by the rules file for want of data (not by performance) says so.
+    by_rule = [s for s in sheet.unscored if s.score is not None]
     if by_rule:
         text += (f"{len(sheet.indicators)} 项评价指标中，有 {len(by_rule)} 项因缺少数据"
                  "按评分规则计分。")

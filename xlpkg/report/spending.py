@@ -7,7 +7,7 @@ Owns these sentences and the order of their sub-headings and tables. Pure.
 from __future__ import annotations
 
 from xlpkg.core import phrases
-from xlpkg.core.model import NARRATIVE_LABELS, SANGONG_ROWS, Row
+from xlpkg.core.model import NARRATIVE_LABELS, THREE_PUBLIC_ROWS, Row
 from xlpkg.core.ratios import (
     adjustment_rate,
     asset_use_rate,
@@ -111,10 +111,10 @@ def _outlay_paras(b: Build) -> list[str]:
     head = f"{b.year} 年度" if b.year else ""
     paras = []
     total = _outlay_clause(b, out["total"], "“三公”经费财政拨款支出")
-    rows = [c for c in (_outlay_clause(b, out[k]) for k in SANGONG_ROWS) if c]
+    rows = [c for c in (_outlay_clause(b, out[k]) for k in THREE_PUBLIC_ROWS) if c]
     if total or rows:
         text = f"{head}{total}" if total else f"{head}“三公”经费合计未填报"
-        rows.append(_unreported(b, SANGONG_ROWS))
+        rows.append(_unreported(b, THREE_PUBLIC_ROWS))
         rows = [r for r in rows if r]
         if rows:
             text += "。其中：" + "；".join(rows)

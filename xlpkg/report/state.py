@@ -14,8 +14,18 @@ from typing import Any
 from xlpkg.core.finding import Finding
 from xlpkg.core.model import Dataset, Val
 from xlpkg.core.money import fmt_number
-from xlpkg.report.text import GAP_CLOSE, GAP_OPEN, Counter, Gap, Note, Para, Text, figure, \
-    spans, typed
+from xlpkg.report.text import (
+    GAP_CLOSE,
+    GAP_OPEN,
+    Counter,
+    Gap,
+    Note,
+    Para,
+    Text,
+    figure,
+    spans,
+    typed,
+)
 
 # Findings whose figures carry a Word comment where they are printed: contradictions
 # (error) and what a reviewer would query (warning). Info (rounding, rules skipped) not.

@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from xlpkg.core import phrases
-from xlpkg.core.model import COMPARATOR_SIGNS, SANGONG_ROWS, Val
-from xlpkg.core.money import fmt_amount, fmt_number, round_half_up
+from xlpkg.core.model import COMPARATOR_SIGNS, THREE_PUBLIC_ROWS, Val
+from xlpkg.core.money import fmt_amount, fmt_number
 from xlpkg.core.ratios import (
     adjustment_rate,
     completion_rate,
@@ -110,7 +110,7 @@ def expenditure_table(b: Build) -> Table | None:
 
 def outlay_table(b: Build) -> Table | None:
     rows, total = [], None
-    for key in ("total", *SANGONG_ROWS, "meeting", "training"):
+    for key in ("total", *THREE_PUBLIC_ROWS, "meeting", "training"):
         row = b.ds.outlays[key]
         a, bud, p = row.actual.value, row.budget.value, row.prior.value
         if a is None and bud is None and p is None:
@@ -207,14 +207,6 @@ def task_table(b: Build) -> Table | None:
                  tuple(rows), note="注：完成率 = 实际值 ÷ 目标值；≥ 表示目标为不少于，≤ 表示目标为不超过。"))
 
 
-PENDING = "待评分"
-
-
-def score_text(value) -> str:
-    """A score as the 自评表 shows it: ``9.50``, or 待评分 while there is none."""
-    return PENDING if value is None else f"{round_half_up(Decimal(value), 2):f}"
-
-
 def scoresheet_table(b: Build, sheet: Any) -> Table:
     """The 自评表 (INDICATORS.md): 一级 | 二级 | 三级 | 分值 | 评分标准 | 年度指标值 |
     实际完成值 | 得分 | 扣分原因/偏差说明, and a 合计 row: the total and grade only when
@@ -224,11 +216,11 @@ def scoresheet_table(b: Build, sheet: Any) -> Table:
         rows.append(_row(b, level1=ind.level1 or "", level2=ind.level2 or "",
                          name=ind.name or "", weight=fmt_number(Decimal(ind.weight)),
                          criteria=ind.criteria or "", target=ind.target or "",
-                         value=ind.value_text, score=score_text(ind.score),
-                         note=ind.note or ""))
+                         value=ind.value_text, score=ind.score_text, note=ind.note or ""))
     weight = sum((Decimal(ind.weight) for ind in sheet.indicators), Decimal(0))
-    grade = f"等级：{sheet.grade}" if sheet.grade else sheet.conclusion
-    total = _row(b, level1="合计", score=score_text(sheet.total), weight=fmt_number(weight),
-                 note=grade if sheet.total is None or sheet.grade else "")
+    # 等级：良 once every indicator has a score; until then “N 项指标待评分，暂不定级”
+    grade = f"等级：{sheet.grade}" if sheet.grade else sheet.grade_text
+    total = _row(b, level1="合计", score=sheet.total_text, weight=fmt_number(weight),
+                 note=grade)
     return Table("scoresheet", "", "", SCORESHEET_COLUMNS, tuple(rows), total,
                  total_last=True, merge_columns=("level1", "level2"))

@@ -71,7 +71,13 @@ AUDIT = [
     "占财政拨款支出的 94.93%",
     "占财政拨款支出的 5.08%",
     "项目支出 15.95 万元，较上年减少 4.15 万元，减少 20.65%",
-    "公务接待费 4.33 万元，较上年减少 1.08 万元，减少 19.96%，预算 4.33 万元，控制率 100.00%",
+    # a change beyond ±10% without a 变动原因 in the data: the report asks for one
+    ("公务接待费 4.33 万元，较上年减少 1.08 万元，减少 19.96%，主要原因是【待补充：变动原因】，"
+     "预算 4.33 万元，控制率 100.00%"),
+    # within ±10%: nothing said about why
+    "人员经费 265.50 万元，占基本支出的 89.04%，较上年减少 17.31 万元，减少 6.12%；",
+    ("公用经费 32.67 万元，占基本支出的 10.96%，较上年增加 6.06 万元，增长 22.77%，"
+     "主要原因是【待补充：变动原因】"),
     "会议费 0.53 万元，较上年减少 0.07 万元，减少 11.67%",
     "帮助困难职工 500 人次，完成年度目标（400 人次）的 125.00%",
     "“三公”经费财政拨款支出 4.33 万元，预算 4.33 万元，控制率 100.00%",
@@ -241,14 +247,15 @@ UNSEEN_SENTENCES = [
     "基本支出年初预算数 380.00 万元，全年预算数 400.00 万元，预算调整率 5.26%，预算执行率 100.00%",
     "公用经费全年预算数 110.00 万元，公用经费控制率 90.91%",
     "项目支出 110.00 万元，较上年减少 10.00 万元，减少 8.33%",
-    ("高标准农田建设 40.00 万元，较上年减少 20.00 万元，减少 33.33%，全年预算数 50.00 万元，"
-    "预算执行率 80.00%，用于农田水利设施建设"),
+    ("高标准农田建设 40.00 万元，较上年减少 20.00 万元，减少 33.33%，主要原因是【待补充：变动原因】，"
+     "全年预算数 50.00 万元，预算执行率 80.00%，用于农田水利设施建设"),
     # 三公 with control rates and changes
     ("“三公”经费财政拨款支出 12.90 万元，较上年增加 0.90 万元，增长 7.50%，预算 13.00 万元，"
     "控制率 99.23%"),
     "因公出国（境）费预算和决算均为 0",
     "公务用车运行维护费 10.40 万元，较上年增加 0.40 万元，增长 4.00%，预算 10.00 万元，控制率 104.00%",
-    "公务接待费 2.50 万元，较上年增加 0.50 万元，增长 25.00%，预算 3.00 万元，控制率 83.33%",
+    ("公务接待费 2.50 万元，较上年增加 0.50 万元，增长 25.00%，主要原因是【待补充：变动原因】，"
+     "预算 3.00 万元，控制率 83.33%"),
     "会议费 0.90 万元，较上年减少 0.10 万元，减少 10.00%，预算 1.20 万元，控制率 75.00%",
     "2024 年度政府性基金预算支出 12.50 万元。",
     "年初结转结余 10.00 万元，年末结转结余 5.20 万元，结转结余率 1.00%",
@@ -512,3 +519,36 @@ def test_task_wording_for_exact_and_zero_targets():
     assert exact == "培训人员年度目标为 500 人，实际完成情况未统计"
     assert kept == "安全生产事故 0 起，控制在年度目标（0 起）以内"
     assert missed.startswith("投诉件数 2 件，超过年度目标（0 件）")
+
+
+def test_a_grade_is_stated_once_every_indicator_has_a_score():
+    import yaml
+
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    pending = _sheet(dataset(**data)).pending
+    data["self_scores"] = [{"indicator": name, "score": 1} for name in pending]
+    ds = dataset(**data)
+    sheet = _sheet(ds)
+    assert not sheet.pending and sheet.grade is not None
+    content = build_context(ds, [], sheet)
+    assert tight(sheet.conclusion) + "，自评表见附件。" in _evaluation(content)[-1]
+    table = next(b for b in appendix(content, "scoresheet").blocks if isinstance(b, Table))
+    assert table.cell(table.total, "note") == f"等级：{sheet.grade}"
+    assert "待评分" not in _text(content)
+
+
+def test_zero_project_spending_says_no_project_spending():
+    ds = dataset(department={"name": "某局", "year": 2024},
+                 expenditure={"total": {"actual": 100}, "basic": {"actual": 100},
+                              "project": {"actual": 0}})
+    assert after(build_context(ds), "general_budget", "（二）项目支出情况") == ["2024年度无项目支出。"]
+
+
+def test_chart_data_states_its_base_and_agrees_with_table_1(example):
+    ctx = example[1]
+    data = ctx.chart_data
+    assert data["structure_caption"].endswith("（占比基数：财政拨款支出合计）")
+    t1 = table(ctx, "expenditure")
+    shares = {t1.cell(r, "label"): t1.cell(r, "share") for r in t1.rows}
+    for label, _, note in data["structure"]:
+        assert note.endswith(f"（{shares[label]}）"), (label, note)

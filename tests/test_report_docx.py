@@ -448,7 +448,14 @@ def test_interrupted_render_leaves_nothing(tmp_path, example_ds, monkeypatch):
 def test_cli_report(tmp_path, capsys):
     out = tmp_path / "r.docx"
     assert main(["report", str(EXAMPLE), "-o", str(out)]) == 0
-    assert "已生成报告" in capsys.readouterr().out
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("已生成报告")
+    # it ends with the counts: errors, warnings and the gap markers the report wrote
+    errors, warnings, gaps = (int(x) for x in
+                              __import__("re").fullmatch(r"(\d+) 个错误、(\d+) 个警告、(\d+) 处待补充",
+                                                         printed[-1]).groups())
+    assert errors == 2 and warnings > 0
+    assert gaps == "\n".join(texts(out.read_bytes())).count("【待补充：")
     before = out.read_bytes()
     items = body_items(before)
     assert [t for s, t in items if s == "Heading 1"] == HEADINGS
@@ -460,6 +467,8 @@ def test_cli_report(tmp_path, capsys):
     assert out.read_bytes() == before
     assert main(["report", str(EXAMPLE), "-o", str(out), "--force", "--with-findings"]) == 0
     assert "数据校验结果" in "\n".join(texts(out.read_bytes()))
+    listed = capsys.readouterr().out
+    assert "七、存在的问题及原因分析 “帮助困难职工”：【待补充：超额原因】" in listed
     assert main(["report", str(EXAMPLE), "-o", str(out), "--force", "--strict"]) == 1
 
 
@@ -574,3 +583,16 @@ def test_page_number_sits_7mm_below_the_text(template_doc):
     # the footer line (4号, about 6 mm high incl. leading) ends at the footer distance
     gap = s.bottom_margin.mm - s.footer_distance.mm - 6
     assert 6.5 <= gap <= 7.5
+
+
+def test_no_cjk_font_no_chart_and_a_message(example_ds, monkeypatch, tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    from xlpkg.report import charts
+
+    monkeypatch.setattr(charts, "cjk_font_available", lambda: False)
+    assert "未找到中文字体" in charts.unavailable()
+    data = report_bytes(example_ds, findings=[], charts=True)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert not [n for n in z.namelist() if n.startswith("word/media/")]
+    assert main(["report", str(EXAMPLE), "-o", str(tmp_path / "r.docx"), "--charts"]) == 0
+    assert "未找到中文字体" in capsys.readouterr().err

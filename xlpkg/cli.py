@@ -240,15 +240,24 @@ def cmd_check(args) -> int:
 def cmd_report(args) -> int:
     from xlpkg.core.checks import run_checks
     from xlpkg.read.inputs import load_input
-    from xlpkg.report.render import write_report
+    from xlpkg.report import charts, gaps
+    from xlpkg.report.outline import build_content
+    from xlpkg.report.render import compute_scoresheet, write_report
 
     _not_an_input(args.output, args.input, args.rules)
     ds = load_input(args.input)
     findings = run_checks(ds)
+    sheet = compute_scoresheet(ds, args.rules)
     out = write_report(ds, args.output, force=args.force, charts=args.charts,
-                       with_findings=args.with_findings, rules_path=args.rules,
-                       findings=findings, default_dir=Path.cwd())
+                       with_findings=args.with_findings, findings=findings, scoresheet=sheet,
+                       default_dir=Path.cwd())
     print(f"已生成报告：{out}")
+    if args.charts and charts.unavailable():
+        print(f"注意：{charts.unavailable()}", file=sys.stderr)
+    content = build_content(ds, findings, sheet, with_findings=args.with_findings)
+    if args.with_findings and content.gaps:
+        print("待补充：\n" + "\n".join(gaps.listing(content.gaps)))
+    print(gaps.summary(findings, content.gaps))
     return _strict_code(args, findings)
 
 

@@ -101,7 +101,9 @@ def _expenditure_sentence(b: Build) -> str:
     lead = phrases.join(
         f"{head}{EXPENDITURE_BASE} {b.fig(exp['total'].actual, phrases.amount(total))}"
         if total is not None else f"{head}{EXPENDITURE_BASE}情况如下",
-        phrases.change(total, exp["total"].prior.value))
+        phrases.change(total, exp["total"].prior.value),
+        b.because(exp["total"].reason, total, exp["total"].prior.value,
+                  exp["total"].label))
     if parts:
         return f"{lead}，其中：{'；'.join(parts)}。"
     return lead + "。"

@@ -38,11 +38,11 @@ def _subject(finding: Finding, block: str) -> Subject | None:
     return next((s for s in finding.subjects if s.block == block), None)
 
 
-def _because(b: Build, code: str, reason: Val | None) -> str:
+def _because(b: Build, code: str, reason: Val | None, about: str) -> str:
     """``，主要原因是……。`` from the department's own data, else the marker asking for it."""
     if reason is not None and reason.value:
         return f"，主要原因是{clause_end(typed(reason.value))}。"
-    return f"，{b.gap(ASK[code])}。"
+    return f"，{b.gap(ASK[code], about)}。"
 
 
 def _task_sentence(b: Build, finding: Finding) -> str:
@@ -54,10 +54,10 @@ def _task_sentence(b: Build, finding: Finding) -> str:
     name = task.name.value or f"第{subject.row + 1}项重点工作"
     unit = task.unit.value
     if code == "TASK_TARGET_MISSING":
-        return f"“{name}”未设定年度目标值" + _because(b, code, None)
+        return f"“{name}”未设定年度目标值" + _because(b, code, None, f"“{name}”")
     if code == "TASK_ACTUAL_MISSING":
         return (f"“{name}”年度目标为{_spaced(target_text(task))}，实际完成情况未填报"
-                + _because(b, code, None))
+                + _because(b, code, None, f"“{name}”"))
     actual, target = _num(task.actual), _num(task.target)
     if actual is None or target is None:
         return ""
@@ -71,7 +71,7 @@ def _task_sentence(b: Build, finding: Finding) -> str:
     else:
         fact = f"“{name}”实际完成 {qty}，超出年度目标（{tgt}）{over}"
     # key_tasks carry no 变动原因 in the contract (their 说明 is a free note, not a reason)
-    return fact + _because(b, code, None)
+    return fact + _because(b, code, None, f"“{name}”")
 
 
 def _budget_sentence(b: Build, finding: Finding) -> str:
@@ -81,12 +81,12 @@ def _budget_sentence(b: Build, finding: Finding) -> str:
     if project is not None and isinstance(project.row, int) and project.row < len(b.ds.projects):
         p = b.ds.projects[project.row]
         label, actual, budget = f"“{p.name.value or '未命名项目'}”项目", p.actual, p.budget_final
-        reason = None   # TODO(arch): projects[].reason once the model carries it
+        reason = p.reason
     elif row_subject is not None:
         row = getattr(b.ds, row_subject.block)[row_subject.row]
         label, actual = row.label, row.actual
         budget = row.budget if row_subject.block == "outlays" else row.budget_final
-        reason = None   # TODO(arch): <block>.<row>.reason once the model carries it
+        reason = row.reason
     else:
         return ""
     if code == "OUTLAY_OVER_BUDGET":
@@ -99,7 +99,7 @@ def _budget_sentence(b: Build, finding: Finding) -> str:
             return ""
         fact = (f"{label}全年预算数 {phrases.amount(budget.value)}，实际支出 "
                 f"{phrases.amount(actual.value)}，预算执行率 {phrases.pct(rate)}")
-    return fact + _because(b, code, reason)
+    return fact + _because(b, code, reason, label)
 
 
 def deviation_sentence(b: Build, finding: Finding) -> str:

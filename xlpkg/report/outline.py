@@ -88,6 +88,7 @@ def closing(b: Build, appendices, day: date | None) -> list[Para]:
         lead = "附件：" if i == 0 else "　　　"
         out.append(Para(b.text(f"{lead}{number}{annex.title}"), "annex_note"))
     out.append(Para(b.text(b.name), "signature"))
+    day = b.ds.department.report_date.value or day
     if day is not None:
         out.append(Para(b.text(date_text(day)), "signature"))
     return out

@@ -20,7 +20,7 @@ from xlpkg.core.ratios import (
 from xlpkg.report.basics import EXPENDITURE_BASE, sentence
 from xlpkg.report.state import Build
 from xlpkg.report.tables import OUTLAY_TITLE, budget_table, outlay_table, project_table
-from xlpkg.report.text import NONE_TEXT, Block, clause_end, numbered
+from xlpkg.report.text import NONE_TEXT, Block, clause_end, numbered, typed
 
 PROJECT_FUNDS_TITLE = "项目资金（包括财政资金、自筹资金等）安排落实、总投入等情况分析"
 PROJECT_MANAGEMENT_TITLE = (f"{NARRATIVE_LABELS['project_management']}分析，"
@@ -71,12 +71,16 @@ def _basic_paras(b: Build) -> list[str]:
 
 
 def _item(b: Build, row: Row, *, whole: Row | None = None) -> str:
-    """``人员经费 265.50 万元，占基本支出的 89.04%，较上年…`` with the amount marked."""
+    """``人员经费 265.50 万元，占基本支出的 89.04%，较上年…，主要原因是……`` with the
+    amount marked; the reason is the row's 变动原因 (or a marker asking for it)."""
     text = phrases.item(row.label, row.actual.value, row.prior.value,
                         whole=whole.actual.value if whole else None,
                         whole_label=whole.label if whole else "")
+    if not text:
+        return ""
     shown = phrases.amount(row.actual.value)
-    return text.replace(shown, _amount(b, row.actual), 1) if text else ""
+    return phrases.join(text.replace(shown, _amount(b, row.actual), 1),
+                        b.because(row.reason, row.actual.value, row.prior.value, row.label))
 
 
 def _outlay_clause(b: Build, row: Row, label: str | None = None) -> str:
@@ -92,6 +96,7 @@ def _outlay_clause(b: Build, row: Row, label: str | None = None) -> str:
     return phrases.join(
         item.replace(phrases.amount(a), _amount(b, row.actual), 1) if a is not None
         else f"{label}决算未填报",
+        b.because(row.reason, a, p, label),     # the reason of the change, right after it
         f"预算 {_amount(b, row.budget)}" if bud is not None else "",
         f"控制率 {phrases.pct(rate)}" if rate is not None else "",
     )
@@ -151,10 +156,11 @@ def _project_paras(b: Build) -> list[str]:
         item = phrases.item(name, p.actual.value, p.prior.value)
         details.append(phrases.join(
             item.replace(phrases.amount(p.actual.value), _amount(b, p.actual), 1)
-            if item else f"{name}支出未填列",
+            if item else f"{name}支出未填报",
+            b.because(p.reason, p.actual.value, p.prior.value, name),
             f"全年预算数 {_amount(b, p.budget_final)}" if p.budget_final.stated else "",
             f"预算执行率 {phrases.pct(rate)}" if rate is not None else "",
-            clause_end(p.purpose.value) if p.purpose.value else "",
+            clause_end(typed(p.purpose.value)) if p.purpose.value else "",
         ))
     paras = []
     if lead or details:
@@ -202,12 +208,13 @@ def _budget_paras(b: Build) -> list[str]:
 def build(b: Build) -> list[Block]:
     """二、一般公共预算支出情况."""
     ds = b.ds
+    # built in the order they print, so the gap markers are listed in that order too
+    basic = _basic_paras(b) or [f"基本支出{b.gap('基本支出决算数')}。"]
     outlay_paras = _outlay_paras(b)
     outlays = outlay_table(b)
     assets = _assets_paras(b)
     h3 = [(OUTLAY_TITLE, outlay_paras, outlays),
           (NARRATIVE_LABELS["fixed_assets"], assets, None) if assets else None]
-    basic = _basic_paras(b) or [f"基本支出{b.gap('基本支出决算数')}。"]
     blocks: list[Block] = [b.para("（一）基本支出情况", "h2"), *b.paras(basic)]
     blocks += _numbered_h3(b, h3)
 

@@ -11,9 +11,11 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from xlpkg.core.checks.reasons import CHANGE_REASON_LIMIT
 from xlpkg.core.finding import Finding
 from xlpkg.core.model import Dataset, Val
 from xlpkg.core.money import fmt_number
+from xlpkg.core.ratios import pct_change
 from xlpkg.report.text import (
     GAP_CLOSE,
     GAP_OPEN,
@@ -22,6 +24,7 @@ from xlpkg.report.text import (
     Note,
     Para,
     Text,
+    clause_end,
     figure,
     spans,
     typed,
@@ -50,10 +53,25 @@ class Build:
 
     # ------------------------------------------------------------ gaps
 
-    def gap(self, what: str) -> str:
-        """The visible marker ``【待补充：what】``, listed with the section it is in."""
-        self.gaps.append(Gap(self.section, what))
+    def gap(self, what: str, about: str = "") -> str:
+        """The visible marker ``【待补充：what】``, listed with the section it is in (and
+        the item it concerns)."""
+        self.gaps.append(Gap(self.section, what, about))
         return f"{GAP_OPEN}{what}{GAP_CLOSE}"
+
+    def because(self, reason: Val | None, actual: Decimal | None, prior: Decimal | None,
+                about: str = "") -> str:
+        """``主要原因是……`` for a change against last year: the department's 变动原因, or a
+        marker asking for it when the change is beyond ±10%; nothing for a small change
+        without one, or when there is no change to explain."""
+        rate = pct_change(actual, prior)
+        if rate is None:
+            return ""
+        if reason is not None and reason.value:
+            return "主要原因是" + figure(reason.field, clause_end(typed(reason.value)))
+        if abs(rate) > CHANGE_REASON_LIMIT:
+            return "主要原因是" + self.gap("变动原因", about)
+        return ""
 
     # ------------------------------------------------------------ text
 

@@ -31,6 +31,8 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+from xlpkg.report.ooxml import LATIN, _child, _set_paragraph, _set_run_fonts, _twips, _w
+
 TEMPLATE_NAME = "部门整体支出绩效自评报告.docx"
 TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "word_templates" / TEMPLATE_NAME
 
@@ -39,7 +41,6 @@ ZIP_DATE = (2024, 1, 1, 0, 0, 0)
 
 # ---------------------------------------------------------------- typography
 
-LATIN = "Times New Roman"
 FANGSONG = "仿宋_GB2312"
 KAITI = "楷体_GB2312"
 HEITI = "黑体"
@@ -145,36 +146,6 @@ KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "Table
                "Title", "Heading1", "Heading2", "Heading3", "Footer"}
 
 
-# ---------------------------------------------------------------- low-level XML helpers
-
-
-def _w(tag: str) -> str:
-    from docx.oxml.ns import qn
-
-    return qn(f"w:{tag}")
-
-
-def _child(parent, tag: str, **attrs):
-    """The first ``w:tag`` child of ``parent`` (created, appended, if missing) with attrs set."""
-    from docx.oxml import OxmlElement
-
-    el = parent.find(_w(tag))
-    if el is None:
-        el = OxmlElement(f"w:{tag}")
-        parent.append(el)
-    for k, v in attrs.items():
-        el.set(_w(k), str(v))
-    return el
-
-
-def _twips(pt: float) -> int:
-    return round(pt * 20)
-
-
-def _mm_twips(mm: float) -> int:
-    return round(mm * 1440 / 25.4)
-
-
 def condense_twips(width_mm: float = TEXT_WIDTH, chars: int = CHARS_PER_LINE,
                    size: float = SIZE_3) -> int:
     """Character spacing (``w:spacing``, 1/20 pt, negative = condensed) that puts ``chars``
@@ -183,72 +154,6 @@ def condense_twips(width_mm: float = TEXT_WIDTH, chars: int = CHARS_PER_LINE,
 
     pitch = width_mm / 25.4 * 72 / chars
     return math.floor((pitch - size) * 20)
-
-
-def _set_run_fonts(rpr, east_asia: str, size: float, bold: bool,
-                   condense: int = 0) -> None:
-    """Latin and East Asian fonts on an ``w:rPr`` (no theme fonts, no colour)."""
-    for tag in ("rFonts", "b", "bCs", "color", "sz", "szCs", "kern", "spacing"):
-        for el in rpr.findall(_w(tag)):
-            rpr.remove(el)
-    # element order matters to Word: rFonts, b, bCs, …, color, …, sz, szCs
-    from docx.oxml import OxmlElement
-
-    fonts = OxmlElement("w:rFonts")
-    for k, v in (("ascii", LATIN), ("hAnsi", LATIN), ("eastAsia", east_asia), ("cs", LATIN),
-                 ("hint", "eastAsia")):
-        fonts.set(_w(k), v)
-    rpr.insert(0, fonts)
-    pos = 1
-    if bold:
-        for tag in ("b", "bCs"):
-            rpr.insert(pos, OxmlElement(f"w:{tag}"))
-            pos += 1
-    if condense:
-        spacing = OxmlElement("w:spacing")
-        spacing.set(_w("val"), str(condense))
-        rpr.append(spacing)
-    for tag in ("sz", "szCs"):
-        el = OxmlElement(f"w:{tag}")
-        el.set(_w("val"), str(round(size * 2)))
-        rpr.append(el)
-
-
-def _set_paragraph(ppr, *, align: str, first_chars: int, size: float, line: float | None,
-                   after: float, keep: bool, outline: int | None = None) -> None:
-    from docx.oxml import OxmlElement
-
-    for el in list(ppr):
-        ppr.remove(el)
-    order = []
-    if keep:
-        order.append(OxmlElement("w:keepNext"))
-        order.append(OxmlElement("w:keepLines"))
-    spacing = OxmlElement("w:spacing")
-    spacing.set(_w("before"), "0")
-    spacing.set(_w("after"), str(_twips(after)))
-    if line is None:
-        spacing.set(_w("line"), "240")
-        spacing.set(_w("lineRule"), "auto")
-    else:
-        spacing.set(_w("line"), str(_twips(line)))
-        spacing.set(_w("lineRule"), "exact")
-    order.append(spacing)
-    ind = OxmlElement("w:ind")
-    ind.set(_w("left"), "0")
-    ind.set(_w("right"), "0")
-    ind.set(_w("firstLine"), str(_twips(size * first_chars)))
-    ind.set(_w("firstLineChars"), str(first_chars * 100))
-    order.append(ind)
-    jc = OxmlElement("w:jc")
-    jc.set(_w("val"), {"justify": "both"}.get(align, align))
-    order.append(jc)
-    if outline is not None:
-        lvl = OxmlElement("w:outlineLvl")
-        lvl.set(_w("val"), str(outline))
-        order.append(lvl)
-    for el in order:
-        ppr.append(el)
 
 
 # ---------------------------------------------------------------- styles, page, fonts

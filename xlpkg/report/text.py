@@ -135,6 +135,7 @@ class Gap:
 
     section: str
     what: str
+    about: str = ""        # the item it concerns (公用经费, “帮助困难职工”), for the listing
 
 
 @dataclass

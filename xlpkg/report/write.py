@@ -14,7 +14,7 @@ import copy
 import io
 
 from xlpkg.report import template as T
-from xlpkg.report.template import _child, _mm_twips, _w
+from xlpkg.report.ooxml import _child, _mm_twips, _w
 from xlpkg.report.text import Appendix, Block, Content, Figures, Para, Span, Table, tight
 
 TITLE_CHARS = 19  # 2号 characters that sit on one 156 mm line with room to spare

@@ -217,8 +217,11 @@ def test_anhua_audit():
     errors = [f for f in found if f.severity == "error"]
     assert {f.fields[0] for f in errors} == {"exp_personnel_actual", "exp_public_actual"}
     # 项目 15.95 = 5 + 2 + 5.3 + 3.65 and 三公 4.33 within budget: no finding at all
-    assert not [f for f in found if f.fields and f.fields[0] in
-                ("exp_project_actual", "out_total_actual", "out_reception_actual")]
+    assert not [f for f in found if f.fields and f.code != "CHANGE_WITHOUT_REASON" and
+                f.fields[0] in ("exp_project_actual", "out_total_actual", "out_reception_actual")]
+    # changes beyond ±10% without a 变动原因
+    assert {f.fields[0] for f in found if f.code == "CHANGE_WITHOUT_REASON"} == {
+        "exp_public_actual", "exp_project_actual", "out_reception_actual", "out_meeting_actual"}
     assert "125.00%" in by[("TASK_TARGET_TOO_LOW", "tbl_tasks[5].target")][0].message
 
 

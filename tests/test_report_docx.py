@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -21,12 +22,14 @@ from xlpkg.pipeline import evaluate
 from xlpkg.read.data_file import read_data_file
 from xlpkg.read.rules_file import load_rules
 from xlpkg.report import template as T
+from xlpkg.report.outline import date_text
 from xlpkg.report.render import (
     clean_text,
     report_bytes,
     report_filename,
     write_report,
 )
+from xlpkg.report.text import tight
 from xlpkg.report.write import WIDTHS
 
 HEADINGS = ["一、部门（单位）基本情况", "二、一般公共预算支出情况", "三、政府性基金预算支出情况",
@@ -174,7 +177,8 @@ def test_example_report_has_the_ten_sections_in_order(example_report):
     assert not any("{%" in t or "{{" in t for t in texts(example_report))
 
 
-AUDIT = [
+# no space between figures and Chinese (Word spaces them itself)
+AUDIT = [tight(s) for s in [
     "基本支出 298.18 万元，较上年减少 11.26 万元，减少 3.64%",
     "人员经费 265.50 万元，占基本支出的 89.04%，较上年减少 17.31 万元，减少 6.12%",
     "公用经费 32.67 万元，占基本支出的 10.96%，较上年增加 6.06 万元，增长 22.77%",
@@ -183,8 +187,8 @@ AUDIT = [
     "公务接待费 4.33 万元，较上年减少 1.08 万元，减少 19.96%",
     "会议费 0.53 万元，较上年减少 0.07 万元，减少 11.67%",
     "帮助困难职工 500 人次，完成年度目标（400 人次）的 125.00%",
-    "超出年度目标（400 人次）25.00%，目标设定偏低",
-]
+    "超出年度目标（400 人次）25.00%，【待补充：超额原因】",
+]]
 
 
 def test_example_report_states_every_audit_sentence(example_report, example_ds):
@@ -194,7 +198,7 @@ def test_example_report_states_every_audit_sentence(example_report, example_ds):
     for section in ("fixed_assets", "project_management", "business", "evaluation_process",
                     "problems", "improvements", "results_use"):
         for para in example_ds.paragraphs(section):
-            assert para in text
+            assert tight(para) in text
 
 
 def test_sections_appear_under_the_right_headings(example_report):
@@ -202,10 +206,11 @@ def test_sections_appear_under_the_right_headings(example_report):
     after = {t: items[i + 1][1] for i, (s, t) in enumerate(items) if s == "Heading 1"}
     assert after["三、政府性基金预算支出情况"] == "无。"
     assert after["十、其他需要说明的情况"] == "无。"
-    assert after["七、存在的问题及原因分析"].startswith("1. 2023 年我单位")
+    assert after["七、存在的问题及原因分析"].startswith("1. 2023年我单位")
     h2 = [t for s, t in items if s == "Heading 2"]
     assert h2 == ["（一）2023年度重点工作", "（二）部门整体支出规模、使用方向、主要内容和涉及范围",
-                  "（一）基本支出情况", "（二）项目支出情况", "（一）部门业务开展情况",
+                  "（一）基本支出情况", "（二）项目支出情况", "（三）预算执行及结转结余情况",
+                  "（一）部门业务开展情况",
                   "（二）绩效评价工作过程"]
 
 
@@ -235,7 +240,7 @@ def test_scoresheet_and_findings_appendices(example_ds):
     data = report_bytes(evaluation(example_ds, scoresheet=sheet), with_findings=True)
     items = body_items(data)
     text = "\n".join(t for _, t in items)
-    assert sheet.conclusion in text and "自评表见附件1" in text
+    assert tight(sheet.conclusion) in text and "自评表见附件1" in text
     labels = [t for s, t in items if s == T.ANNEX_LABEL]
     assert labels == ["附件1", "附件2"]
     d = docx.Document(io.BytesIO(data))
@@ -243,7 +248,7 @@ def test_scoresheet_and_findings_appendices(example_ds):
     assert sheet_table.rows[0].cells[0].text == "一级指标"
     assert len(sheet_table.rows) == len(sheet.indicators) + 2   # header + rows + 合计
     assert sheet_table.rows[-1].cells[0].text == "合计"
-    assert "【错误】人员经费 265.50 万元与经济分类 301+303 合计 277.50 万元不一致" in text
+    assert "【错误】人员经费265.50万元与经济分类301+303合计277.50万元不一致" in text
 
 
 # ---------------------------------------------------------------- page layout
@@ -283,7 +288,8 @@ def test_scoresheet_appendix_is_a_landscape_section(example_ds, example_sheet):
     # the body's section ends on its own last paragraph (十's “无。”), no extra line,
     # and the report ends with the appendix (no empty page after it)
     (last_body_para,) = _breaks(d)
-    assert last_body_para.text == "无。" and last_body_para.style.name == T.BODY
+    assert last_body_para.text == date_text(date.today())    # the 落款 ends the body
+    assert last_body_para.style.name == T.SIGNATURE
     label = docx.text.paragraph.Paragraph(last_body_para._p.getnext(), d)
     assert label.text == "附件" and not label.paragraph_format.page_break_before
     assert d.element.body[-2].tag == qn("w:p") and d.element.body[-3].tag == qn("w:tbl")
@@ -421,7 +427,7 @@ def test_write_report_into_a_folder(tmp_path, example_ds):
 
 def test_the_report_of_an_evaluation_shows_its_findings(tmp_path, example_ds):
     out = write_report(evaluate(example_ds), tmp_path / "r.docx")
-    assert "目标设定偏低" in "\n".join(texts(out.read_bytes()))
+    assert "【待补充：超额原因】" in "\n".join(texts(out.read_bytes()))
 
 
 def test_interrupted_render_leaves_nothing(tmp_path, example_ds, monkeypatch):
@@ -439,7 +445,14 @@ def test_interrupted_render_leaves_nothing(tmp_path, example_ds, monkeypatch):
 def test_cli_report(tmp_path, capsys):
     out = tmp_path / "r.docx"
     assert main(["report", str(EXAMPLE), "-o", str(out)]) == 0
-    assert "已生成报告" in capsys.readouterr().out
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("已生成报告")
+    # it ends with the counts: errors, warnings and the gap markers the report wrote
+    errors, warnings, gaps = (int(x) for x in
+                              __import__("re").fullmatch(r"(\d+) 个错误、(\d+) 个警告、(\d+) 处待补充",
+                                                         printed[-1]).groups())
+    assert errors == 2 and warnings > 0
+    assert gaps == "\n".join(texts(out.read_bytes())).count("【待补充：")
     before = out.read_bytes()
     items = body_items(before)
     assert [t for s, t in items if s == "Heading 1"] == HEADINGS
@@ -451,6 +464,8 @@ def test_cli_report(tmp_path, capsys):
     assert out.read_bytes() == before
     assert main(["report", str(EXAMPLE), "-o", str(out), "--force", "--with-findings"]) == 0
     assert "数据校验结果" in "\n".join(texts(out.read_bytes()))
+    listed = capsys.readouterr().out
+    assert "七、存在的问题及原因分析 “帮助困难职工”：【待补充：超额原因】" in listed
     assert main(["report", str(EXAMPLE), "-o", str(out), "--force", "--strict"]) == 1
 
 
@@ -478,7 +493,8 @@ def test_charts_are_embedded_only_when_asked(example_ds, example_report):
         media = [n for n in z.namelist() if n.startswith("word/media/")]
     assert len(media) == 2
     text = texts(data)
-    assert "图1  财政拨款支出结构" in text and "图2  财政拨款支出与上年对比" in text
+    assert "图1  2023年度财政拨款支出结构（占比基数：财政拨款支出合计）" in text
+    assert "图2  2023年度财政拨款支出与上年对比（单位：万元）" in text
     with zipfile.ZipFile(io.BytesIO(example_report)) as z:
         assert not [n for n in z.namelist() if n.startswith("word/media/")]
 
@@ -498,9 +514,82 @@ def test_default_path_does_not_import_heavy_modules():
 def test_decimal_amounts_with_many_places_round_half_up():
     ds = dataset(department={"name": "某局", "year": 2024},
                  expenditure={"total": {"actual": D("100.005")}, "basic": {"actual": 100}})
-    assert "财政拨款支出 100.01 万元" in "\n".join(texts(report_bytes(evaluation(ds))))
+    assert "财政拨款支出100.01万元" in "\n".join(texts(report_bytes(evaluation(ds))))
 
 
 def test_module_runs_as_script_target(tmp_path):
     path = T.write_template(tmp_path / "t.docx")
     assert Path(path).read_bytes() == T.build_template()
+
+
+# ---------------------------------------------------------------- truth marks: comments, gaps
+
+
+def _comments(data: bytes) -> dict[str, tuple[str, str]]:
+    """comment id → (the text it is anchored on, the comment's text)."""
+    import re
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        comments = z.read("word/comments.xml").decode()
+        body = z.read("word/document.xml").decode()
+    text = {m.group(1): "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", m.group(2)))
+            for m in re.finditer(r'<w:comment w:id="(\d+)"[^>]*>(.*?)</w:comment>', comments,
+                                 re.DOTALL)}
+    anchors = {m.group(1): "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", m.group(2)))
+               for m in re.finditer(r'<w:commentRangeStart w:id="(\d+)"/>(.*?)'
+                                    r'<w:commentRangeEnd', body, re.DOTALL)}
+    return {k: (anchors.get(k, ""), v) for k, v in text.items()}
+
+
+def test_a_contradicted_figure_carries_a_comment_with_its_cells():
+    from xlpkg.core.model import from_mapping
+
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    ds = from_mapping(data, cells={"exp_personnel_actual": "支出情况!F6",
+                                   "tbl_econ[301].actual": "经济分类!D3"})
+    comments = _comments(report_bytes(evaluation(ds)))
+    on_personnel = [c for anchor, c in comments.values() if anchor.startswith("265.50")]
+    assert len(on_personnel) == 2          # 表1 and the sentence of 二（一）
+    assert all("301+303" in c and "支出情况!F6、经济分类!D3" in c and c.startswith("【错误】")
+               for c in on_personnel)
+    # the department's 无偏离 stays as typed, with a comment in the margin
+    claim = [c for anchor, c in comments.values() if "无偏离" in anchor]
+    assert len(claim) == 1 and claim[0].startswith("【警告】文字内容称")
+
+
+def test_gap_markers_are_highlighted(example_report):
+    d = docx.Document(io.BytesIO(example_report))
+    runs = [r for p in d.paragraphs for r in p.runs if r.text.startswith("【待补充：")]
+    assert runs and all(r.font.highlight_color is not None for r in runs)
+    assert not [r for p in d.paragraphs for r in p.runs
+                if r.font.highlight_color is not None and not r.text.startswith("【待补充：")]
+
+
+def test_body_lines_hold_28_characters(template_doc):
+    # GB/T 9704: 28 characters to the 156 mm line; 3号 is condensed to fit
+    for name in (T.BODY, "Heading 1", "Heading 2", "Heading 3"):
+        spacing = template_doc.styles[name].element.rPr.find(qn("w:spacing"))
+        pitch = T.SIZE_3 + int(spacing.get(qn("w:val"))) / 20
+        width = T.TEXT_WIDTH / 25.4 * 72
+        assert 28 * pitch <= width < 29 * pitch, name
+    assert template_doc.styles[T.CELL].element.rPr.find(qn("w:spacing")) is None
+
+
+def test_page_number_sits_7mm_below_the_text(template_doc):
+    s = template_doc.sections[0]
+    # the footer line (4号, about 6 mm high incl. leading) ends at the footer distance
+    gap = s.bottom_margin.mm - s.footer_distance.mm - 6
+    assert 6.5 <= gap <= 7.5
+
+
+def test_no_cjk_font_no_chart_and_a_message(example_ds, monkeypatch, tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    from xlpkg.report import charts
+
+    monkeypatch.setattr(charts, "cjk_font_available", lambda: False)
+    assert "未找到中文字体" in charts.unavailable()
+    data = report_bytes(evaluation(example_ds, findings=[]), charts=True)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert not [n for n in z.namelist() if n.startswith("word/media/")]
+    assert main(["report", str(EXAMPLE), "-o", str(tmp_path / "r.docx"), "--charts"]) == 0
+    assert "未找到中文字体" in capsys.readouterr().err

@@ -238,6 +238,8 @@ def cmd_check(args) -> int:
 def cmd_report(args) -> int:
     from xlpkg.atomic import check_writable
     from xlpkg.pipeline import evaluate, load, load_rules
+    from xlpkg.report import charts, gaps
+    from xlpkg.report.outline import build_content
     from xlpkg.report.render import report_path, write_report
 
     _not_an_input(args.output, args.input, args.rules)
@@ -248,6 +250,12 @@ def cmd_report(args) -> int:
     out = write_report(ev, out, force=args.force, charts=args.charts,
                        with_findings=args.with_findings)
     print(f"已生成报告：{out}")
+    if args.charts and charts.unavailable():
+        print(f"注意：{charts.unavailable()}", file=sys.stderr)
+    content = build_content(ds, ev.findings, ev.scoresheet, with_findings=args.with_findings)
+    if args.with_findings and content.gaps:
+        print("待补充：\n" + "\n".join(gaps.listing(content.gaps)))
+    print(gaps.summary(ev.findings, content.gaps))
     return _strict_code(args, ev.findings)
 
 

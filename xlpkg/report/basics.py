@@ -12,7 +12,7 @@ from xlpkg.core.model import NARRATIVE_LABELS, KeyTask
 from xlpkg.core.ratios import share, staff_control_rate
 from xlpkg.report.state import Build
 from xlpkg.report.tables import expenditure_table
-from xlpkg.report.text import NONE_TEXT, Block, Figures, numbered, sub_heading
+from xlpkg.report.text import Block, Figures, numbered, sub_heading, tight
 
 EXPENDITURE_BASE = "财政拨款支出"       # the base of 基本/项目支出 shares (not “总收入”)
 SCALE_TITLE = "部门整体支出规模、使用方向、主要内容和涉及范围"
@@ -101,7 +101,9 @@ def _expenditure_sentence(b: Build) -> str:
     lead = phrases.join(
         f"{head}{EXPENDITURE_BASE} {b.fig(exp['total'].actual, phrases.amount(total))}"
         if total is not None else f"{head}{EXPENDITURE_BASE}情况如下",
-        phrases.change(total, exp["total"].prior.value))
+        phrases.change(total, exp["total"].prior.value),
+        b.because(exp["total"].reason, total, exp["total"].prior.value,
+                  exp["total"].label))
     if parts:
         return f"{lead}，其中：{'；'.join(parts)}。"
     return lead + "。"
@@ -127,29 +129,33 @@ def _income_sentence(b: Build) -> str:
 
 
 def chart_data(b: Build) -> dict | None:
-    """What the optional figures draw: (label, amount, annotation) bars for the
-    structure of spending (shares of 财政拨款支出), and (label, prior, actual) pairs."""
+    """What the optional figures draw, each with its caption stating its base: the shares
+    of 基本支出 and 项目支出 in 财政拨款支出合计 (the figures of 表1), and this year
+    against last year (万元)."""
     exp = b.ds.expenditure
     total = exp["total"].actual.value
     structure = []
-    for k in ("personnel", "public", "project"):
+    for k in ("basic", "project"):
         actual = exp[k].actual.value
-        if actual is not None and actual > 0:
-            ratio = share(actual, total)
-            note = phrases.amount(actual) + (f"（{phrases.pct(ratio)}）" if ratio is not None
-                                             else "")
-            structure.append((exp[k].label, actual, note))
+        ratio = share(actual, total)
+        if actual is not None and actual > 0 and ratio is not None:
+            structure.append((exp[k].label, actual,
+                              tight(f"{phrases.amount(actual)}（{phrases.pct(ratio)}）")))
     yoy = [(exp[k].label, exp[k].prior.value, exp[k].actual.value)
            for k in ("basic", "personnel", "public", "project")
            if exp[k].prior.value is not None and exp[k].actual.value is not None]
     if len(structure) < 2 and not yoy:
         return None
-    return {"structure": structure if len(structure) >= 2 else [], "yoy": yoy}
+    year = f"{b.year}年度" if b.year else ""
+    return {"structure": structure if len(structure) >= 2 else [],
+            "structure_caption": f"{year}财政拨款支出结构（占比基数：{exp['total'].label}）",
+            "yoy": yoy, "yoy_caption": f"{year}财政拨款支出与上年对比（单位：万元）"}
 
 
 def build(b: Build) -> list[Block]:
     # budgets and execution are stated once, in 二(三)
-    scale = [p for p in (_income_sentence(b), _expenditure_sentence(b)) if p] or [NONE_TEXT]
+    scale = [p for p in (_income_sentence(b), _expenditure_sentence(b)) if p] or \
+        [b.gap("收入和支出决算数")]
     parts = [p for p in (_functions(b), _tasks(b), (SCALE_TITLE, scale)) if p]
     blocks: list[Block] = []
     for i, (heading, paras) in enumerate(parts, 1):

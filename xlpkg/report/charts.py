@@ -1,8 +1,9 @@
 """The report's optional figures (``xlpkg report --charts``), drawn with matplotlib.
 
-Owns turning the ``chart_data`` of the report context into PNG images: the
-structure of this year's spending (人员经费 / 公用经费 / 项目支出) and this
-year against last year. matplotlib is imported only here, and this module only
+Owns turning the ``chart_data`` of the report content into PNG images: the
+structure of this year's spending (基本支出 / 项目支出 as shares of 财政拨款支出合计,
+the figures of 表1) and this year against last year; and saying when they cannot
+be drawn (:func:`unavailable`: no matplotlib, or no CJK font for the labels). matplotlib is imported only here, and this module only
 when charts are asked for, so the default report path stays fast. Labels are
 Chinese, so a CJK font the machine has is chosen (Noto CJK, WenQuanYi, SimHei,
 Microsoft YaHei …).
@@ -104,11 +105,26 @@ def _finish(plt, fig, ax) -> bytes:
     return data
 
 
+def unavailable() -> str:
+    """Why charts cannot be drawn here (Chinese, for the console), or "" when they can."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return "未安装 matplotlib（pip install xlpkg[charts]），报告中未加图表"
+    if not cjk_font_available():
+        return ("未找到中文字体（如 Noto Sans CJK、文泉驿、黑体），图中的中文会显示为方框，"
+                "报告中未加图表")
+    return ""
+
+
 def chart_pngs(data) -> list[tuple[str, bytes]]:
-    """(caption, PNG) for each figure the data allows."""
+    """(caption, PNG) for each figure the data allows; none where :func:`unavailable`
+    says why (boxes for every Chinese label are worse than no figure)."""
+    if unavailable():
+        return []
     out = []
     if data.get("structure"):
-        out.append(("财政拨款支出结构", structure_chart(data["structure"])))
+        out.append((data["structure_caption"], structure_chart(data["structure"])))
     if data.get("yoy"):
-        out.append(("财政拨款支出与上年对比", yoy_chart(data["yoy"])))
+        out.append((data["yoy_caption"], yoy_chart(data["yoy"])))
     return out

@@ -1,162 +1,133 @@
 """Section 七、存在的问题及原因分析: the department's own problems, then each deviation
 from the performance targets the checks found, stated as a fact.
 
-Owns the deviation sentences (one per finding of a task or budget deviation) and
-how the department's claims of 无偏离 are dealt with. Pure.
+Owns the deviation sentences (one per finding of a task or budget deviation,
+found through the finding's subjects): a fact, then the department's reason from
+its data (``主要原因是……``) or a marker asking for it — never a cause or a
+commitment the department did not write. A department's claim of 无偏离 that the
+checks refute stays as typed and carries a Word comment (see ``state.notes``). Pure.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-
 from xlpkg.core import phrases
-from xlpkg.core.checks import ALL_DONE_CLAIMS, NO_DEVIATION_CLAIMS
-from xlpkg.core.finding import Finding
-from xlpkg.core.model import Dataset, Row
+from xlpkg.core.finding import Finding, Subject
+from xlpkg.core.model import NARRATIVE_LABELS, Val
 from xlpkg.core.ratios import completion_rate, deviation, execution_rate, outlay_control_rate
 from xlpkg.report.basics import target_text
 from xlpkg.report.performance import _num, _spaced
 from xlpkg.report.state import Build
-from xlpkg.report.text import NONE_TEXT, Block, numbered, pre_numbered
+from xlpkg.report.text import Block, clause_end, numbered, pre_numbered, typed
 
 # Findings that section 七 restates as deviations from the performance targets.
 TASK_CODES = ("TASK_TARGET_TOO_LOW", "TASK_OVERSHOOT", "TASK_SHORTFALL",
               "TASK_ACTUAL_MISSING", "TASK_TARGET_MISSING")
 BUDGET_CODES = ("EXECUTION_LOW", "EXECUTION_HIGH", "OUTLAY_OVER_BUDGET")
 DEVIATION_CODES = TASK_CODES + BUDGET_CODES
+PROBLEMS_LEAD = "对照年度绩效目标和预算，存在以下偏离情况："
 
-_FIELD_INDEX = re.compile(r"^(tbl_\w+)\[(\d+)\]\.")
-
-
-def _field_index(finding: Finding, table: str) -> int | None:
-    for name in finding.fields:
-        m = _FIELD_INDEX.match(name)
-        if m and m.group(1) == table:
-            return int(m.group(2))
-    return None
+# What the department is asked to supply for each kind of deviation (never a cause or a
+# commitment of our own: only the department knows why, and what it will do).
+ASK = {"TASK_TARGET_TOO_LOW": "超额原因", "TASK_OVERSHOOT": "偏离原因",
+       "TASK_SHORTFALL": "未完成原因", "TASK_ACTUAL_MISSING": "实际完成值",
+       "TASK_TARGET_MISSING": "年度目标值", "EXECUTION_LOW": "预算执行率偏低原因",
+       "EXECUTION_HIGH": "超预算原因", "OUTLAY_OVER_BUDGET": "超预算原因"}
 
 
-def _row_of(ds: Dataset, field: str) -> tuple[str, Row] | None:
-    """``exp_basic_actual`` → (基本支出, row); ``out_reception_actual`` → (公务接待费, row)."""
-    for prefix, block in (("exp_", ds.expenditure), ("out_", ds.outlays)):
-        if field.startswith(prefix):
-            key = field[len(prefix):].rsplit("_", 1)[0]
-            key = key.removesuffix("_budget")
-            if key in block:
-                return block[key].label, block[key]
-    return None
+def _subject(finding: Finding, block: str) -> Subject | None:
+    return next((s for s in finding.subjects if s.block == block), None)
 
 
-def deviation_sentence(ds: Dataset, finding: Finding) -> str:
-    """One finding of a deviation from the targets, in the department's voice."""
+def _because(b: Build, code: str, reason: Val | None, about: str) -> str:
+    """``，主要原因是……。`` from the department's own data, else the marker asking for it."""
+    if reason is not None and reason.value:
+        return f"，主要原因是{clause_end(typed(reason.value))}。"
+    return f"，{b.gap(ASK[code], about)}。"
+
+
+def _task_sentence(b: Build, finding: Finding) -> str:
+    subject = _subject(finding, "key_tasks")
+    if subject is None or not isinstance(subject.row, int) or subject.row >= len(b.ds.key_tasks):
+        return ""
+    task = b.ds.key_tasks[subject.row]
     code = finding.code
-    if code in TASK_CODES:
-        i = _field_index(finding, "tbl_tasks")
-        if i is None or i > len(ds.key_tasks):
-            return ""
-        task = ds.key_tasks[i - 1]
-        name = task.name.value or f"第{i}项重点工作"
-        unit = task.unit.value
-        actual, target = _num(task.actual), _num(task.target)
-        if code == "TASK_TARGET_MISSING":
-            return f"“{name}”未设定年度目标值，绩效目标不够明确、量化，下一年度将细化目标。"
-        if code == "TASK_ACTUAL_MISSING":
-            return (f"“{name}”年度目标为{_spaced(target_text(task))}，但未统计实际完成情况，"
-                    "无法量化评价目标完成程度，下一年度将完善绩效数据统计。")
-        if actual is None or target is None:
-            return ""
-        qty, tgt = phrases.quantity(actual, unit), phrases.quantity(target, unit)
-        over = phrases.pct(deviation(actual, target))
-        if code == "TASK_TARGET_TOO_LOW":
-            return (f"“{name}”实际完成 {qty}，超出年度目标（{tgt}）{over}，"
-                    "目标设定偏低，下一年度将据实调整。")
-        if code == "TASK_OVERSHOOT":
-            if task.comparator.value == "<=":
-                return (f"“{name}”实际 {qty}，超过年度控制目标（{target_text(task)}）{over}，"
-                        "下一年度将加强控制。")
-            return (f"“{name}”实际完成 {qty}，超出年度目标（{tgt}）{over}，"
-                    "下一年度将结合实际合理设定目标。")
+    name = task.name.value or f"第{subject.row + 1}项重点工作"
+    unit = task.unit.value
+    if code == "TASK_TARGET_MISSING":
+        return f"“{name}”未设定年度目标值" + _because(b, code, None, f"“{name}”")
+    if code == "TASK_ACTUAL_MISSING":
+        return (f"“{name}”年度目标为{_spaced(target_text(task))}，实际完成情况未填报"
+                + _because(b, code, None, f"“{name}”"))
+    actual, target = _num(task.actual), _num(task.target)
+    if actual is None or target is None:
+        return ""
+    qty, tgt = phrases.quantity(actual, unit), phrases.quantity(target, unit)
+    over = phrases.pct(deviation(actual, target))
+    if code == "TASK_SHORTFALL":
         rate = phrases.pct(completion_rate(actual, target))
-        return (f"“{name}”实际完成 {qty}，未达到年度目标（{tgt}），完成率 {rate}，"
-                "将深入分析原因，加大工作推进力度。")
-    if code in ("EXECUTION_LOW", "EXECUTION_HIGH"):
-        i = _field_index(finding, "tbl_projects")
-        if i is not None and i <= len(ds.projects):
-            p = ds.projects[i - 1]
-            label, actual, budget = f"“{p.name.value or '未命名项目'}”项目", p.actual, p.budget_final
-        else:
-            found = _row_of(ds, finding.fields[0]) if finding.fields else None
-            if found is None:
-                return ""
-            label, row = found
-            actual, budget = row.actual, row.budget_final
+        fact = f"“{name}”实际完成 {qty}，未达到年度目标（{tgt}），完成率 {rate}"
+    elif code == "TASK_OVERSHOOT" and task.comparator.value == "<=":
+        fact = f"“{name}”实际 {qty}，超过年度控制目标（{target_text(task)}）{over}"
+    else:
+        fact = f"“{name}”实际完成 {qty}，超出年度目标（{tgt}）{over}"
+    # key_tasks carry no 变动原因 in the contract (their 说明 is a free note, not a reason)
+    return fact + _because(b, code, None, f"“{name}”")
+
+
+def _budget_sentence(b: Build, finding: Finding) -> str:
+    code = finding.code
+    project = _subject(finding, "projects")
+    row_subject = _subject(finding, "expenditure") or _subject(finding, "outlays")
+    if project is not None and isinstance(project.row, int) and project.row < len(b.ds.projects):
+        p = b.ds.projects[project.row]
+        label, actual, budget = f"“{p.name.value or '未命名项目'}”项目", p.actual, p.budget_final
+        reason = p.reason
+    elif row_subject is not None:
+        row = getattr(b.ds, row_subject.block)[row_subject.row]
+        label, actual = row.label, row.actual
+        budget = row.budget if row_subject.block == "outlays" else row.budget_final
+        reason = row.reason
+    else:
+        return ""
+    if code == "OUTLAY_OVER_BUDGET":
+        rate = outlay_control_rate(actual.value, budget.value)
+        fact = (f"{label}决算 {phrases.amount(actual.value)}，超过预算 "
+                f"{phrases.amount(budget.value)}，控制率 {phrases.pct(rate)}")
+    else:
         rate = execution_rate(actual.value, budget.value)
         if rate is None:
             return ""
-        tail = "预算执行进度偏慢，将加快执行进度、提高预算编制的准确性。" if code == "EXECUTION_LOW" \
-            else "支出超出全年预算，将严格按预算执行。"
-        return (f"{label}全年预算数 {phrases.amount(budget.value)}，实际支出 "
-                f"{phrases.amount(actual.value)}，预算执行率 {phrases.pct(rate)}，{tail}")
-    if code == "OUTLAY_OVER_BUDGET":
-        found = _row_of(ds, finding.fields[0]) if finding.fields else None
-        if found is None:
-            return ""
-        label, row = found
-        rate = outlay_control_rate(row.actual.value, row.budget.value)
-        return (f"{label}决算 {phrases.amount(row.actual.value)}，超过预算 "
-                f"{phrases.amount(row.budget.value)}，控制率 {phrases.pct(rate)}，将严格控制支出。")
+        fact = (f"{label}全年预算数 {phrases.amount(budget.value)}，实际支出 "
+                f"{phrases.amount(actual.value)}，预算执行率 {phrases.pct(rate)}")
+    return fact + _because(b, code, reason, label)
+
+
+def deviation_sentence(b: Build, finding: Finding) -> str:
+    """One deviation from the targets or the budget, stated as a fact, with the
+    department's reason (from its data) or a marker asking for it."""
+    if finding.code in TASK_CODES:
+        return _task_sentence(b, finding)
+    if finding.code in BUDGET_CODES:
+        return _budget_sentence(b, finding)
     return ""
 
 
-def _claims_in(text: str, claims: Sequence[str]) -> list[str]:
-    """The clauses of ``text`` that make one of ``claims`` (“与绩效目标无偏离”)."""
-    return [clause.strip() for clause in re.split(r"[，。；,;！!]", text)
-            if any(c in clause.replace(" ", "") for c in claims)]
-
-
 def problem_paras(b: Build) -> list[str]:
-    ds, findings = b.ds, b.findings
+    """The department's own problems as typed (a claim the checks refute carries a Word
+    comment where it stands, never a rewrite), then the deviations."""
     own = b.own("problems")
     deviations = []
-    for f in findings:
+    for f in b.findings:
         if f.code in DEVIATION_CODES:
-            text = deviation_sentence(ds, f)
+            text = deviation_sentence(b, f)
             if text and text not in deviations:
                 deviations.append(text)
     if not deviations:
-        return numbered(own) or [NONE_TEXT]
-    # The department's own words stay; when one of them claims 无偏离 / 全部完成,
-    # the report says in so many words that the checks below correct it.
-    contradicted = [f for f in findings if f.code == "NARRATIVE_CONTRADICTS"]
-    codes = {f.code for f in findings}
-    refuted = []   # a target missed or unreported refutes “全部完成”; any deviation “无偏离”
-    if codes & {"TASK_TARGET_TOO_LOW", "TASK_OVERSHOOT", "TASK_SHORTFALL"}:
-        refuted += NO_DEVIATION_CLAIMS
-    if codes & {"TASK_SHORTFALL", "TASK_ACTUAL_MISSING"}:
-        refuted += ALL_DONE_CLAIMS
-    is_numbered = pre_numbered(own)
-    texts = [p.text.value for p in ds.narrative if p.section == "problems" and p.text.value]
-    claims = []
-    for para in ds.narrative:
-        if not any(para.text.field in f.fields for f in contradicted):
-            continue
-        quoted = "、".join(f"“{c}”" for c in _claims_in(para.text.value or "", refuted))
-        if not quoted:
-            continue
-        where = "前述"
-        if para.section == "problems" and not is_numbered:
-            where = f"第 {texts.index(para.text.value) + 1} 条"
-        if f"{where}{quoted}" not in claims:
-            claims.append(f"{where}{quoted}")
-    lead = "部分绩效目标执行存在偏离。经对照年度绩效目标逐项核对"
-    if claims:
-        lead += "，" + "；".join(claims) + "的表述与实际情况不符，以下列情况为准"
-    lead += "："
-    paras = own + [lead] if is_numbered else numbered(own + [lead])
+        return numbered(own) or [b.gap(NARRATIVE_LABELS["problems"])]
+    lead = PROBLEMS_LEAD
+    paras = own + [lead] if pre_numbered(own) else numbered(own + [lead])
     return paras + numbered(deviations, "（{}）", force=True)
 
 
 def build(b: Build) -> list[Block]:
     return b.paras(problem_paras(b))
-

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from xlpkg.core.finding import Finding
 from xlpkg.core.model import NARRATIVE_LABELS, Dataset
 from xlpkg.report import basics, deviations, performance, spending
 from xlpkg.report.state import Build
-from xlpkg.report.text import NONE_TEXT, Block, Content, Section, chinese_number, numbered
+from xlpkg.report.text import NONE_TEXT, Block, Content, Para, Section, chinese_number, numbered
 
 REPORT_TAIL = "整体支出绩效自评报告"
 
@@ -32,9 +33,14 @@ class Place:
     build: Callable[[Build], list[Block]]
 
 
-def _narrative(section: str) -> Callable[[Build], list[Block]]:
+def _narrative(section: str, *, required: bool = True) -> Callable[[Build], list[Block]]:
+    """The department's own paragraphs; when it wrote none, a gap marker for a required
+    section (八、九) and 无 for 十 (nothing else to say is a fine answer there)."""
     def build_narrative(b: Build) -> list[Block]:
-        return b.paras(numbered(b.own(section)) or [NONE_TEXT])
+        own = numbered(b.own(section))
+        if own:
+            return b.paras(own)
+        return [b.para(b.gap(NARRATIVE_LABELS[section]) if required else NONE_TEXT)]
 
     return build_narrative
 
@@ -50,7 +56,7 @@ OUTLINE: tuple[Place, ...] = (
     Place("problems", NARRATIVE_LABELS["problems"], deviations.build),
     Place("improvements", NARRATIVE_LABELS["improvements"], _narrative("improvements")),
     Place("results_use", NARRATIVE_LABELS["results_use"], _narrative("results_use")),
-    Place("other", NARRATIVE_LABELS["other"], _narrative("other")),
+    Place("other", NARRATIVE_LABELS["other"], _narrative("other", required=False)),
 )
 
 
@@ -68,9 +74,31 @@ def report_title(ds: Dataset) -> str:
     return f"{b.year}年度{b.name}{REPORT_TAIL}" if b.year else f"{b.name}{REPORT_TAIL}"
 
 
+def date_text(day: date) -> str:
+    """``2024年3月15日`` (成文日期 in Arabic numerals, GB/T 9704-2012 7.3.5)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def closing(b: Build, appendices, day: date | None) -> list[Para]:
+    """附件说明 (one line per appendix) and the 落款: the unit and the date — the data's
+    ``report_date`` if given, else the day the report is written (``day``)."""
+    out = []
+    for i, annex in enumerate(appendices):
+        number = f"{i + 1}. " if len(appendices) > 1 else ""
+        lead = "附件：" if i == 0 else "　　　"
+        out.append(Para(b.text(f"{lead}{number}{annex.title}"), "annex_note"))
+    out.append(Para(b.text(b.name), "signature"))
+    day = b.ds.department.report_date.value or day
+    if day is not None:
+        out.append(Para(b.text(date_text(day)), "signature"))
+    return out
+
+
 def build_content(ds: Dataset, findings: Sequence[Finding] = (), scoresheet: Any = None, *,
-                  with_findings: bool = False) -> Content:
-    """Everything the report prints, section by section, and the gaps it marks."""
+                  with_findings: bool = False, day: date | None = None) -> Content:
+    """Everything the report prints, section by section, and the gaps it marks. ``day``
+    is the date of the 落款 when the data gives none (the caller's today: core has no
+    clock)."""
     b = Build(ds, findings, scoresheet, with_findings=with_findings)
     b.appendices = performance.appendix_labels(b)
     sections = []
@@ -80,4 +108,4 @@ def build_content(ds: Dataset, findings: Sequence[Finding] = (), scoresheet: Any
     b.section = ""
     appendices = performance.appendices(b)
     return Content(report_title(ds), REPORT_TAIL, b.name, sections, appendices, b.gaps,
-                   basics.chart_data(b))
+                   basics.chart_data(b), closing(b, appendices, day))

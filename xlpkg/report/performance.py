@@ -16,8 +16,8 @@ from xlpkg.core.model import NARRATIVE_LABELS, KeyTask
 from xlpkg.core.ratios import deviation, execution_rate
 from xlpkg.report.basics import EXPENDITURE_BASE, sentence, target_text
 from xlpkg.report.state import Build
-from xlpkg.report.tables import score_text, scoresheet_table, task_table
-from xlpkg.report.text import NONE_TEXT, Appendix, Block, clause_end, numbered, sub_heading
+from xlpkg.report.tables import scoresheet_table, task_table
+from xlpkg.report.text import Appendix, Block, Para, clause_end, numbered, sub_heading
 
 SCORESHEET_TITLE = "部门整体支出绩效自评表"
 FINDINGS_TITLE = "数据校验结果"
@@ -71,26 +71,21 @@ def _summary(b: Build) -> list[str]:
 
 
 def score_sentence(sheet: Any, appendix: str) -> str:
-    """The scoresheet's own conclusion (one wording everywhere), and where the table is."""
-    text = getattr(sheet, "conclusion", "")
-    if not text:
-        total, grade = getattr(sheet, "total", None), getattr(sheet, "grade", None)
-        if total is None:
-            return ""
-        text = f"经自评，部门整体支出绩效综合得分 {score_text(total)} 分" + (
-            f"，等级为{grade}" if grade else "")
-    text = clause_end(text) + (f"，自评表见{appendix}。" if appendix else "。")
-    # A score set by the rules file for want of data (not by performance) says so;
-    # pending ones are already counted in the conclusion (待评分，暂不定级).
-    by_rule = [s for s in getattr(sheet, "unscored", ()) or () if s.score is not None]
+    """The scoresheet's own conclusion (one wording everywhere: a total and a grade only
+    when every indicator has a score, else ``N 项指标待评分，暂不定级``), the rules it
+    applied, and where the table is (it shows 待评分 on each indicator awaiting a score)."""
+    rules = f"本次自评按“{sheet.rules_name}”评分。" if sheet.rules_name else ""
+    text = clause_end(sheet.conclusion) + (f"，自评表见{appendix}。" if appendix else "。")
+    # A score set by the rules file for want of data (not by performance) says so.
+    by_rule = [s for s in sheet.unscored if s.score is not None]
     if by_rule:
-        count = len(getattr(sheet, "indicators", ()) or ())
-        text += f"{count} 项评价指标中，有 {len(by_rule)} 项因缺少数据按评分规则计分。"
-    return text
+        text += (f"{len(sheet.indicators)} 项评价指标中，有 {len(by_rule)} 项因缺少数据"
+                 "按评分规则计分。")
+    return rules + text
 
 
 def has_scoresheet(b: Build) -> bool:
-    return b.scoresheet is not None and bool(getattr(b.scoresheet, "indicators", ()))
+    return b.scoresheet is not None and bool(b.scoresheet.indicators)
 
 
 def appendix_labels(b: Build) -> dict[str, str]:
@@ -103,21 +98,22 @@ def appendix_labels(b: Build) -> dict[str, str]:
 
 
 def build(b: Build) -> list[Block]:
-    """六、部门整体支出绩效情况."""
+    """六、部门整体支出绩效情况: （一）业务开展 is required (marked when the department
+    wrote nothing), （二）评价过程 and the score conclusion."""
     business = _summary(b) + numbered(b.own("business"))
+    if not b.own("business"):
+        business.append(b.gap(NARRATIVE_LABELS["business"]))
     results = [task_result(t) for t in b.ds.key_tasks]
     if results:
         business.append("年度重点工作完成情况：" + "；".join(results) + "。")
     tasks = task_table(b)
-    evaluation = numbered(b.own("evaluation_process"))
+    evaluation = numbered(b.own("evaluation_process")) or \
+        [b.gap(NARRATIVE_LABELS["evaluation_process"])]
     score = score_sentence(b.scoresheet, b.appendices.get("scoresheet", "")) \
         if has_scoresheet(b) else ""
-    parts = [(NARRATIVE_LABELS["business"], business, tasks) if business or tasks else None,
+    parts = [(NARRATIVE_LABELS["business"], business, tasks),
              (NARRATIVE_LABELS["evaluation_process"] + ("及自评结果" if score else ""),
-              evaluation + [score], None) if evaluation or score else None]
-    parts = [p for p in parts if p]
-    if not parts:
-        return [b.para(NONE_TEXT)]
+              evaluation + [score], None)]
     blocks: list[Block] = []
     for i, (title, paras, table) in enumerate(parts, 1):
         blocks.append(b.para(sub_heading(i) + title, "h2"))
@@ -146,9 +142,11 @@ def appendices(b: Build) -> list[Appendix]:
     out = []
     year = f"{b.year}年度" if b.year else ""
     if "scoresheet" in b.appendices:
+        rules = b.scoresheet.rules_name
         out.append(Appendix("scoresheet", b.appendices["scoresheet"],
                             f"{year}{b.name}{SCORESHEET_TITLE}", SCORESHEET_TITLE,
-                            [scoresheet_table(b, b.scoresheet)], landscape=True))
+                            [*([Para(b.text(f"评分规则：{rules}"), "rules")] if rules else []),
+                             scoresheet_table(b, b.scoresheet)], landscape=True))
     if "findings" in b.appendices:
         out.append(Appendix("findings", b.appendices["findings"], FINDINGS_TITLE,
                             FINDINGS_TITLE, b.paras(findings_paras(b.findings))))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -71,7 +71,8 @@ def render_report(ev: Evaluation, *, charts: bool = False, with_findings: bool =
     from xlpkg.report.template import template_bytes
     from xlpkg.report.write import Writer
 
-    content = build_content(ev.dataset, ev.findings, ev.scoresheet, with_findings=with_findings)
+    content = build_content(ev.dataset, ev.findings, ev.scoresheet, with_findings=with_findings,
+                            day=date.today())
     doc = docx.Document(io.BytesIO(template if template is not None else template_bytes()))
     pngs = _chart_pngs(content.chart_data) if charts else []
     Writer(doc, clean=clean_text, charts=pngs).write(content)

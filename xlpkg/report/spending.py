@@ -20,7 +20,7 @@ from xlpkg.core.ratios import (
 from xlpkg.report.basics import EXPENDITURE_BASE, sentence
 from xlpkg.report.state import Build
 from xlpkg.report.tables import OUTLAY_TITLE, budget_table, outlay_table, project_table
-from xlpkg.report.text import NONE_TEXT, Block, clause_end, numbered
+from xlpkg.report.text import NONE_TEXT, Block, clause_end, numbered, typed
 
 PROJECT_FUNDS_TITLE = "项目资金（包括财政资金、自筹资金等）安排落实、总投入等情况分析"
 PROJECT_MANAGEMENT_TITLE = (f"{NARRATIVE_LABELS['project_management']}分析，"
@@ -71,12 +71,16 @@ def _basic_paras(b: Build) -> list[str]:
 
 
 def _item(b: Build, row: Row, *, whole: Row | None = None) -> str:
-    """``人员经费 265.50 万元，占基本支出的 89.04%，较上年…`` with the amount marked."""
+    """``人员经费 265.50 万元，占基本支出的 89.04%，较上年…，主要原因是……`` with the
+    amount marked; the reason is the row's 变动原因 (or a marker asking for it)."""
     text = phrases.item(row.label, row.actual.value, row.prior.value,
                         whole=whole.actual.value if whole else None,
                         whole_label=whole.label if whole else "")
+    if not text:
+        return ""
     shown = phrases.amount(row.actual.value)
-    return text.replace(shown, _amount(b, row.actual), 1) if text else ""
+    return phrases.join(text.replace(shown, _amount(b, row.actual), 1),
+                        b.because(row.reason, row.actual.value, row.prior.value, row.label))
 
 
 def _outlay_clause(b: Build, row: Row, label: str | None = None) -> str:
@@ -91,26 +95,40 @@ def _outlay_clause(b: Build, row: Row, label: str | None = None) -> str:
     item = phrases.item(label, a, p)
     return phrases.join(
         item.replace(phrases.amount(a), _amount(b, row.actual), 1) if a is not None
-        else f"{label}决算未填列",
+        else f"{label}决算未填报",
+        b.because(row.reason, a, p, label),     # the reason of the change, right after it
         f"预算 {_amount(b, row.budget)}" if bud is not None else "",
         f"控制率 {phrases.pct(rate)}" if rate is not None else "",
     )
 
 
+def _unreported(b: Build, keys) -> str:
+    """``培训费未填报``: a required row without figures is said to be missing, not dropped."""
+    missing = [b.ds.outlays[k].label for k in keys
+               if not b.ds.outlays[k].actual.stated and not b.ds.outlays[k].budget.stated]
+    return f"{'、'.join(missing)}未填报" if missing else ""
+
+
 def _outlay_paras(b: Build) -> list[str]:
+    """The “三公” paragraph and the 会议费、培训费 one: required, so a row without figures
+    says 未填报 and a block without any gets a gap marker."""
     out = b.ds.outlays
     head = f"{b.year} 年度" if b.year else ""
     paras = []
     total = _outlay_clause(b, out["total"], "“三公”经费财政拨款支出")
     rows = [c for c in (_outlay_clause(b, out[k]) for k in THREE_PUBLIC_ROWS) if c]
     if total or rows:
-        text = f"{head}{total}" if total else f"{head}“三公”经费支出情况如下"
+        text = f"{head}{total}" if total else f"{head}“三公”经费合计未填报"
+        rows.append(_unreported(b, THREE_PUBLIC_ROWS))
+        rows = [r for r in rows if r]
         if rows:
             text += "。其中：" + "；".join(rows)
         paras.append(text + "。")
+    else:
+        paras.append(f"{head}“三公”经费{b.gap('“三公”经费预算数和决算数')}。")
     others = [c for c in (_outlay_clause(b, out[k]) for k in ("meeting", "training")) if c]
-    if others:
-        paras.append(f"{head}{'；'.join(others)}。")
+    others.append(_unreported(b, ("meeting", "training")))
+    paras.append(f"{head}{'；'.join(o for o in others if o)}。")
     return paras
 
 
@@ -138,10 +156,11 @@ def _project_paras(b: Build) -> list[str]:
         item = phrases.item(name, p.actual.value, p.prior.value)
         details.append(phrases.join(
             item.replace(phrases.amount(p.actual.value), _amount(b, p.actual), 1)
-            if item else f"{name}支出未填列",
+            if item else f"{name}支出未填报",
+            b.because(p.reason, p.actual.value, p.prior.value, name),
             f"全年预算数 {_amount(b, p.budget_final)}" if p.budget_final.stated else "",
             f"预算执行率 {phrases.pct(rate)}" if rate is not None else "",
-            clause_end(p.purpose.value) if p.purpose.value else "",
+            clause_end(typed(p.purpose.value)) if p.purpose.value else "",
         ))
     paras = []
     if lead or details:
@@ -155,18 +174,26 @@ def _project_paras(b: Build) -> list[str]:
 
 
 def _budget_paras(b: Build) -> list[str]:
+    """预算执行 and 结转结余 are required (the heading names them): a missing figure is
+    marked; 政府采购 is stated when given."""
     ds, exp = b.ds, b.ds.expenditure
-    paras = [sentence(budget_clause(exp["total"].label, exp["total"]))]
+    clause = budget_clause(exp["total"].label, exp["total"])
+    paras = [sentence(clause) if clause else
+             f"{exp['total'].label}{b.gap('财政拨款支出年初预算数和全年预算数')}。"]
     begin, end = ds.carry_begin.value, ds.carry_end.value
     if begin is not None or end is not None:
         rate = carryover_rate(end, exp["total"].budget_final.value)
         paras.append(sentence(
-            f"年初结转结余 {_amount(b, ds.carry_begin)}" if begin is not None else "",
-            f"年末结转结余 {_amount(b, ds.carry_end)}" if end is not None else "",
+            f"年初结转结余 {_amount(b, ds.carry_begin)}" if begin is not None
+            else f"年初结转结余{b.gap('年初结转结余')}",
+            f"年末结转结余 {_amount(b, ds.carry_end)}" if end is not None
+            else f"年末结转结余{b.gap('年末结转结余')}",
             f"结转结余率 {phrases.pct(rate)}" if rate is not None else "",
             phrases.change(end, begin).replace("较上年", "较年初") if begin is not None
             and end is not None else "",
         ))
+    else:
+        paras.append(f"结转结余{b.gap('年初、年末结转结余')}。")
     pb, pa = ds.proc_budget.value, ds.proc_actual.value
     if pb is not None or pa is not None:
         rate = procurement_rate(pa, pb)
@@ -181,34 +208,36 @@ def _budget_paras(b: Build) -> list[str]:
 def build(b: Build) -> list[Block]:
     """二、一般公共预算支出情况."""
     ds = b.ds
+    # built in the order they print, so the gap markers are listed in that order too
+    basic = _basic_paras(b) or [f"基本支出{b.gap('基本支出决算数')}。"]
     outlay_paras = _outlay_paras(b)
     outlays = outlay_table(b)
     assets = _assets_paras(b)
-    h3 = [(OUTLAY_TITLE, outlay_paras, outlays) if outlay_paras or outlays else None,
+    h3 = [(OUTLAY_TITLE, outlay_paras, outlays),
           (NARRATIVE_LABELS["fixed_assets"], assets, None) if assets else None]
-    basic = _basic_paras(b) or ([] if any(h3) else [NONE_TEXT])
     blocks: list[Block] = [b.para("（一）基本支出情况", "h2"), *b.paras(basic)]
     blocks += _numbered_h3(b, h3)
 
-    management = numbered(b.own("project_management"), "（{}）")
-    has_projects = bool(ds.projects) or ds.expenditure["project"].actual.stated \
-        or bool(management)
-    project_paras = _project_paras(b)
-    projects = project_table(b)
     blocks.append(b.para("（二）项目支出情况", "h2"))
-    if not has_projects:
-        blocks.append(b.para(NONE_TEXT))
+    management = numbered(b.own("project_management"), "（{}）")
+    project = ds.expenditure["project"].actual
+    if not ds.projects and project.value == 0:
+        blocks.append(b.para(f"{b.year + ' 年度' if b.year else '本年度'}无项目支出。"))
+        project_part = None
+    elif not ds.projects and not project.stated:
+        project_part = (PROJECT_FUNDS_TITLE, [f"项目支出{b.gap('项目支出决算数及项目明细')}。"],
+                        None)
+    else:
+        project_part = (PROJECT_FUNDS_TITLE, _project_paras(b), project_table(b))
     blocks += _numbered_h3(b, [
-        (PROJECT_FUNDS_TITLE, project_paras, projects) if project_paras or ds.projects else None,
+        project_part,
         (PROJECT_MANAGEMENT_TITLE, management, None) if management else None])
 
-    budget_paras = _budget_paras(b)
+    blocks.append(b.para("（三）预算执行及结转结余情况", "h2"))
+    blocks += b.paras(_budget_paras(b))
     budget = budget_table(b)
-    if budget_paras or budget:
-        blocks.append(b.para("（三）预算执行及结转结余情况", "h2"))
-        blocks += b.paras(budget_paras)
-        if budget:
-            blocks.append(budget)
+    if budget:
+        blocks.append(budget)
     return blocks
 
 

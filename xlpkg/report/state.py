@@ -11,10 +11,28 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from xlpkg.core.checks.reasons import CHANGE_REASON_LIMIT
 from xlpkg.core.finding import Finding
 from xlpkg.core.model import Dataset, Val
 from xlpkg.core.money import fmt_number
-from xlpkg.report.text import Counter, Gap, Note, Para, Text, figure, spans, typed
+from xlpkg.core.ratios import pct_change
+from xlpkg.report.text import (
+    GAP_CLOSE,
+    GAP_OPEN,
+    Counter,
+    Gap,
+    Note,
+    Para,
+    Text,
+    clause_end,
+    figure,
+    spans,
+    typed,
+)
+
+# Findings whose figures carry a Word comment where they are printed: contradictions
+# (error) and what a reviewer would query (warning). Info (rounding, rules skipped) not.
+NOTED_SEVERITIES = ("error", "warning")
 
 
 class Build:
@@ -30,8 +48,30 @@ class Build:
         self.tables = Counter()
         self.gaps: list[Gap] = []
         self.section = ""            # the heading of the section being built
-        self.notes: dict[str, tuple[Note, ...]] = {}
+        self.notes = notes_by_field(ds, self.findings)
         self.appendices: dict[str, str] = {}   # "scoresheet" | "findings" → 附件 label
+
+    # ------------------------------------------------------------ gaps
+
+    def gap(self, what: str, about: str = "") -> str:
+        """The visible marker ``【待补充：what】``, listed with the section it is in (and
+        the item it concerns)."""
+        self.gaps.append(Gap(self.section, what, about))
+        return f"{GAP_OPEN}{what}{GAP_CLOSE}"
+
+    def because(self, reason: Val | None, actual: Decimal | None, prior: Decimal | None,
+                about: str = "") -> str:
+        """``主要原因是……`` for a change against last year: the department's 变动原因, or a
+        marker asking for it when the change is beyond ±10%; nothing for a small change
+        without one, or when there is no change to explain."""
+        rate = pct_change(actual, prior)
+        if rate is None:
+            return ""
+        if reason is not None and reason.value:
+            return "主要原因是" + figure(reason.field, clause_end(typed(reason.value)))
+        if abs(rate) > CHANGE_REASON_LIMIT:
+            return "主要原因是" + self.gap("变动原因", about)
+        return ""
 
     # ------------------------------------------------------------ text
 
@@ -54,3 +94,28 @@ class Build:
     def fig(val: Val, shown: str) -> str:
         """``shown`` (the printed form of ``val``) marked as that value's figure."""
         return figure(val.field, shown)
+
+
+def notes_by_field(ds: Dataset, findings: Sequence[Finding]) -> dict[str, tuple[Note, ...]]:
+    """Contract field → the notes of the findings about it. A finding about a sentence of
+    the department's own text (``claim``) is noted on that paragraph only, not on the
+    task figures that refute it (those carry their own findings)."""
+    paragraphs: dict[tuple[str, int], str] = {}
+    seen: dict[str, int] = {}
+    for para in ds.narrative:
+        index = seen.get(para.section, 0)
+        seen[para.section] = index + 1
+        paragraphs[(para.section, index)] = para.text.field
+    out: dict[str, list[Note]] = {}
+    for f in findings:
+        if f.severity not in NOTED_SEVERITIES:
+            continue
+        note = Note(f.severity, f.message, f.cells)
+        if f.claim is not None:
+            fields = [paragraphs.get((f.claim.section, f.claim.paragraph))]
+        else:
+            fields = list(f.fields)
+        for name in dict.fromkeys(x for x in fields if x):
+            if note not in out.setdefault(name, []):
+                out[name].append(note)
+    return {k: tuple(v) for k, v in out.items()}

@@ -8,12 +8,13 @@ display strings of their cells (every figure from :mod:`ratios`, worded by
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from xlpkg.core import phrases
 from xlpkg.core.model import COMPARATOR_SIGNS, THREE_PUBLIC_ROWS, Val
-from xlpkg.core.money import fmt_amount, fmt_number, round_half_up
+from xlpkg.core.money import fmt_amount, fmt_number
 from xlpkg.core.ratios import (
     adjustment_rate,
     completion_rate,
@@ -30,6 +31,7 @@ OUTLAY_TITLE = "“三公”经费及会议费、培训费情况"
 EXPENDITURE_TOTAL = "财政拨款支出合计"
 PERSONNEL_LABEL = "其中：人员经费"
 PUBLIC_LABEL = "　　　公用经费"
+EXEC_NOTE = "预算执行率 = 本年决算数 ÷ 全年预算数"
 
 EXPENDITURE_COLUMNS = (Column("label", "项目", "l"), Column("prior", "上年决算数"),
                        Column("actual", "本年决算数"), Column("diff", "增减额"),
@@ -52,6 +54,15 @@ SCORESHEET_COLUMNS = (Column("level1", "一级指标", "c"), Column("level2", "�
                       Column("note", "扣分原因/偏差说明", "l"))
 
 
+def without_blank_columns(table: Table) -> Table:
+    """The table without the columns no row fills (上年决算数 with no prior year, budget
+    columns without budgets): a column of blanks says nothing. The first column stays."""
+    rows = [*table.rows, *([table.total] if table.total else [])]
+    keep = tuple(c for i, c in enumerate(table.columns)
+                 if i == 0 or any(table.cell(r, c.key) for r in rows))
+    return replace(table, columns=keep)
+
+
 def _amt(b: Build, val: Val | None, value: Decimal | None = None) -> str:
     """An amount for a table cell: ``298.18``, blank when not stated; marked as the
     figure of ``val`` so a finding about it is commented where it is printed."""
@@ -65,8 +76,9 @@ def _row(b: Build, **cells: str) -> dict[str, Text]:
     return {k: b.text(v) for k, v in cells.items()}
 
 
-def _caption(b: Build, title: str, *, yearly: bool = False) -> str:
-    year = f"{b.year}{'年度' if b.year else ''}" if yearly else ""
+def _caption(b: Build, title: str) -> str:
+    """``表2  2023年度“三公”经费及会议费、培训费情况``: every body table titled alike."""
+    year = f"{b.year}年度" if b.year else ""
     return f"表{b.tables.next()}  {year}{title}"
 
 
@@ -90,10 +102,10 @@ def expenditure_table(b: Build) -> Table | None:
     if len(rows) < 2:
         return None
     total_row = rows.pop(0)[1] if rows[0][0] == EXPENDITURE_TOTAL else None
-    return Table("expenditure", _caption(b, "财政拨款支出情况", yearly=True), UNIT_LINE,
+    return without_blank_columns(Table("expenditure", _caption(b, "财政拨款支出情况"), UNIT_LINE,
                  EXPENDITURE_COLUMNS, tuple(r for _, r in rows), total_row,
                  note="注：基本支出、项目支出占比的基数为财政拨款支出合计；"
-                      "人员经费、公用经费占比的基数为基本支出。")
+                      "人员经费、公用经费占比的基数为基本支出。"))
 
 
 def outlay_table(b: Build) -> Table | None:
@@ -114,8 +126,9 @@ def outlay_table(b: Build) -> Table | None:
             rows.append(cells)
     if not rows:
         return None
-    return Table("outlays", _caption(b, OUTLAY_TITLE), UNIT_LINE, OUTLAY_COLUMNS, tuple(rows),
-                 total, note="注：控制率 = 本年决算数 ÷ 本年预算数。")
+    table = without_blank_columns(Table("outlays", _caption(b, OUTLAY_TITLE), UNIT_LINE,
+                                        OUTLAY_COLUMNS, tuple(rows), total))
+    return _noted(table, ("control", "控制率 = 本年决算数 ÷ 本年预算数"))
 
 
 def _budget_row(b: Build, label: str, initial: Val, final: Val, actual: Val,
@@ -134,8 +147,9 @@ def project_table(b: Build) -> Table | None:
                              p.actual, p.prior) for p in b.ds.projects)
     row = b.ds.expenditure["project"]
     total = _budget_row(b, "合计", row.budget_initial, row.budget_final, row.actual, row.prior)
-    return Table("projects", _caption(b, "项目支出情况"), UNIT_LINE, PROJECT_COLUMNS, rows,
-                 total, note="注：预算执行率 = 本年决算数 ÷ 全年预算数。")
+    table = without_blank_columns(Table("projects", _caption(b, "项目支出情况"), UNIT_LINE,
+                                        PROJECT_COLUMNS, rows, total))
+    return _noted(table, ("exec", EXEC_NOTE))
 
 
 def has_budget(*rows) -> bool:
@@ -152,9 +166,15 @@ def budget_table(b: Build) -> Table | None:
     rows = [_budget_row(b, labels.get(k, exp[k].label), exp[k].budget_initial,
                         exp[k].budget_final, exp[k].actual, exp[k].prior) for k in keys]
     total = rows.pop(0) if keys[0] == "total" else None
-    return Table("budget", _caption(b, "预算执行情况"), UNIT_LINE, BUDGET_COLUMNS, tuple(rows),
-                 total, note="注：预算执行率 = 本年决算数 ÷ 全年预算数；"
-                             "预算调整率 = （全年预算数 − 年初预算数）÷ 年初预算数。")
+    table = without_blank_columns(Table("budget", _caption(b, "预算执行情况"), UNIT_LINE,
+                                        BUDGET_COLUMNS, tuple(rows), total))
+    return _noted(table, ("exec", EXEC_NOTE), ("adjust", "预算调整率 = （全年预算数 − 年初预算数）÷ 年初预算数"))
+
+
+def _noted(table: Table, *defs: tuple[str, str]) -> Table:
+    """The 表注 defining the rates of the columns the table kept."""
+    notes = [text for key, text in defs if any(c.key == key for c in table.columns)]
+    return replace(table, note=f"注：{'；'.join(notes)}。" if notes else "")
 
 
 def _num(v: Val) -> Decimal | None:
@@ -183,35 +203,24 @@ def task_table(b: Build) -> Table | None:
         rows.append(_row(b, name=task.name.value or "", target=b.fig(task.target, target_cell),
                          actual=b.fig(task.actual, actual_cell), rate=rate_cell,
                          note=task.note.value or ""))
-    return Table("tasks", _caption(b, "重点工作完成情况", yearly=True), "", TASK_COLUMNS,
-                 tuple(rows), note="注：完成率 = 实际值 ÷ 目标值；≥ 表示目标为不少于，≤ 表示目标为不超过。")
-
-
-def score_text(value) -> str:
-    return "" if value is None else f"{round_half_up(Decimal(value), 2):f}"
+    return without_blank_columns(Table("tasks", _caption(b, "重点工作完成情况"), "", TASK_COLUMNS,
+                 tuple(rows), note="注：完成率 = 实际值 ÷ 目标值；≥ 表示目标为不少于，≤ 表示目标为不超过。"))
 
 
 def scoresheet_table(b: Build, sheet: Any) -> Table:
     """The 自评表 (INDICATORS.md): 一级 | 二级 | 三级 | 分值 | 评分标准 | 年度指标值 |
-    实际完成值 | 得分 | 扣分原因/偏差说明, and a 合计 row with the grade."""
+    实际完成值 | 得分 | 扣分原因/偏差说明, and a 合计 row: the total and grade only when
+    every indicator has a score, else 待评分 and how many are missing."""
     rows = []
     for ind in sheet.indicators:
-        value = getattr(ind, "value", None)
-        shown = getattr(ind, "value_text", None)
-        if shown is None:
-            shown = phrases.pct(value) if isinstance(value, Decimal) else str(value or "")
-        rows.append(_row(b, level1=str(ind.level1 or ""), level2=str(ind.level2 or ""),
-                         name=str(ind.name or ""),
-                         weight=fmt_number(Decimal(ind.weight)) if ind.weight is not None else "",
-                         criteria=str(ind.criteria or ""),
-                         target=str(getattr(ind, "target", "") or ""), value=shown,
-                         score=getattr(ind, "score_text", None) or score_text(ind.score),
-                         note=str(ind.note or "")))
-    weights = [ind.weight for ind in sheet.indicators]
-    grade = getattr(sheet, "grade_text", None) or sheet.grade
-    total = _row(b, level1="合计",
-                 score=getattr(sheet, "total_text", None) or score_text(sheet.total),
-                 weight=fmt_number(sum(Decimal(w) for w in weights)) if weights
-                 and None not in weights else "", note=f"等级：{grade}" if grade else "")
+        rows.append(_row(b, level1=ind.level1 or "", level2=ind.level2 or "",
+                         name=ind.name or "", weight=fmt_number(Decimal(ind.weight)),
+                         criteria=ind.criteria or "", target=ind.target or "",
+                         value=ind.value_text, score=ind.score_text, note=ind.note or ""))
+    weight = sum((Decimal(ind.weight) for ind in sheet.indicators), Decimal(0))
+    # 等级：良 once every indicator has a score; until then “N 项指标待评分，暂不定级”
+    grade = f"等级：{sheet.grade}" if sheet.grade else sheet.grade_text
+    total = _row(b, level1="合计", score=sheet.total_text, weight=fmt_number(weight),
+                 note=grade)
     return Table("scoresheet", "", "", SCORESHEET_COLUMNS, tuple(rows), total,
                  total_last=True, merge_columns=("level1", "level2"))

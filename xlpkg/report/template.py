@@ -31,6 +31,8 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+from xlpkg.report.ooxml import LATIN, _child, _set_paragraph, _set_run_fonts, _twips, _w
+
 TEMPLATE_NAME = "部门整体支出绩效自评报告.docx"
 TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "word_templates" / TEMPLATE_NAME
 
@@ -39,7 +41,6 @@ ZIP_DATE = (2024, 1, 1, 0, 0, 0)
 
 # ---------------------------------------------------------------- typography
 
-LATIN = "Times New Roman"
 FANGSONG = "仿宋_GB2312"
 KAITI = "楷体_GB2312"
 HEITI = "黑体"
@@ -61,6 +62,10 @@ SIZE_4 = 14      # 4号
 SIZE_S4 = 12     # 小四
 SIZE_5 = 10.5    # 五号
 LINE_PITCH = 28.95  # 225 mm text height / 22 lines, in points
+# The page number's line sits 7 mm below the text (GB/T 9704-2012 7.5): the text ends
+# 35 mm above the page edge, the 4号 footer line is about 6 mm high, so the footer's
+# bottom is 22.3 mm above the edge (measured in LibreOffice's PDF: 7.0 mm).
+FOOTER_DISTANCE = 22.3
 
 PAGE_W, PAGE_H = 210, 297                       # A4, mm
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 37, 35, 28, 26
@@ -88,6 +93,8 @@ SECTION_BREAK = "分节"
 FIGURE = "图"
 ANNEX_LABEL = "附件标签"
 ANNEX_TITLE = "附件标题"
+ANNEX_NOTE = "附件说明"
+SIGNATURE = "落款"
 
 # name: (base, east-asian font, size pt, bold, alignment, first-line chars,
 #        line spacing pt (None = single), space after pt, keep with next)
@@ -111,7 +118,19 @@ PARAGRAPH_STYLES = {
     FIGURE: ("Normal", FANGSONG, SIZE_3, False, "center", 0, None, 0, True),
     ANNEX_LABEL: ("Normal", HEITI, SIZE_3, False, "left", 0, LINE_PITCH, 0, True),
     ANNEX_TITLE: ("Normal", XIAOBIAOSONG, SIZE_2, False, "center", 0, 36, 0, True),
+    # 附件说明: 正文下空一行左空二字 (GB/T 9704-2012 7.3.4)
+    ANNEX_NOTE: ("Normal", FANGSONG, SIZE_3, False, "left", 2, LINE_PITCH, 0, False),
+    # 落款: the unit and the date, right-aligned two characters in (7.3.5)
+    SIGNATURE: ("Normal", FANGSONG, SIZE_3, False, "right", 0, LINE_PITCH, 0, False),
 }
+SIGNATURE_RIGHT_CHARS = 2
+# The body's 3号 styles: 28 characters to the 156 mm line (GB/T 9704-2012 5.2.2: 每行
+# 28 个字，撑满版心). 28 characters of 16 pt are 448 pt, the line 442.2 pt: each character
+# is condensed by CONDENSE (see :func:`condense_twips`). A document grid would do the
+# same in Word, but LibreOffice lays a character grid out at another pitch.
+BODY_PITCH = {BODY, ANNEX_LABEL, ANNEX_NOTE, SIGNATURE, "Normal", "Heading 1", "Heading 2",
+              "Heading 3"}
+CHARS_PER_LINE = 28
 
 # built-in style: (east-asian font, size, bold, alignment, first-line chars, line, after, keep)
 BUILTIN_STYLES = {
@@ -127,95 +146,14 @@ KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "Table
                "Title", "Heading1", "Heading2", "Heading3", "Footer"}
 
 
-# ---------------------------------------------------------------- low-level XML helpers
+def condense_twips(width_mm: float = TEXT_WIDTH, chars: int = CHARS_PER_LINE,
+                   size: float = SIZE_3) -> int:
+    """Character spacing (``w:spacing``, 1/20 pt, negative = condensed) that puts ``chars``
+    characters of ``size`` pt on a ``width_mm`` line, rounded so the last one still fits."""
+    import math
 
-
-def _w(tag: str) -> str:
-    from docx.oxml.ns import qn
-
-    return qn(f"w:{tag}")
-
-
-def _child(parent, tag: str, **attrs):
-    """The first ``w:tag`` child of ``parent`` (created, appended, if missing) with attrs set."""
-    from docx.oxml import OxmlElement
-
-    el = parent.find(_w(tag))
-    if el is None:
-        el = OxmlElement(f"w:{tag}")
-        parent.append(el)
-    for k, v in attrs.items():
-        el.set(_w(k), str(v))
-    return el
-
-
-def _twips(pt: float) -> int:
-    return round(pt * 20)
-
-
-def _mm_twips(mm: float) -> int:
-    return round(mm * 1440 / 25.4)
-
-
-def _set_run_fonts(rpr, east_asia: str, size: float, bold: bool) -> None:
-    """Latin and East Asian fonts on an ``w:rPr`` (no theme fonts, no colour)."""
-    for tag in ("rFonts", "b", "bCs", "color", "sz", "szCs", "kern", "spacing"):
-        for el in rpr.findall(_w(tag)):
-            rpr.remove(el)
-    # element order matters to Word: rFonts, b, bCs, …, color, …, sz, szCs
-    from docx.oxml import OxmlElement
-
-    fonts = OxmlElement("w:rFonts")
-    for k, v in (("ascii", LATIN), ("hAnsi", LATIN), ("eastAsia", east_asia), ("cs", LATIN),
-                 ("hint", "eastAsia")):
-        fonts.set(_w(k), v)
-    rpr.insert(0, fonts)
-    pos = 1
-    if bold:
-        for tag in ("b", "bCs"):
-            rpr.insert(pos, OxmlElement(f"w:{tag}"))
-            pos += 1
-    for tag in ("sz", "szCs"):
-        el = OxmlElement(f"w:{tag}")
-        el.set(_w("val"), str(round(size * 2)))
-        rpr.append(el)
-
-
-def _set_paragraph(ppr, *, align: str, first_chars: int, size: float, line: float | None,
-                   after: float, keep: bool, outline: int | None = None) -> None:
-    from docx.oxml import OxmlElement
-
-    for el in list(ppr):
-        ppr.remove(el)
-    order = []
-    if keep:
-        order.append(OxmlElement("w:keepNext"))
-        order.append(OxmlElement("w:keepLines"))
-    spacing = OxmlElement("w:spacing")
-    spacing.set(_w("before"), "0")
-    spacing.set(_w("after"), str(_twips(after)))
-    if line is None:
-        spacing.set(_w("line"), "240")
-        spacing.set(_w("lineRule"), "auto")
-    else:
-        spacing.set(_w("line"), str(_twips(line)))
-        spacing.set(_w("lineRule"), "exact")
-    order.append(spacing)
-    ind = OxmlElement("w:ind")
-    ind.set(_w("left"), "0")
-    ind.set(_w("right"), "0")
-    ind.set(_w("firstLine"), str(_twips(size * first_chars)))
-    ind.set(_w("firstLineChars"), str(first_chars * 100))
-    order.append(ind)
-    jc = OxmlElement("w:jc")
-    jc.set(_w("val"), {"justify": "both"}.get(align, align))
-    order.append(jc)
-    if outline is not None:
-        lvl = OxmlElement("w:outlineLvl")
-        lvl.set(_w("val"), str(outline))
-        order.append(lvl)
-    for el in order:
-        ppr.append(el)
+    pitch = width_mm / 25.4 * 72 / chars
+    return math.floor((pitch - size) * 20)
 
 
 # ---------------------------------------------------------------- styles, page, fonts
@@ -249,13 +187,14 @@ def _setup_styles(doc) -> None:
         styles_el.remove(latent)
 
     normal = doc.styles["Normal"]
-    _set_run_fonts(normal.element.get_or_add_rPr(), FANGSONG, SIZE_3, False)
+    _set_run_fonts(normal.element.get_or_add_rPr(), FANGSONG, SIZE_3, False, condense_twips())
     _set_paragraph(normal.element.get_or_add_pPr(), align="justify", first_chars=0,
                    size=SIZE_3, line=LINE_PITCH, after=0, keep=False)
 
     for name, (font, size, bold, align, chars, line, after, keep) in BUILTIN_STYLES.items():
         style = doc.styles[name]
-        _set_run_fonts(style.element.get_or_add_rPr(), font, size, bold)
+        _set_run_fonts(style.element.get_or_add_rPr(), font, size, bold,
+                       condense_twips(size=size) if name in BODY_PITCH else 0)
         _set_paragraph(style.element.get_or_add_pPr(), align=align, first_chars=chars,
                        size=size, line=line, after=after, keep=keep,
                        outline=OUTLINE_LEVELS.get(name))
@@ -268,9 +207,12 @@ def _setup_styles(doc) -> None:
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = doc.styles[base]
         style.quick_style = name in (BODY, CAPTION)
-        _set_run_fonts(style.element.get_or_add_rPr(), font, size, bold)
+        _set_run_fonts(style.element.get_or_add_rPr(), font, size, bold,
+                       condense_twips(size=size) if name in BODY_PITCH else 0)
         _set_paragraph(style.element.get_or_add_pPr(), align=align, first_chars=chars,
                        size=size, line=line, after=after, keep=keep)
+    doc.styles[SIGNATURE].element.pPr.find(_w("ind")).set(
+        _w("right"), str(_twips(SIZE_3 * SIGNATURE_RIGHT_CHARS)))
     doc.styles[BODY].next_paragraph_style = doc.styles[BODY]
     for name in ("Heading 1", "Heading 2", "Heading 3", "Title"):
         doc.styles[name].next_paragraph_style = doc.styles[BODY]
@@ -283,7 +225,7 @@ def _setup_page(doc) -> None:
     section.page_width, section.page_height = Mm(PAGE_W), Mm(PAGE_H)
     section.top_margin, section.bottom_margin = Mm(MARGIN_TOP), Mm(MARGIN_BOTTOM)
     section.left_margin, section.right_margin = Mm(MARGIN_LEFT), Mm(MARGIN_RIGHT)
-    section.header_distance, section.footer_distance = Mm(15), Mm(25)
+    section.header_distance, section.footer_distance = Mm(15), Mm(FOOTER_DISTANCE)
     # No document grid: the fixed line spacing already gives 22 lines a page, and a
     # grid would snap the small table lines to the body pitch (LibreOffice does).
     grid = section._sectPr.find(_w("docGrid"))

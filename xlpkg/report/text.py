@@ -31,6 +31,12 @@ _PRIVATE = re.compile("[\ue000-\ue002]")
 GAP_OPEN, GAP_CLOSE = "【待补充：", "】"
 _GAP = re.compile(f"{GAP_OPEN}[^{GAP_CLOSE}]*{GAP_CLOSE}")
 
+# A space between a figure and Chinese (“314.12 万元”, “2023 年”): Word already spaces
+# Latin and CJK text apart, so a typed space doubles it. Markers are looked through.
+_CJK = "\u3400-\u9fff“”（）：，、；。"
+_SPACE_BEFORE_FIGURE = re.compile(f"([{_CJK}])[ \u3000]+((?:{FIG_OPEN}[^{FIG_MID}]*{FIG_MID})?[0-9])")
+_SPACE_AFTER_FIGURE = re.compile(f"([0-9%％](?:{FIG_CLOSE})?)[ \u3000]+([{_CJK}]|{GAP_OPEN[0]})")
+
 _PRE_NUMBERED = re.compile(r"^\s*([0-9０-９]+\s*[.．、]|[（(]\s*[0-9０-９一二三四五六七八九十]+\s*[)）]"
                            r"|[一二三四五六七八九十]+\s*、)")
 _END_PUNCT = "。；;，,、 "
@@ -60,7 +66,8 @@ Text = tuple[Span, ...]
 
 @dataclass(frozen=True)
 class Para:
-    """A paragraph: ``style`` is "body", "h2" (二级标题) or "h3" (三级标题)."""
+    """A paragraph: ``style`` is "body", "h2" (二级标题), "h3" (三级标题), "rules" (the
+    自评表's 评分规则 line), "annex_note" (附件说明) or "signature" (落款)."""
 
     text: Text
     style: str = "body"
@@ -128,6 +135,7 @@ class Gap:
 
     section: str
     what: str
+    about: str = ""        # the item it concerns (公用经费, “帮助困难职工”), for the listing
 
 
 @dataclass
@@ -139,6 +147,7 @@ class Content:
     appendices: list[Appendix]
     gaps: list[Gap]
     chart_data: dict | None = None
+    closing: list[Para] = field(default_factory=list)   # 附件说明 and 落款
 
     def blocks(self) -> Iterable[Block]:
         for part in (*self.sections, *self.appendices):
@@ -147,9 +156,9 @@ class Content:
     def plain(self) -> str:
         """Every heading, paragraph and table cell as text, in order (tests, the page)."""
         out = [self.title]
-        for part in (*self.sections, *self.appendices):
-            out.append(getattr(part, "heading", "") or part.label)
-            for b in part.blocks:
+
+        def blocks(items) -> None:
+            for b in items:
                 if isinstance(b, Para):
                     out.append(b.plain)
                 elif isinstance(b, Table):
@@ -157,6 +166,15 @@ class Content:
                     for row in ([b.total] if b.total else []) + list(b.rows):
                         out.append(" | ".join(b.cell(row, c.key) for c in b.columns))
                     out.append(b.note)
+
+        for section in self.sections:
+            out.append(section.heading)
+            blocks(section.blocks)
+        blocks(self.closing)
+        for annex in self.appendices:
+            out.append(annex.label)
+            out.append(annex.title)
+            blocks(annex.blocks)
         return "\n".join(t for t in out if t)
 
 
@@ -179,6 +197,7 @@ def spans(text: str, notes: dict[str, tuple[Note, ...]] | None = None) -> Text:
     """Split a builder's string into spans: marked figures carry the notes of their
     field, gap markers are flagged; the rest is plain text."""
     notes = notes or {}
+    text = tight(text)
     out: list[Span] = []
 
     def plain(piece: str) -> None:
@@ -202,6 +221,12 @@ def spans(text: str, notes: dict[str, tuple[Note, ...]] | None = None) -> Text:
         pos = m.end()
     plain(text[pos:])
     return tuple(_merge(out))
+
+
+def tight(text: str) -> str:
+    """No space between a figure and Chinese text, in generated and typed text alike."""
+    text = _SPACE_BEFORE_FIGURE.sub(r"\1\2", text)
+    return _SPACE_AFTER_FIGURE.sub(r"\1\2", text)
 
 
 def _merge(items: list[Span]) -> list[Span]:

@@ -14,8 +14,8 @@ import copy
 import io
 
 from xlpkg.report import template as T
-from xlpkg.report.template import _child, _mm_twips, _w
-from xlpkg.report.text import Appendix, Block, Content, Figures, Para, Span, Table
+from xlpkg.report.ooxml import _child, _mm_twips, _w
+from xlpkg.report.text import Appendix, Block, Content, Figures, Para, Span, Table, tight
 
 TITLE_CHARS = 19  # 2号 characters that sit on one 156 mm line with room to spare
 ANNEX_TITLE_CHARS = 30  # … on the 247 mm line of the landscape 自评表 appendix
@@ -24,8 +24,7 @@ COMMENT_AUTHOR, COMMENT_INITIALS = "xlpkg 数据校验", "xl"
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 # Column widths in mm by table kind and column key. A 5-character 小四 header (21.2 mm)
-# fits a 23 mm column with its 0.8 mm margins; the first (text) column takes what a
-# dropped column leaves.
+# fits a 23 mm column with its 0.8 mm margins.
 CELL_MARGIN = 0.8
 WIDTHS = {
     "expenditure": {"label": 36, "prior": 24, "actual": 24, "diff": 24, "rate": 24,
@@ -43,7 +42,8 @@ WIDTHS = {
                    "target": 21, "value": 21, "score": 12, "note": 51},
 }
 SCORESHEET_TOTAL_SPAN = 3   # 合计 spans 一级、二级、三级指标
-PARA_STYLES = {"body": T.BODY, "h2": "Heading 2", "h3": "Heading 3"}
+PARA_STYLES = {"body": T.BODY, "h2": "Heading 2", "h3": "Heading 3", "rules": T.NOTE,
+               "annex_note": T.ANNEX_NOTE, "signature": T.SIGNATURE}
 
 
 def _width(text: str) -> float:
@@ -60,11 +60,12 @@ def split_title(title: str, tail: str, chars: float = TITLE_CHARS) -> list[str]:
 
 
 def column_widths(table: Table, total_mm: float) -> list[float]:
-    """The widths of the columns the table has, adding up to ``total_mm``."""
+    """The widths of the columns the table has, adding up to ``total_mm``: when a blank
+    column was left out, the others widen in proportion."""
     spec = WIDTHS[table.kind]
     widths = [float(spec[c.key]) for c in table.columns]
-    widths[0] += total_mm - sum(widths)
-    return widths
+    scale = total_mm / sum(widths)
+    return [w * scale for w in widths]
 
 
 class Writer:
@@ -172,8 +173,20 @@ class Writer:
             self.plain(section.heading, "Heading 1")
             for block in section.blocks:
                 self.block(block)
+        self.closing(content.closing)
         for i, annex in enumerate(content.appendices):
             self.appendix(annex, last=i + 1 == len(content.appendices))
+
+    def closing(self, paras: list[Para]) -> None:
+        """附件说明 one line below the text, then the 落款 one line below that."""
+        previous = None
+        for para in paras:
+            if para.style != previous:
+                self.doc.add_paragraph(style="Normal")
+                previous = para.style
+            # the block stays together (a 落款 never stands alone at the top of a page)
+            p = self.para(para.text, PARA_STYLES[para.style])
+            p.paragraph_format.keep_with_next = para is not paras[-1]
 
     def appendix(self, annex: Appendix, *, last: bool) -> None:
         """An appendix: the 自评表 in a landscape section of its own (the body's section
@@ -219,7 +232,7 @@ def _comment(span: Span) -> str:
         where = f"（单元格：{'、'.join(note.cells)}）" if note.cells else ""
         parts.append(f"【{SEVERITY_LABELS.get(note.severity, note.severity)}】"
                      f"{note.message}{where}")
-    return "\n".join(parts)
+    return tight("\n".join(parts))
 
 
 def _landscape(sect) -> None:

@@ -4,7 +4,8 @@ Each ``check_*(ds) -> list[Finding]`` looks at one rule, never raises on data,
 and names the values involved (contract fields, cells and subjects).
 ``CHECKS`` is the list the CLI, the Excel button and the batch run;
 :func:`run_checks` runs them all. The modules, by theme: ``sums`` (totals
-against parts), ``budgets`` (money against its plan, rules kept from running),
+against parts), ``budgets`` (money against its plan, rules kept from running), ``reasons``
+(changes beyond ±10% without a 变动原因),
 ``tasks``, ``narrative`` (claims, template leftovers), ``text_figures``
 (figures in the paragraphs), ``plausibility``.
 
@@ -18,7 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from xlpkg.core.checks import budgets, narrative, plausibility, sums, tasks, text_figures
+from xlpkg.core.checks import (
+    budgets,
+    narrative,
+    plausibility,
+    reasons,
+    sums,
+    tasks,
+    text_figures,
+)
 from xlpkg.core.checks.budgets import (
     check_carryover_balance,
     check_execution_rate,
@@ -54,6 +63,7 @@ CHECKS: list[Check] = [
     *plausibility.CHECKS,
     *sums.CHECKS,
     *budgets.CHECKS,
+    *reasons.CHECKS,
     *plausibility.CHECKS_LATE,
     *tasks.CHECKS,
     *narrative.CHECKS,

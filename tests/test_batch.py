@@ -53,8 +53,11 @@ def test_batch_isolates_bad_files_and_summarises_all(folder, tmp_path):
     assert [r["file"] for r in result.rows] == ["a/甲.xlsm", "b.xlsm", "c/d/丙.xlsm"]
     assert [f["file"] for f in result.failures] == ["坏文件.xlsx"]
     assert "不是 Excel 工作簿" in result.failures[0]["reason"]
-    reports = sorted(p.name for p in (out / REPORTS).iterdir())
+    reports = sorted(p.name for p in (out / REPORTS).glob("*.docx"))
     assert len(reports) == 3 and all(r.endswith("部门整体支出绩效自评报告.docx") for r in reports)
+    tables = sorted(p.name for p in (out / REPORTS).glob("*.xlsx"))    # the submission tables
+    assert tables == sorted(r.replace("部门整体支出绩效自评报告.docx", "绩效自评表格.xlsx")
+                            for r in reports)
     assert not (out / ".staging").exists()
     # the summary: one row per department, findings with cells, the failure and why
     rows = sheet_rows(out / SUMMARY, "汇总")
@@ -89,7 +92,7 @@ def test_rerun_skips_unchanged_and_force_redoes(folder, tmp_path):
     assert again.skipped == 4 and len(again.rows) == 3 and len(again.failures) == 1
     forced = run_batch(folder, out, jobs=2, force=True, progress=False)
     assert forced.skipped == 0
-    assert len(list((out / REPORTS).iterdir())) == 3        # same names, not (2) copies
+    assert len(list((out / REPORTS).iterdir())) == 6        # same names, not (2) copies
 
 
 def test_find_workbooks_ignores_lock_files_and_the_output(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -81,6 +82,15 @@ def _output_error(path: Path, exc: OSError) -> OutputError:
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
+
+
+_ILLEGAL_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+
+def safe_stem(text: str, fallback: str, limit: int = 120) -> str:
+    """Text usable as (part of) a file name on Windows too: illegal characters → ``_``."""
+    stem = _ILLEGAL_NAME.sub("_", text).strip(" .")[:limit]
+    return stem or fallback
 
 
 def free_name(path: Path) -> Path:

@@ -132,6 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(func=cmd_score)
 
+    p = sub.add_parser("tables", help="生成报送用表格：基础数据表、自评表、各项目支出绩效自评表",
+                       description="生成一个可直接打印（A4）的 .xlsx：基础数据表、部门整体支出绩效"
+                                   "自评表，以及每个项目一张项目支出绩效自评表。")
+    p.add_argument("input", type=Path, help="工作簿或数据文件")
+    p.add_argument("-o", "--output", type=Path,
+                   help="输出路径（默认：<单位>_<年度>_绩效自评表格.xlsx）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    p.add_argument("--rules", type=Path, help="评分规则文件（默认：湖南省部门整体支出评价指标）")
+    _common(p)
+    p.set_defaults(func=cmd_tables)
+
     p = sub.add_parser("batch", help="批量处理文件夹中的全部工作簿，生成报告和汇总表",
                        description="处理 DIR 下（含子文件夹）每一个 .xlsx/.xlsm：生成报告、汇总表和清单。")
     p.add_argument("dir", type=Path, help="存放各单位工作簿的文件夹")
@@ -268,6 +279,24 @@ def cmd_score(args) -> int:
         print(json.dumps(ev.scoresheet.to_json(), ensure_ascii=False, indent=2))
     else:
         print(format_scoresheet(ev))
+    return EXIT_OK
+
+
+def cmd_tables(args) -> int:
+    from xlpkg.core.scoring import score
+    from xlpkg.read.inputs import load_input
+    from xlpkg.read.rules_file import load_rules
+    from xlpkg.tables.rows import submission_tables
+    from xlpkg.tables.xlsx import tables_path, write_tables
+
+    _not_an_input(args.output, args.input, args.rules)
+    ds = load_input(args.input)
+    sheet = score(ds, load_rules(args.rules))
+    tables = submission_tables(ds, sheet)
+    out = write_tables(tables, tables_path(ds, args.output, Path.cwd()), force=args.force)
+    print(f"已生成表格：{out}（{len(tables)} 张表：{'、'.join(t.sheet for t in tables)}）")
+    if sheet.pending:
+        print(f"部门整体支出绩效自评表：{sheet.grade_text}（待评分：{'、'.join(sheet.pending)}）")
     return EXIT_OK
 
 

@@ -79,16 +79,21 @@ def process_one(path: str, staging: str, key: str, rules_path: str | None) -> di
     """
     from xlpkg.pipeline import evaluate_file
     from xlpkg.report.render import report_filename, write_report
+    from xlpkg.tables.rows import submission_tables
+    from xlpkg.tables.xlsx import tables_bytes
 
     try:
         ev = evaluate_file(Path(path), Path(rules_path) if rules_path else None)
         staged = Path(staging) / f"{key}.docx"
         write_report(ev, staged, force=True)
+        tables = Path(staging) / f"{key}.xlsx"     # the submission tables beside the report
+        write_bytes_atomic(tables, tables_bytes(submission_tables(ev.dataset, ev.scoresheet)))
         return {
             "row": summary_row(ev.dataset, ev.scoresheet, ev.counts),
             "findings": [f.to_json() for f in ev.findings],
             "report_name": report_filename(ev.dataset),
             "staged": str(staged),
+            "staged_tables": str(tables),
         }
     except XlpkgError as exc:
         # the summary names the file in its own column
@@ -275,7 +280,7 @@ def summary_line(result: BatchResult, summary: Path) -> str:
 def _outputs_exist(out: Path, entry: dict) -> bool:
     if "failure" in entry:
         return True
-    return bool(entry.get("report")) and (out / REPORTS / entry["report"]).exists()
+    return all(entry.get(k) and (out / REPORTS / entry[k]).exists() for k in ("report", "tables"))
 
 
 CRASHED = "处理该文件时工作进程异常退出（文件可能过大或已损坏）"
@@ -311,6 +316,9 @@ def _run_pool(todo, staging: Path, rules_path, jobs, work=process_one):
 
 def _place_reports(out: Path, entries: dict[str, dict]) -> None:
     """Move staged reports to their final names, in input order, so names are deterministic."""
+    from xlpkg.report.render import REPORT_SUFFIX
+    from xlpkg.tables.xlsx import TABLES_SUFFIX
+
     taken: set[str] = set()
     for rel in sorted(entries):
         e = entries[rel]
@@ -331,3 +339,7 @@ def _place_reports(out: Path, entries: dict[str, dict]) -> None:
         os.replace(staged, out / REPORTS / name)
         e["report"] = name
         del e["staged"]
+        tables = e.pop("staged_tables", None)
+        if tables:   # 甲_2023_部门整体支出绩效自评报告(2).docx → 甲_2023_绩效自评表格(2).xlsx
+            e["tables"] = name.removesuffix(".docx").replace(REPORT_SUFFIX, TABLES_SUFFIX) + ".xlsx"
+            os.replace(tables, out / REPORTS / e["tables"])

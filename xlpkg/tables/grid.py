@@ -16,7 +16,8 @@ from decimal import Decimal
 
 from xlpkg.core.money import fmt_amount, fmt_number, fmt_pct
 
-KINDS = ("text", "amount", "pct", "count", "score")
+KINDS = ("text", "amount", "pct", "count", "weight", "score")
+NUMERIC = KINDS[1:]
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,9 @@ class Cell:
     def alignment(self) -> str:
         if self.align:
             return self.align
-        return "right" if self.kind in ("amount", "pct", "count", "score") else "left"
+        if self.kind in ("weight", "score"):
+            return "center"
+        return "right" if self.kind in NUMERIC else "left"
 
 
 BLANK = Cell()
@@ -62,8 +65,13 @@ def count(value: Decimal | None, **kw) -> Cell:
 
 
 def points(value: Decimal | None, shown: str, **kw) -> Cell:
-    """A weight or score; ``shown`` is its printed text (待评分 when there is none)."""
+    """A score; ``shown`` is its printed text (待评分 when there is none)."""
     return Cell(shown, value, "score", **kw)
+
+
+def weight_cell(value: Decimal | None, **kw) -> Cell:
+    """An indicator's 分值 as typed (``10``, ``2.5``); blank when not stated."""
+    return Cell("" if value is None else fmt_number(value), value, "weight", **kw)
 
 
 @dataclass(frozen=True)

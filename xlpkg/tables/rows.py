@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from xlpkg.core import ratios
 from xlpkg.core.model import Dataset, Val
-from xlpkg.core.money import fmt_number
 from xlpkg.core.scoring import ProjectScore, Scoresheet, score_text
 from xlpkg.tables.grid import (
     BLANK,
@@ -29,6 +28,7 @@ from xlpkg.tables.grid import (
     pct,
     points,
     text,
+    weight_cell,
 )
 
 UNIT_LINE = "单位：万元"
@@ -138,7 +138,7 @@ def base_data_table(ds: Dataset) -> PrintTable:
     outlay("三、“三公”经费", "total")
     outlay(f"{INDENT}1. 公务用车购置和维护经费", "vehicle_purchase", "vehicle_operation")
     outlay(f"{INDENT * 2}其中：公车购置", "vehicle_purchase")
-    outlay(f"{INDENT * 4}\u2002公车运行维护", "vehicle_operation")
+    outlay(f"{INDENT * 5}公车运行维护", "vehicle_operation")   # under 公车购置
     outlay(f"{INDENT}2. 出国经费", "outbound")
     outlay(f"{INDENT}3. 公务接待", "reception")
     rows.append(_money_row("四、政府采购金额", None, _num(ds.proc_budget), _num(ds.proc_actual)))
@@ -147,9 +147,9 @@ def base_data_table(ds: Dataset) -> PrintTable:
     b = getattr(ds, "buildings", {}) or {}
     approved, built = _num(b.get("approved_scale")), _num(b.get("actual_scale"))
     planned, spent = _num(b.get("budget_investment")), _num(b.get("actual_investment"))
-    rows.append((head("楼堂馆所控制情况"), head("批复规模（㎡）"), head("实际规模（㎡）"),
-                 head("规模控制率"), head("预算投资（万元）"), head("实际投资（万元）"),
-                 head("投资概算控制率")))
+    rows.append((head("楼堂馆所控制情况"), head("批复规模\n（㎡）"), head("实际规模\n（㎡）"),
+                 head("规模控制率"), head("预算投资\n（万元）"), head("实际投资\n（万元）"),
+                 head("投资概算\n控制率")))
     rows.append((BLANK, count(approved), count(built), pct(ratios.share(built, approved)),
                  amount(planned), amount(spent), pct(ratios.share(spent, planned))))
     merges.append((len(rows) - 2, 0, len(rows) - 1, 0))
@@ -157,7 +157,7 @@ def base_data_table(ds: Dataset) -> PrintTable:
              "2. 空白表示数据中未填报，不代表 0。")
     return PrintTable(
         sheet=BASE_DATA, title=f"{_year_prefix(ds)}{_name(ds)}部门整体支出绩效评价基础数据表",
-        columns=(Column(30),) + (Column(11),) * 6, rows=tuple(rows),
+        columns=(Column(34),) + (Column(11),) * 6, rows=tuple(rows),
         header_rows=(header, header), merges=tuple(merges), info_left=filled_by(ds),
         info_right=UNIT_LINE, notes=notes + (date_line(ds),))
 
@@ -194,7 +194,7 @@ def scoresheet_table(ds: Dataset, sheet: Scoresheet) -> PrintTable:
     body: list[list[Cell]] = []
     for s in sheet.indicators:
         body.append([text(s.level1, align="center"), text(s.level2, align="center"),
-                     text(s.name), points(s.weight, fmt_number(s.weight)), text(s.criteria),
+                     text(s.name), weight_cell(s.weight), text(s.criteria),
                      text(s.target, align="center"), text(s.value_text, align="center"),
                      points(s.score, s.score_text, bold=s.score is None), text(s.note)])
     rows = [list(header)] + body
@@ -204,7 +204,7 @@ def scoresheet_table(ds: Dataset, sheet: Scoresheet) -> PrintTable:
     _blank_repeats(rows, merges)
     weight = sum((s.weight for s in sheet.indicators), Decimal(0))
     grade = f"等级：{sheet.grade}" if sheet.grade else sheet.grade_text
-    total_row = [head("合计"), BLANK, BLANK, points(weight, fmt_number(weight), bold=True),
+    total_row = [head("合计"), BLANK, BLANK, weight_cell(weight, bold=True),
                  BLANK, BLANK, BLANK, points(sheet.total, sheet.total_text, bold=True),
                  text(grade, bold=True)]
     rows.append(total_row)
@@ -235,12 +235,12 @@ def project_table(ds: Dataset, p: ProjectScore, index: int = 1) -> PrintTable:
     rows: list[list[Cell]] = [
         [head("项目名称"), BLANK, text(p.name, bold=True), BLANK, BLANK, BLANK, BLANK, BLANK,
          BLANK],
-        [head("项目资金（万元）"), BLANK, BLANK, head("年初预算数"), head("全年预算数"),
-         head("全年执行数"), head("分值"), head("执行率"), head("得分")],
-        [BLANK, head("年度资金总额"), BLANK, amount(p.budget_initial), amount(p.budget_final),
-         amount(p.actual), points(p.execution_weight, fmt_number(p.execution_weight)),
-         pct(p.execution_rate), points(p.execution_score, score_text(p.execution_score),
-                                       bold=p.execution_score is None)],
+        [head("项目资金\n（万元）"), head(""), head("年初预算数"), head("全年预算数"),
+         head("全年执行数"), head("分值"), head("执行率"), head("得分"), BLANK],
+        [BLANK, head("年度资金总额"), amount(p.budget_initial), amount(p.budget_final),
+         amount(p.actual), weight_cell(p.execution_weight), pct(p.execution_rate, align="center"),
+         points(p.execution_score, score_text(p.execution_score),
+                bold=p.execution_score is None), BLANK],
         [head("年度总体目标"), head("预期目标"), BLANK, BLANK, BLANK, head("实际完成情况"), BLANK,
          BLANK, BLANK],
         [BLANK, text(p.goal), BLANK, BLANK, BLANK, text(p.result), BLANK, BLANK, BLANK],
@@ -248,15 +248,18 @@ def project_table(ds: Dataset, p: ProjectScore, index: int = 1) -> PrintTable:
          head("年度指标值"), head("实际完成值"), head("分值"), head("得分"),
          head("偏差原因分析及改进措施")],
     ]
-    merges = [(0, 0, 0, 1), (0, 2, 0, 8), (1, 0, 2, 0), (1, 1, 1, 2), (2, 1, 2, 2),
+    merges = [(0, 0, 0, 1), (0, 2, 0, 8), (1, 0, 2, 0), (1, 7, 1, 8), (2, 7, 2, 8),
               (3, 0, 4, 0), (3, 1, 3, 4), (3, 5, 3, 8), (4, 1, 4, 4), (4, 5, 4, 8)]
     first = len(rows)
     for i in p.indicators:
         rows.append([BLANK, text(i.category, align="center"), text(i.subcategory, align="center"),
                      text(i.name), text(i.target_text, align="center"),
                      text(i.actual_text, align="center"),
-                     points(i.weight, "" if i.weight is None else fmt_number(i.weight)),
+                     weight_cell(i.weight),
                      points(i.score, i.score_text, bold=i.score is None), text(i.reason)])
+    if not p.indicators:      # say so in the table rather than print an empty grid
+        rows.append([BLANK, text("（未填绩效指标）", align="center")] + [BLANK] * 7)
+        merges.append((first, 1, first, 8))
     merges.append((first - 1, 0, len(rows) - 1, 0))
     keys1 = [(i.category,) for i in p.indicators]
     keys2 = [(i.category, i.subcategory) for i in p.indicators]
@@ -265,7 +268,7 @@ def project_table(ds: Dataset, p: ProjectScore, index: int = 1) -> PrintTable:
     merges += runs
     grade = f"自评等级：{p.grade}" if p.grade else p.grade_text
     rows.append([head("总分"), BLANK, BLANK, BLANK, BLANK, BLANK,
-                 points(p.weight, fmt_number(p.weight), bold=True),
+                 weight_cell(p.weight, bold=True),
                  points(p.total, score_text(p.total), bold=True), text(grade, bold=True)])
     last = len(rows) - 1
     merges.append((last, 0, last, 5))

@@ -231,7 +231,7 @@ def score_project(project: Project, rules: ProjectRules) -> ProjectScore:
         missing = "、".join(label for label, v in (("全年预算数", final), ("全年执行数", actual))
                            if v is None)
         why = f"缺少{missing}" if missing else "全年预算数为 0"
-        execution, note = None, f"{rules.execution_label}无法计算（{why}），{PENDING}"
+        execution, note = None, f"无法计算（{why}），{PENDING}"
     else:
         rate = round_half_up(rate, SHOWN)
         execution = round_half_up(w * min(rate, ONE), 2)

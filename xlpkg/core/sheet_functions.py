@@ -251,7 +251,8 @@ def _flatten(x: Any):
         yield from row
 
 
-def sum_check(total: Any, parts: Sequence[Any], labels: Sequence[str] = ()) -> str:
+def sum_check(total: Any, parts: Sequence[Any], labels: Sequence[str] = (),
+              ranges: Sequence[bool] = ()) -> str:
     """A stated total against its parts, as the in-sheet check cell shows it.
 
     ``parts`` are single values or ranges; blank cells inside a range are unused
@@ -265,8 +266,11 @@ def sum_check(total: Any, parts: Sequence[Any], labels: Sequence[str] = ()) -> s
         singles: list[tuple[int, Decimal | None]] = []
         values: list[Decimal] = []
         for i, part in enumerate(parts):
-            part = _scalar(part)
-            if _grid(part) is None:
+            is_range = ranges[i] if i < len(ranges) else _grid(_scalar(part)) is not None
+            if not is_range:
+                part = _scalar(part)
+                singles.append((i, _dec(part)))
+            elif _grid(part) is None:
                 singles.append((i, _dec(part)))
             else:
                 values += [v for v in (_dec(x) for x in _flatten(part)) if v is not None]
@@ -311,6 +315,121 @@ def CHECK_SUM(total, *parts):
 
 
 CHECK_SUM.__xlpkg_udf__["native"] = native_sum_check  # variadic: built per call
+
+
+# ---------------------------------------------------------------- checks against other rules
+
+
+def _code_of(raw: Any) -> str:
+    text = "" if raw is None else str(raw).strip()
+    return text[:-2] if text.endswith(".0") else text
+
+
+def caliber_check(total: Any, codes: Sequence[Any], amounts: Sequence[Any],
+                  bases: Sequence[Sequence[str]], *, label: str = "经济分类") -> str:
+    """A total against the economic classification rows of some codes (人员经费 =
+    301+303; 公用经费 = 302 or 302+310, whichever is closer), like core.checks.
+
+    Rows are (code, amount) pairs of the table; a matching row with a blank
+    amount is a missing part. A second basis counts only when it adds rows.
+    """
+    try:
+        stated = _dec(_scalar(total))
+        rows = [(_code_of(c), _dec(a)) for c, a in zip(codes, amounts)]
+    except _Unreadable as e:
+        return e.text
+    chosen: list[tuple[list[str], list[Decimal | None]]] = []
+    for basis in bases:
+        matched = [(c, a) for c, a in rows if c in basis]
+        if chosen and len(matched) <= len(chosen[0][1]):
+            continue
+        chosen.append(([c for c, _ in matched], [a for _, a in matched]))
+
+    def gap(parts):
+        cmp = ratios.compare_sum(stated, parts)
+        return abs(cmp.difference) if cmp else Decimal("Infinity")
+
+    codes_used, parts = min(chosen, key=lambda cp: gap(cp[1]))
+    if stated is None or not parts or all(p is None for p in parts):
+        return ""
+    missing = sorted({c for c, p in zip(codes_used, parts) if p is None})
+    if missing:
+        return MISSING.format(names="、".join(f"{label} {c}" for c in missing))
+    cmp = ratios.compare_sum(stated, parts)
+    if cmp.status != "mismatch":
+        return ""
+    return phrases.difference(round_half_up(cmp.total) - round_half_up(cmp.parts_sum))
+
+
+def native_caliber_check(total: str, codes: str, amounts: str,
+                         bases: Sequence[Sequence[str]], *, label: str = "经济分类") -> str:
+    """The native twin of :func:`caliber_check` over two table columns."""
+
+    def rows(basis):
+        return "+".join(f'SUMPRODUCT(--(TRIM({codes}&"")="{c}"))' for c in basis)
+
+    def summed(basis):
+        return "(" + "+".join(f'SUMIFS({amounts},{codes},"{c}")' for c in basis) + ")"
+
+    def blanks(basis):
+        return "+".join(f'SUMPRODUCT(--(TRIM({codes}&"")="{c}"),--({amounts}=""))'
+                        for c in basis)
+
+    def one(basis):
+        n, blank = rows(basis), blanks(basis)
+        names = "&".join(f'IF(SUMPRODUCT(--(TRIM({codes}&"")="{c}"),--({amounts}=""))>0,'
+                         f'"{label} {c}、","")' for c in sorted(basis))
+        missing = MISSING.replace("{names}", '"&LEFT(' + names + ",LEN(" + names + ')-1)&"')
+        gap = f"ROUND({total},2)-ROUND({summed(basis)},2)"
+        said = '"相差 "&' + text_of(f"ABS({gap})", TEXT_AMOUNT) + f'&" {phrases.UNIT}"'
+        mismatch = f"ROUND(ABS({total}-{summed(basis)}),9)>0.01*({n})"
+        return (f'IF(OR({n}=0,{n}={blank}),"",IF({blank}>0,"{missing}",'
+                f'IF({mismatch},{said},"")))')
+
+    def distance(basis):
+        return f"IF(OR({rows(basis)}=0,{blanks(basis)}>0),1E+300,ABS({total}-{summed(basis)}))"
+
+    body = one(bases[0])
+    for basis in bases[1:]:  # a wider basis is taken when it adds rows and is closer
+        body = (f"IF(OR({rows(basis)}<={rows(bases[0])},{distance(bases[0])}<={distance(basis)}),"
+                f"{body},{one(basis)})")
+    bad = f"SUMPRODUCT(--ISERROR({amounts}))+SUMPRODUCT(--ISERROR({codes}))"
+    return (f'IF(ROWS({total})-COUNT({total})-COUNTBLANK({total})+{bad}>0,"{BAD}",'
+            f'IF(COUNT({total})=0,"",{body}))')
+
+
+def carry_check(begin: Any, income: Any, spending: Any, end: Any,
+                labels: Sequence[str]) -> str:
+    """年初结转结余 + 本年收入 − 本年支出 = 年末结转结余, as core.checks words it:
+    silent when neither carry-over is stated, 缺少… when only some of the four are."""
+    try:
+        vals = [_dec(_scalar(v)) for v in (begin, income, spending, end)]
+    except _Unreadable as e:
+        return e.text
+    b, i, s, e = vals
+    if all(v is not None for v in vals):
+        cmp = ratios.compare_sum(e, [b, i, -s])
+        return phrases.difference(cmp.difference) if cmp.status == "mismatch" else ""
+    if i is not None and s is not None and s > i and b is None:
+        return ""  # a warning of the checks (spending above income), not an equation
+    if b is not None or e is not None:
+        return MISSING.format(names="、".join(lbl for lbl, v in zip(labels, vals) if v is None))
+    return ""
+
+
+def native_carry_check(begin: str, income: str, spending: str, end: str,
+                       labels: Sequence[str]) -> str:
+    """The native twin of :func:`carry_check`."""
+    refs = (begin, income, spending, end)
+    listed = ",".join(refs)
+    bad = "+".join(f"1-COUNT({r})-COUNTBLANK({r})" for r in refs)
+    expr = f"{end}-({begin}+{income}-{spending})"
+    said = '"相差 "&' + text_of(f"ABS({expr})", TEXT_AMOUNT) + f'&" {phrases.UNIT}"'
+    names = "&".join(f'IF(COUNTBLANK({r}),"{lbl}、","")' for r, lbl in zip(refs, labels))
+    missing = MISSING.replace("{names}", '"&LEFT(' + names + ",LEN(" + names + ')-1)&"')
+    return (f'IF({bad}>0,"{BAD}",IF(COUNT({listed})=4,IF(ROUND(ABS({expr}),9)>0.03,{said},""),'
+            f'IF(AND(COUNT({income},{spending})=2,COUNT({begin})=0),IF({spending}>{income},"",'
+            f'IF(COUNT({end})>0,"{missing}","")),IF(COUNT({begin},{end})>0,"{missing}",""))))')
 
 
 @udf(_GRADE_NATIVE, score="总得分")

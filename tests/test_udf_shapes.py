@@ -15,7 +15,11 @@ def test_every_argument_is_two_dimensional_and_names_errors(fn):
 def test_check_sum_on_single_cells():
     assert call_as_excel("CHECK_SUM", 314.12, 298.18, 15.95) == ""        # within rounding
     assert call_as_excel("CHECK_SUM", 320, 298.18, 15.95) == "相差 5.87 万元"
-    assert call_as_excel("CHECK_SUM", 320, 298.18, None) == "缺少第 2 项，未计算"
+    # a blank part: no difference claimed, only what the blank would have to hold
+    assert call_as_excel("CHECK_SUM", 320, 298.18, None) == "第 2 项未填，若合计数无误应为 21.82 万元"
+    assert call_as_excel("CHECK_SUM", 314.13, 298.18, 15.95, None) == "第 3 项未填，如未发生请填 0"
+    assert call_as_excel("CHECK_SUM", 300, 298.18, 15.95, None) == \
+        "相差 14.13 万元：已填明细已超过合计数"
     assert call_as_excel("CHECK_SUM", 320, None, None) == ""              # nothing to compare
     assert call_as_excel("CHECK_SUM", None, 298.18, 15.95) == ""          # total not stated
 

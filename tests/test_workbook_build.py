@@ -79,6 +79,13 @@ def test_two_builds_are_byte_identical(template):
     assert template_bytes() == template
 
 
+def test_committed_portable_template_equals_a_fresh_build():
+    fresh = template_bytes("xlsx")
+    assert fresh == template_bytes("xlsx")
+    assert COMMITTED.with_suffix(".xlsx").read_bytes() == fresh, \
+        "run `xlpkg template -o workbook/template.xlsx` and commit the result"
+
+
 def test_committed_template_equals_a_fresh_build(template):
     assert COMMITTED.read_bytes() == template, "run `xlpkg template` and commit the result"
 

@@ -219,11 +219,11 @@ def test_checks_are_blank_aware(books):
     personnel = next(s for s in econ.summary if s.bases == L.PERSONNEL_CODES)
     public = next(s for s in econ.summary if s.bases == L.PUBLIC_CODES)
     at = lambda s: lo.get(_cell(econ.sheet, econ.header_row - s.offset, econ.col("actual")))
-    assert at(personnel) == "缺少经济分类 301，未计算"
+    assert at(personnel) == "经济分类 301未填，若合计数无误应为 45.00 万元"
     assert at(public) in ("", None)                      # 10 = 10
     basic_total = L.EXPENDITURE_CHECK_ROWS["total"]      # 100 vs 60 + blank project
     assert lo.get(_cell(L.SHEET_BUDGET.name, basic_total, L.BUDGET_COLUMNS["actual"])) == \
-        "缺少项目支出本年决算数，未计算"
+        "项目支出本年决算数未填，若合计数无误应为 40.00 万元"
     carry = next(f for f in L.FORMULAS if f.func == "CHECK_CARRY")
     assert lo[(carry.sheet, carry.cell)].startswith("缺少") and "年末结转结余" in lo[(carry.sheet,
                                                                                    carry.cell)]

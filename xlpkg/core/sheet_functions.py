@@ -31,13 +31,16 @@ from typing import Any
 from xlpkg.core import phrases, ratios
 from xlpkg.core.grades import GRADE_BANDS, grade
 from xlpkg.core.model import COMPARATORS
-from xlpkg.core.money import ParseError, parse_amount, round_half_up
+from xlpkg.core.checks.sums import FILL_ZERO
+from xlpkg.core.money import ParseError, fmt_amount, parse_amount, round_half_up
 
 UDFS: list[Callable] = []
 BAD = "无法识别"
 CATEGORY = "xlpkg 绩效自评"
 ERROR_TEXTS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!")
-MISSING = "缺少{names}，未计算"   # the core's wording when a rule lacks data (checks._skipped)
+MISSING = "缺少{names}，未计算"   # the core's wording when a rule lacks data (checks.base.skipped)
+OVER = "：已填明细已超过合计数"          # core.checks.sums, filled parts above the total
+SHOULD_BE = "若合计数无误应为 {amount} 万元"  # … below it: what the blanks must hold
 TEXT_AMOUNT = "0.00"             # core.money.fmt_amount as an Excel number format
 TEXT_PCT = "0.00%"               # core.money.fmt_pct
 # Ratios are rounded to 12 places before TEXT(): float noise such as
@@ -280,12 +283,36 @@ def sum_check(total: Any, parts: Sequence[Any], labels: Sequence[str] = (),
     if stated is None or not values:
         return ""
     missing = [labels[i] if i < len(labels) else f"第 {i + 1} 项" for i, v in singles if v is None]
+    return _compared(ratios.compare_sum(stated, values), missing)
+
+
+def _compared(cmp: ratios.SumComparison, missing: Sequence[str]) -> str:
+    """The check cell's words for a total against its filled parts, as core.checks.sums
+    decides them: blanks are never 0, but filled parts above the total already disagree."""
     if missing:
-        return MISSING.format(names="、".join(missing))
-    cmp = ratios.compare_sum(stated, values)
-    if cmp.status != "mismatch":
-        return ""
+        names = "、".join(missing)
+        if cmp.status == "mismatch" and cmp.difference < 0:
+            return _shown(cmp) + OVER
+        if cmp.status == "mismatch":
+            return f"{names}未填，{SHOULD_BE.format(amount=fmt_amount(cmp.difference))}"
+        return f"{names}未填，{FILL_ZERO}"
+    return _shown(cmp) if cmp.status == "mismatch" else ""
+
+
+def _shown(cmp: ratios.SumComparison) -> str:
     return phrases.difference(round_half_up(cmp.total) - round_half_up(cmp.parts_sum))
+
+
+def _native_compared(total: str, summed: str, count: str, blank: str, names: str) -> str:
+    """The native twin of :func:`_compared`: ``names`` is an expression ending in 、."""
+    listed = f"LEFT({names},LEN({names})-1)"
+    gap = f"ROUND({total},2)-ROUND({summed},2)"
+    said = '"相差 "&' + text_of(f"ABS({gap})", TEXT_AMOUNT) + f'&" {phrases.UNIT}"'
+    mismatch = f"ROUND(ABS({total}-({summed})),9)>0.01*({count})"
+    should = SHOULD_BE.replace("{amount}", '"&' + text_of(f"{total}-({summed})", TEXT_AMOUNT) + '&"')
+    partial = (f'IF({mismatch},IF({total}-({summed})<0,{said}&"{OVER}",{listed}&"未填，{should}"),'
+               f'{listed}&"未填，{FILL_ZERO}")')
+    return f'IF({blank}>0,{partial},IF({mismatch},{said},""))'
 
 
 def native_sum_check(total: str, parts: Sequence[tuple[str, bool]],
@@ -296,15 +323,9 @@ def native_sum_check(total: str, parts: Sequence[tuple[str, bool]],
     listed = ",".join(r for r, _ in parts)
     singles = [(i, r) for i, (r, is_range) in enumerate(parts) if not is_range]
     names = "&".join(f'IF(COUNTBLANK({r}),"{labels[i] if i < len(labels) else f"第 {i + 1} 项"}、","")'
-                     for i, r in singles)
-    missing = MISSING.replace("{names}", '"&LEFT(' + names + ",LEN(" + names + ")-1)&\"")
-    gap = f"ROUND({total},2)-ROUND(SUM({listed}),2)"
-    mismatch = f"ROUND(ABS({total}-SUM({listed})),9)>0.01*COUNT({listed})"
-    said = '"相差 "&' + text_of(f"ABS({gap})", TEXT_AMOUNT) + f'&" {phrases.UNIT}"'
-    body = f'IF({mismatch},{said},"")'
-    if singles:
-        blank = "+".join(f"COUNTBLANK({r})" for _, r in singles)
-        body = f'IF({blank}>0,"{missing}",{body})'
+                     for i, r in singles) or '""'
+    blank = "+".join(f"COUNTBLANK({r})" for _, r in singles) or "0"
+    body = _native_compared(total, f"SUM({listed})", f"COUNT({listed})", blank, names)
     return (f'IF({cells}>0,"{BAD}",IF(OR(COUNT({total})=0,COUNT({listed})=0),"",{body}))')
 
 
@@ -340,7 +361,8 @@ def caliber_check(total: Any, codes: Sequence[Any], amounts: Sequence[Any],
         return e.text
     chosen: list[tuple[list[str], list[Decimal | None]]] = []
     for basis in bases:
-        matched = [(c, a) for c, a in rows if c in basis]
+        # in the basis' code order, so the missing codes read as the native twin lists them
+        matched = [(c, a) for code in basis for c, a in rows if c == code]
         if chosen and len(matched) <= len(chosen[0][1]):
             continue
         chosen.append(([c for c, _ in matched], [a for _, a in matched]))
@@ -352,13 +374,8 @@ def caliber_check(total: Any, codes: Sequence[Any], amounts: Sequence[Any],
     codes_used, parts = min(chosen, key=lambda cp: gap(cp[1]))
     if stated is None or not parts or all(p is None for p in parts):
         return ""
-    missing = sorted({c for c, p in zip(codes_used, parts) if p is None})
-    if missing:
-        return MISSING.format(names="、".join(f"{label} {c}" for c in missing))
-    cmp = ratios.compare_sum(stated, parts)
-    if cmp.status != "mismatch":
-        return ""
-    return phrases.difference(round_half_up(cmp.total) - round_half_up(cmp.parts_sum))
+    missing = [f"{label} {c}" for c, p in zip(codes_used, parts) if p is None]
+    return _compared(ratios.compare_sum(stated, [p for p in parts if p is not None]), missing)
 
 
 def native_caliber_check(total: str, codes: str, amounts: str,
@@ -377,14 +394,10 @@ def native_caliber_check(total: str, codes: str, amounts: str,
 
     def one(basis):
         n, blank = rows(basis), blanks(basis)
-        names = "&".join(f'IF(SUMPRODUCT(--(TRIM({codes}&"")="{c}"),--({amounts}=""))>0,'
-                         f'"{label} {c}、","")' for c in sorted(basis))
-        missing = MISSING.replace("{names}", '"&LEFT(' + names + ",LEN(" + names + ')-1)&"')
-        gap = f"ROUND({total},2)-ROUND({summed(basis)},2)"
-        said = '"相差 "&' + text_of(f"ABS({gap})", TEXT_AMOUNT) + f'&" {phrases.UNIT}"'
-        mismatch = f"ROUND(ABS({total}-{summed(basis)}),9)>0.01*({n})"
-        return (f'IF(OR({n}=0,{n}={blank}),"",IF({blank}>0,"{missing}",'
-                f'IF({mismatch},{said},"")))')
+        names = "&".join(f'REPT("{label} {c}、",SUMPRODUCT(--(TRIM({codes}&"")="{c}"),'
+                         f'--({amounts}="")))' for c in basis)
+        body = _native_compared(total, summed(basis), f"{n}-({blank})", blank, names)
+        return f'IF(OR({n}=0,{n}={blank}),"",{body})'
 
     def distance(basis):
         return f"IF(OR({rows(basis)}=0,{blanks(basis)}>0),1E+300,ABS({total}-{summed(basis)}))"
@@ -401,7 +414,7 @@ def native_caliber_check(total: str, codes: str, amounts: str,
 def carry_check(begin: Any, income: Any, spending: Any, end: Any,
                 labels: Sequence[str]) -> str:
     """年初结转结余 + 本年收入 − 本年支出 = 年末结转结余, as core.checks words it:
-    silent when neither carry-over is stated, 缺少… when only some of the four are."""
+    silent when none of the four is stated, 缺少… when only some are."""
     try:
         vals = [_dec(_scalar(v)) for v in (begin, income, spending, end)]
     except _Unreadable as e:
@@ -412,7 +425,7 @@ def carry_check(begin: Any, income: Any, spending: Any, end: Any,
         return phrases.difference(cmp.difference) if cmp.status == "mismatch" else ""
     if i is not None and s is not None and s > i and b is None:
         return ""  # a warning of the checks (spending above income), not an equation
-    if b is not None or e is not None:
+    if any(v is not None for v in vals):
         return MISSING.format(names="、".join(lbl for lbl, v in zip(labels, vals) if v is None))
     return ""
 
@@ -428,8 +441,8 @@ def native_carry_check(begin: str, income: str, spending: str, end: str,
     names = "&".join(f'IF(COUNTBLANK({r}),"{lbl}、","")' for r, lbl in zip(refs, labels))
     missing = MISSING.replace("{names}", '"&LEFT(' + names + ",LEN(" + names + ')-1)&"')
     return (f'IF({bad}>0,"{BAD}",IF(COUNT({listed})=4,IF(ROUND(ABS({expr}),9)>0.03,{said},""),'
-            f'IF(AND(COUNT({income},{spending})=2,COUNT({begin})=0),IF({spending}>{income},"",'
-            f'IF(COUNT({end})>0,"{missing}","")),IF(COUNT({begin},{end})>0,"{missing}",""))))')
+            f'IF(AND(COUNT({income},{spending})=2,COUNT({begin})=0,{spending}>{income}),"",'
+            f'IF(COUNT({listed})>0,"{missing}",""))))')
 
 
 @udf(_GRADE_NATIVE, score="总得分")

@@ -261,6 +261,13 @@ def test_portable_flavour_has_no_udf_and_no_vba():
     assert "xlwings.conf" not in portable.sheetnames
 
 
+def test_a_full_recalculation_of_the_example_makes_few_udf_calls(example_path):
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(read_data_file(example_path))))
+    udfs = {fn.__name__ for fn in sf.UDFS}
+    calls = sum(len(set(re.findall(r"\b([A-Z_]+)\(", t)) & udfs) for t in _texts(book))
+    assert 0 < calls <= 20  # one array call per column run; was 126 with one call per cell
+
+
 def test_no_full_recalculation_forced_on_open(template):
     for data in (template, template_bytes("xlsx")):
         xml = _member(data, "xl/workbook.xml")

@@ -384,9 +384,12 @@ OUTLAY_CALC_COLUMNS = {"diff": 4, "pct": 5, "exec": 6, "text": 7}
 OUTLAY_HEADERS = ("项目", "上年决算数", "预算数", "本年决算数", "增减额", "增减率", "控制率",
                   "增减说明")
 OUTLAY_WIDTHS = (26, 13, 13, 13, 12, 10, 10, 36)
+# 会议费、培训费 follow the four items directly (not part of the 合计), so each computed
+# column is one run of rows: one array call in the .xlsm instead of two.
 OUTLAY_ROW = {"total": 3, "outbound": 4, "vehicle_purchase": 5, "vehicle_operation": 6,
-              "reception": 7, "meeting": 10, "training": 11}
-OUTLAY_CHECK_ROW = 8
+              "reception": 7, "meeting": 8, "training": 9}
+OUTLAY_CHECK_ROW = 10
+_SANGONG = ("outbound", "vehicle_purchase", "vehicle_operation", "reception")
 
 
 def _build_outlays() -> None:
@@ -397,12 +400,12 @@ def _build_outlays() -> None:
     for col, text in enumerate(OUTLAY_HEADERS):
         _label(s, OUTLAY_HEADER_ROW, col, text, "header")
     for key, row in OUTLAY_ROW.items():
-        style = "label_bold" if key == "total" else "indent" if row < OUTLAY_CHECK_ROW else "label"
+        style = "label_bold" if key == "total" else "indent" if key in _SANGONG else "label_bold"
         _block_row(s, "out", key, row, style, OUTLAY_COLUMNS, OUTLAY_FIELDS, OUTLAY_CALC_COLUMNS)
-    _check_row(s, OUTLAY_CHECK_ROW, "核对：合计＝以上四项", "out", "total",
-               ("outbound", "vehicle_purchase", "vehicle_operation", "reception"),
+    _check_row(s, OUTLAY_CHECK_ROW, "核对：“三公”经费合计＝四项之和", "out", "total", _SANGONG,
                OUTLAY_COLUMNS, OUTLAY_FIELDS)
-    _label(s, OUTLAY_CHECK_ROW + 1, 0, "会议费、培训费", "group", len(OUTLAY_HEADERS))
+    _label(s, OUTLAY_CHECK_ROW + 1, 0, "会议费、培训费不计入“三公”经费合计。", "note",
+           len(OUTLAY_HEADERS))
 
 
 # ---------------------------------------------------------------- tables

@@ -74,6 +74,8 @@ class SheetApi:
         self.protect_calls: list[dict] = []
 
     def Unprotect(self, Password: str | None = None):
+        if self.password and Password is None:
+            raise AssertionError("Excel would prompt the user for the sheet's password here")
         if self.password and Password != self.password:
             raise ComError("密码不正确")
         self.ProtectContents = False

@@ -19,6 +19,7 @@ from support import EXAMPLE
 from xlpkg.core.model import from_mapping
 from xlpkg.excel import macros
 from xlpkg.read.data_file import read_mapping
+from xlpkg.workbook import layout as L
 from xlpkg.workbook.build import fill_workbook
 
 INPUT_YELLOW = (255, 242, 204)
@@ -65,8 +66,9 @@ def test_run_checks_lists_findings_with_links_below_the_anchor(book):
     assert len(rows) == len(findings) + 1
     assert [r[0] for r in rows[1:3]] == ["错误", "错误"]           # errors first
     assert rows[1][1] == "SUM_MISMATCH" and rows[1][2].startswith("人员经费 265.50 万元")
+    first = L.TABLES["tbl_econ"].first_data_row() + 1   # Excel row of code 301
     assert rows[1][3] == ('=HYPERLINK("#\'收支情况\'!E12",'
-                          '"收支情况!E12、经济分类!D7、经济分类!D9")')
+                          f'"收支情况!E12、经济分类!D{first}、经济分类!D{first + 2}")')
     sheet = book.sheets["校验结果"]
     anchor = book.names["checks_anchor"].refers_to_range
     assert sheet.values[(anchor.row - 1, 1)] == "级别"             # the header stays

@@ -83,13 +83,33 @@ def test_roundtrip_text_like(text):
     _assert_roundtrip(text.encode("ascii"))
 
 
-def test_incompressible_data_uses_raw_chunks_and_still_roundtrips():
-    # Two full random chunks become RawChunks (2.4.1.3.10: header 0x3FFF); the
-    # random 3700-byte tail cannot fit one chunk either and is split.
-    data = random.Random(7).randbytes(4096 * 2 + 3700)
-    packed = _assert_roundtrip(data)
-    assert packed[1:3] == struct.pack("<H", 0x3FFF)
-    assert packed[3 + 4096 : 5 + 4096] == struct.pack("<H", 0x3FFF)
+def _chunk_headers(packed: bytes) -> list[int]:
+    """The CompressedChunkHeaders of a container, walking chunk by chunk."""
+    headers, pos = [], 1
+    while pos < len(packed):
+        (header,) = struct.unpack_from("<H", packed, pos)
+        headers.append(header)
+        pos += (header & 0x0FFF) + 3 if header & 0x8000 else 2 + 4096
+    return headers
+
+
+def test_incompressible_data_is_still_written_as_compressed_chunks():
+    # Random bytes and base64 text (which does not compress) must never give a
+    # RawChunk (flag bit 0): Excel writes compressed chunks only.
+    import base64
+
+    for data in (random.Random(7).randbytes(4096 * 2 + 3700),
+                 base64.b64encode(random.Random(8).randbytes(9000))):
+        packed = _assert_roundtrip(data)
+        headers = _chunk_headers(packed)
+        assert headers and all(h & 0x8000 for h in headers), [hex(h) for h in headers]
+        assert all((h & 0x0FFF) + 3 <= 4098 for h in headers)
+
+
+def test_excel_saved_streams_hold_only_compressed_chunks():
+    ole = olefile.OleFileIO(_quickstart_bin())
+    source = ole.openstream("VBA/dir").read()
+    assert all(h & 0x8000 for h in _chunk_headers(source))
 
 
 def test_a_run_longer_than_one_chunk_roundtrips():
@@ -223,6 +243,10 @@ def test_dir_stream_records():
     for rec_id, payload in records:
         first.setdefault(rec_id, payload)
     assert struct.unpack("<I", first[0x0001]) == (3,)  # PROJECTSYSKIND: win64
+    # PROJECTCOMPATVERSION right after PROJECTSYSKIND, as Excel 365 writes it
+    excel = _records(decompress_stream(bytearray(
+        olefile.OleFileIO(_quickstart_bin()).openstream("VBA/dir").read())))
+    assert records[1] == excel[1] and records[1][0] == 0x004A
     assert struct.unpack("<I", first[0x0002]) == (0x409,)  # PROJECTLCID
     assert struct.unpack("<H", first[0x0003]) == (1252,)  # PROJECTCODEPAGE
     assert first[0x0004] == b"XlpkgVba"

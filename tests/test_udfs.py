@@ -78,7 +78,8 @@ def test_check_sum():
     assert udfs.CHECK_SUM(298.18, [[232.18], [20.67], [45.32], [None]]) == ""  # rounding
     assert udfs.CHECK_SUM(265.5, 232.18, 45.32) == "相差 12.00 万元"
     assert udfs.CHECK_SUM(None, 1, 2) == ""
-    assert udfs.CHECK_SUM("#REF!", 1) == udfs.BAD
+    assert udfs.CHECK_SUM("#REF!", 1) == udfs.BAD + "：#REF!"
+    assert udfs.CHECK_SUM([[314.12]], [[298.18]], [[15.95]]) == ""
 
 
 def test_import_is_light():

@@ -10,6 +10,7 @@ import zipfile
 from decimal import Decimal
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 import pytest
 from support import ROOT, dataset
 
@@ -22,6 +23,7 @@ from xlpkg.core.model import (
     OUTLAY_FIELDS,
     OUTLAY_ROWS,
 )
+from xlpkg.core import sheet_functions as sf
 from xlpkg.errors import OutputError
 from xlpkg.read.data_file import read_data_file
 from xlpkg.workbook import layout as L
@@ -75,6 +77,13 @@ def _member(data: bytes, name: str) -> str:
 
 def test_two_builds_are_byte_identical(template):
     assert template_bytes() == template
+
+
+def test_committed_portable_template_equals_a_fresh_build():
+    fresh = template_bytes("xlsx")
+    assert fresh == template_bytes("xlsx")
+    assert COMMITTED.with_suffix(".xlsx").read_bytes() == fresh, \
+        "run `xlpkg template -o workbook/template.xlsx` and commit the result"
 
 
 def test_committed_template_equals_a_fresh_build(template):
@@ -190,26 +199,79 @@ def test_guide_explains_blank_units_and_the_command_line(book):
 # ---------------------------------------------------------------- cells: inputs, formulas, checks
 
 
+def _array_members(ws) -> set[str]:
+    """Cells covered by an array formula (its anchor holds the formula)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    out = set()
+    for ref in ws.array_formulae.values():
+        c1, r1, c2, r2 = range_boundaries(ref)
+        out |= {f"{get_column_letter(c)}{r}" for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+    return out
+
+
 def test_computed_cells_are_locked_and_sheets_protected_without_password(book):
     for f in L.all_formulas():
-        cell = book[f.sheet][f.cell]
-        assert cell.data_type == "f", (f.sheet, f.cell)
+        ws = book[f.sheet]
+        cell = ws[f.cell]
+        assert cell.data_type == "f" or f.cell in _array_members(ws), (f.sheet, f.cell)
         assert cell.protection.locked is True
     for sheet in L.SHEETS:
         ws = book[sheet.name]
         assert bool(ws.protection.sheet) == sheet.protected, sheet.name
         assert not ws.protection.password
+    # tables must grow: no sheet holding one is protected
+    assert not any(s.protected for s in L.SHEETS if s.name in {t.sheet for t in L.TABLES.values()})
 
 
-def test_formulas_call_udfs_plainly_with_a1_references(book):
-    udf_names = {"PCT_CHANGE", "YOY_DIFF", "SHARE", "EXEC_RATE", "CHANGE_TEXT",
-                 "COMPLETION", "CHECK_SUM"}
-    used = set()
-    for f in L.all_formulas():
-        text = book[f.sheet][f.cell].value
-        assert "[" not in text and "_xludf" not in text, text  # no structured refs
-        used.add(re.match(r"=(?:IF\(COUNT\()?([A-Z_]+)\(", text).group(1))
-    assert udf_names <= used
+def _texts(book) -> list[str]:
+    out = []
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                v = c.value
+                v = getattr(v, "text", v)  # an ArrayFormula
+                if isinstance(v, str) and v.startswith("="):
+                    out.append(v)
+    return out
+
+
+def test_macro_flavour_calls_udfs_outside_tables_and_native_formulas_inside(book):
+    texts = _texts(book)
+    used = {m for t in texts for m in re.findall(r"\b([A-Z_]+)\(", t)}
+    assert {"PCT_CHANGE", "YOY_DIFF", "SHARE", "EXEC_RATE", "CHANGE_TEXT"} <= used
+    for table in L.TABLES.values():
+        for col, column in L.column_formulas(table):
+            cell = book[table.sheet].cell(table.first_data_row() + 1, col + 1).value
+            assert "[#This Row]" in cell and column.func not in cell  # a native calculated column
+    assert not any("_xludf" in t for t in texts)
+
+
+def test_portable_flavour_has_no_udf_and_no_vba():
+    data = template_bytes("xlsx")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = z.namelist()
+        types = z.read("[Content_Types].xml").decode()
+    assert not any("vba" in n.lower() for n in names)
+    assert "macroEnabled" not in types and "sheet.main+xml" in types
+    portable = openpyxl.load_workbook(io.BytesIO(data))
+    udfs = {fn.__name__ for fn in sf.UDFS}
+    for text in _texts(portable):
+        assert not (set(re.findall(r"\b([A-Z_]+)\(", text)) & udfs), text
+    assert "xlwings.conf" not in portable.sheetnames
+
+
+def test_a_full_recalculation_of_the_example_makes_few_udf_calls(example_path):
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(read_data_file(example_path))))
+    udfs = {fn.__name__ for fn in sf.UDFS}
+    calls = sum(len(set(re.findall(r"\b([A-Z_]+)\(", t)) & udfs) for t in _texts(book))
+    assert 0 < calls <= 20  # one array call per column run; was 126 with one call per cell
+
+
+def test_no_full_recalculation_forced_on_open(template):
+    for data in (template, template_bytes("xlsx")):
+        xml = _member(data, "xl/workbook.xml")
+        assert "fullCalcOnLoad" not in xml and 'calcId="191029"' in xml
 
 
 def test_number_formats_and_validation(book):
@@ -233,7 +295,8 @@ def test_a_stated_total_turns_red_when_its_check_reports_a_difference(book):
     check = next(f for f in L.FORMULAS if f.func == "CHECK_SUM"
                  and f.args[0] == L.Field("exp_total_actual"))
     rules = {str(cf.sqref): [r.formula for r in cf.rules] for cf in ws.conditional_formatting}
-    flag = [[f"LEN(TRIM({L.a1(check.row, check.col, absolute=True)}))>0"]]
+    at = L.a1(check.row, check.col, absolute=True)
+    flag = [[f'OR(LEFT({at},2)="相差",LEFT({at},4)="无法识别")']]
     assert rules[total] == flag
     assert rules[check.cell] == flag
 
@@ -286,12 +349,15 @@ def test_fill_tables_grow_to_fit_the_data():
     assert bottom - top == 30 + L.SPARE_ROWS
     assert ws.cell(bottom - L.SPARE_ROWS, 1).value == "项目30"
     table = L.TABLES["tbl_projects"]
-    span = table.span("actual", 30 + L.SPARE_ROWS)
-    checks = [c.value for row in ws.iter_rows() for c in row
-              if isinstance(c.value, str) and c.value.startswith("=CHECK_SUM")]
-    assert f"=CHECK_SUM(exp_project_actual,{span})" in checks
+    texts = [c.value for row in ws.iter_rows(max_row=top - 1) for c in row
+             if isinstance(c.value, str) and c.value.startswith("=")]
+    # totals and checks refer to the table, so they follow it as it grows
+    assert any("SUM(tbl_projects[本年决算数])" in t for t in texts)
+    assert any("exp_project_actual" in t and "tbl_projects[本年决算数]" in t for t in texts)
+    assert not any(re.search(r"[A-Z]+[0-9]+:[A-Z]+[0-9]+", t) for t in texts)
     last = ws.cell(bottom, table.col("actual") + 2).value  # 执行率 of the last blank row
-    assert last.startswith("=EXEC_RATE(")
+    assert "tbl_projects[[#This Row],[本年决算数]]" in last
+    assert book["项目支出"].tables["tbl_projects"].tableColumns[5].calculatedColumnFormula
 
 
 def test_fill_writes_text_that_looks_like_a_formula_as_text():

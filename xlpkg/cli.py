@@ -78,10 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="出错时显示 Python 详细信息")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
-    p = sub.add_parser("template", help="生成空白的启用宏工作簿模板",
-                       description="生成空白的启用宏工作簿（默认 workbook/template.xlsm）。")
+    p = sub.add_parser("template", help="生成空白的工作簿模板（.xlsm 启用宏 / .xlsx 通用版）",
+                       description="生成空白的工作簿（默认 workbook/template.xlsm）。扩展名决定版本："
+                                   ".xlsm 为启用宏的 Excel + Python 版，.xlsx 为只用表格软件自带公式的通用版"
+                                   "（WPS、LibreOffice、Mac）。")
     p.add_argument("-o", "--output", type=Path, default=Path("workbook/template.xlsm"),
-                   help="输出路径（默认 workbook/template.xlsm）")
+                   help="输出路径（默认 workbook/template.xlsm；.xlsx 为通用版）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的其他文件")
     _common(p)
     p.set_defaults(func=cmd_template)
@@ -89,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("fill", help="把 YAML/JSON 数据填入新的工作簿",
                        description="以模板为基础生成一个新工作簿，填入数据文件中的数据。")
     p.add_argument("data", type=Path, help="数据文件（.yaml / .json）或工作簿")
-    p.add_argument("-o", "--output", type=Path, required=True, help="新工作簿路径（.xlsm）")
+    p.add_argument("-o", "--output", type=Path, required=True,
+                   help="新工作簿路径（.xlsm 启用宏版，.xlsx 通用版）")
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     _common(p)
     p.set_defaults(func=cmd_fill)
@@ -181,13 +184,14 @@ def _not_an_input(output: Path | None, *inputs: Path | None) -> None:
 def cmd_template(args) -> int:
     from xlpkg.atomic import check_writable, write_bytes_atomic
     from xlpkg.workbook.build import template_bytes
+    from xlpkg.workbook.formulas import flavour_of
 
     try:
         args.output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"无法创建输出文件夹 {args.output.parent}：{exc.strerror or exc}",
                           "请用 -o 指定一个可写的位置") from None
-    data = template_bytes()
+    data = template_bytes(flavour_of(args.output))
     # Rebuilding an identical template is harmless; anything else there (a filled
     # workbook!) is only replaced with --force.
     if not (args.output.is_file() and args.output.read_bytes() == data):

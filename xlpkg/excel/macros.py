@@ -185,7 +185,9 @@ def _unprotected(sheet: Any) -> Iterator[bool]:
             continue
     drawing, scenarios = bool(api.ProtectDrawingObjects), bool(api.ProtectScenarios)
     try:
-        api.Unprotect()
+        # With an explicit (empty) password Excel refuses a password-protected sheet
+        # with an error instead of prompting the user; we then leave it alone.
+        api.Unprotect(Password="")
     except Exception:  # noqa: BLE001 - a password we do not know: leave the sheet alone
         yield False
         return

@@ -104,14 +104,12 @@ def _compress_chunk(buf: bytes, start: int, end: int) -> bytes:
         if cur < end and len(out) >= limit:
             full = True
     if full:
-        if end - start < _CHUNK:
-            # A RawChunk holds exactly 4096 bytes (2.4.1.3.10), so a short last
-            # chunk that does not compress is split in two compressed chunks;
-            # decompression starts each chunk where the previous one ended.
-            mid = (start + end) // 2
-            return _compress_chunk(buf, start, mid) + _compress_chunk(buf, mid, end)
-        # 2.4.1.3.10 Compressing a RawChunk: flag 0, size field 0xFFF, 4096 bytes.
-        return struct.pack("<H", _CHUNK_SIG | 0x0FFF) + buf[start:end]
+        # Data that does not compress is split into two compressed chunks, never
+        # written as a RawChunk (2.4.1.3.10): Excel writes only compressed chunks
+        # and is reported to drop a module holding a raw one. Decompression
+        # starts each chunk where the previous one ended (2.4.1.3.2).
+        mid = (start + end) // 2
+        return _compress_chunk(buf, start, mid) + _compress_chunk(buf, mid, end)
     header = _CHUNK_SIG | 0x8000 | (len(out) - 3)  # 2.4.1.3.13 Pack CompressedChunkHeader
     out[0:2] = struct.pack("<H", header)
     return bytes(out)
@@ -208,7 +206,10 @@ def encrypt_data(data: bytes, project_id: str, seed: int, ignored: bytes | None 
 _CODEPAGE = 1252  # PROJECTCODEPAGE (2.3.4.2.1.4); module text is ASCII, so any ANSI page fits
 _LCID = 0x0409  # PROJECTLCID / PROJECTLCIDINVOKE: en-US, as Excel writes by default
 _SYSKIND_WIN64 = 0x03  # PROJECTSYSKIND (2.3.4.2.1.1): 64-bit Windows, today's Office default
-_VERSION_COMPAT32 = "393222000"  # PROJECT stream, 2.3.1.14
+_VERSION_COMPAT32 = "393222000"
+# PROJECTCOMPATVERSION (2.3.4.2.1.2, Id 0x004A): written by Excel 365 after
+# PROJECTSYSKIND; the value is the one in xlwings' Excel-saved quickstart.xlsm.
+_COMPAT_VERSION = 5  # PROJECT stream, 2.3.1.14
 
 # Host extender for VBE, copied from every Excel-written PROJECT stream (2.3.1.18).
 _HOST_EXTENDER = "&H00000001={3832D640-CF90-11CF-8E43-00A0C911005A};VBE;&H00000000"
@@ -323,6 +324,7 @@ def _dir_stream(modules: Sequence[VbaModule], project_name: str) -> bytes:
     out = bytearray()
     # 2.3.4.2.1 PROJECTINFORMATION
     out += _rec(0x0001, struct.pack("<I", _SYSKIND_WIN64))  # PROJECTSYSKIND
+    out += _rec(0x004A, struct.pack("<I", _COMPAT_VERSION))  # PROJECTCOMPATVERSION
     out += _rec(0x0002, struct.pack("<I", _LCID))  # PROJECTLCID
     out += _rec(0x0014, struct.pack("<I", _LCID))  # PROJECTLCIDINVOKE
     out += _rec(0x0003, struct.pack("<H", _CODEPAGE))  # PROJECTCODEPAGE

@@ -17,7 +17,9 @@ from __future__ import annotations
 import functools
 import io
 import math
+import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -29,7 +31,7 @@ import xlsxwriter
 from xlpkg.atomic import write_bytes_atomic
 from xlpkg.core.model import COMPARATOR_SIGNS, NARRATIVE_LABELS, Dataset, Val
 from xlpkg.errors import OutputError
-from xlpkg.excel import udfs
+from xlpkg.workbook import formulas as F
 from xlpkg.workbook import layout as L
 
 __all__ = ["build_template", "fill_workbook", "template_bytes", "workbook_bytes"]
@@ -166,40 +168,6 @@ def _write_value(ws, row: int, col: int, value: Any, kind: str, fmt) -> None:
         ws.write_string(row, col, str(value), fmt)
 
 
-_UDFS = {fn.__name__: fn for fn in udfs.UDFS}
-
-
-def _cached_result(f: L.Formula, fields: Mapping[str, Any],
-                   tables: Mapping[str, list[dict]], sizes: Mapping[str, int]) -> Any:
-    """What the cell shows before Excel recalculates: the UDF itself, run on the data.
-
-    Excel recalculates on load; viewers that do not (and readers of cached
-    values) then still see the right figure instead of XlsxWriter's default 0.
-    A blank result is written as "no cached value" (XlsxWriter's ""), which
-    LibreOffice recalculates on load: without xlwings it shows #VALUE! there,
-    as it would for any cell the user changes.
-    """
-
-    def value(arg: L.Arg) -> Any:
-        if isinstance(arg, L.Field):
-            return fields.get(arg.name)
-        if isinstance(arg, L.TableCell):
-            rows = tables[arg.table]
-            return rows[arg.index].get(arg.key) if arg.index < len(rows) else None
-        if isinstance(arg, L.Span):
-            rows = tables[arg.table]
-            column = [r.get(arg.key) for r in rows]
-            return column + [None] * (sizes[arg.table] - len(column))
-        raise TypeError(arg)
-
-    args = [value(a) for a in f.args]
-    if f.func == "SUM":
-        numbers = [v for v in args[0] if isinstance(v, Decimal)]
-        return float(sum(numbers, Decimal(0))) if numbers else ""
-    result = _UDFS[f.func](*args)
-    return float(result) if isinstance(result, Decimal) else result
-
-
 # ---------------------------------------------------------------- sheets
 
 _LINE_HEIGHT = 15.0  # points per line of 11 pt text
@@ -273,25 +241,60 @@ def _write_labels(ws, styles: _Styles, labels: Iterable[L.Label]) -> None:
         ws.write_string(lab.row, lab.col, lab.text, fmt)
 
 
-def _write_formulas(ws, styles: _Styles, formulas: Iterable[L.Formula], ctx) -> None:
+BROKEN = '=OR(LEFT({c},2)="相差",LEFT({c},4)="{bad}")'  # red: a difference or 无法识别
+
+
+def _flag(ws, styles: _Styles, f: L.Formula) -> None:
+    """The check cell, and the stated total it checks, turn red when the rule is broken."""
+    check = L.a1(f.row, f.col, absolute=True)
+    flag = {"type": "formula", "criteria": BROKEN.format(c=check, bad=F.sf.BAD),
+            "format": styles.bad()}
+    ws.conditional_format(f.row, f.col, f.row, f.col, flag)
+    total = f.args[-1] if f.func == "CHECK_CARRY" else f.args[0]
+    if isinstance(total, L.Field) and L.NAMED[total.name].sheet == f.sheet:
+        named = L.NAMED[total.name]
+        ws.conditional_format(named.row, named.col, named.row, named.col, flag)
+
+
+def _write_cached(ws, row: int, col: int, value: Any, fmt) -> None:
+    """A non-anchor cell of an array call: its value, as Excel stores it there."""
+    if isinstance(value, str):
+        if value:
+            ws.write_string(row, col, value, fmt)
+        else:
+            ws.write_blank(row, col, None, fmt)
+    else:
+        ws.write_number(row, col, value, fmt)
+
+
+def _write_formulas(ws, styles: _Styles, formulas: Iterable[L.Formula], ctx,
+                    flavour: str) -> None:
     fields, tables, sizes = ctx
-    for f in formulas:
-        text = L.formula_text(f, sizes)
-        cached = _cached_result(f, fields, tables, sizes)
-        ws.write_formula(f.row, f.col, text, styles.calc(f.kind), cached)
-        if f.func != "CHECK_SUM":
+    formulas = list(formulas)
+    runs = F.udf_runs(formulas) if flavour == F.MACRO else []
+    in_runs = {id(f) for run in runs for f in run}
+    for run in runs:
+        first, last = run[0], run[-1]
+        values = [F.cached_value(f, fields, tables, sizes) for f in run]
+        fmt = styles.calc(first.kind)
+        if len(run) == 1:
+            ws.write_formula(first.row, first.col, F.run_text(run), fmt, values[0])
             continue
-        # The check cell, and the stated total it checks, turn red when it reports a difference.
-        check = L.a1(f.row, f.col, absolute=True)
-        flag = {"type": "formula", "criteria": f"=LEN(TRIM({check}))>0", "format": styles.bad()}
-        ws.conditional_format(f.row, f.col, f.row, f.col, flag)
-        total = f.args[0]
-        if isinstance(total, L.Field) and L.NAMED[total.name].sheet == f.sheet:
-            named = L.NAMED[total.name]
-            ws.conditional_format(named.row, named.col, named.row, named.col, flag)
+        # one array call for the run: one COM round-trip instead of one per cell
+        ws.write_array_formula(first.row, first.col, last.row, last.col,
+                               "{" + F.run_text(run) + "}", fmt, values[0])
+        for f, value in zip(run[1:], values[1:]):
+            _write_cached(ws, f.row, f.col, value, fmt)
+    for f in formulas:
+        if f.func in F.CHECKS:
+            _flag(ws, styles, f)
+        if id(f) in in_runs:
+            continue
+        cached = F.cached_value(f, fields, tables, sizes)
+        ws.write_formula(f.row, f.col, F.formula_text(f, flavour), styles.calc(f.kind), cached)
 
 
-def _fixed_sheet(ws, styles: _Styles, sheet: L.Sheet, ctx) -> None:
+def _fixed_sheet(ws, styles: _Styles, sheet: L.Sheet, ctx, flavour: str) -> None:
     fields = ctx[0]
     _write_labels(ws, styles, (lab for lab in L.LABELS_FIXED if lab.sheet == sheet.name))
     for named in L.NAMED.values():
@@ -303,10 +306,10 @@ def _fixed_sheet(ws, styles: _Styles, sheet: L.Sheet, ctx) -> None:
     for sheet_name, row, col in L.BLANK_CALC:
         if sheet_name == sheet.name:
             ws.write_blank(row, col, None, styles.calc(L.TEXT))
-    _write_formulas(ws, styles, (f for f in L.FORMULAS if f.sheet == sheet.name), ctx)
+    _write_formulas(ws, styles, (f for f in L.FORMULAS if f.sheet == sheet.name), ctx, flavour)
 
 
-def _table_sheet(ws, styles: _Styles, table: L.Table, ctx) -> None:
+def _table_sheet(ws, styles: _Styles, table: L.Table, ctx, flavour: str) -> None:
     _, tables, sizes = ctx
     rows, data = sizes[table.name], tables[table.name]
     width = len(table.columns)
@@ -318,8 +321,10 @@ def _table_sheet(ws, styles: _Styles, table: L.Table, ctx) -> None:
     columns = []
     for c in table.columns:
         fmt = styles.input(c.kind) if c.key else styles.calc(c.kind)
-        columns.append({"header": c.header, "header_format": styles.label("header"),
-                        "format": fmt})
+        column = {"header": c.header, "header_format": styles.label("header"), "format": fmt}
+        if c.func:  # a calculated column: Excel fills it into every row the table grows by
+            column["formula"] = F.column_formula(table, c)
+        columns.append(column)
     first, last = table.first_data_row(), table.last_row(rows)
     ws.add_table(table.header_row, table.first_col, last, table.first_col + width - 1,
                  {"name": table.name, "style": TABLE_STYLE, "autofilter": False,
@@ -337,35 +342,47 @@ def _table_sheet(ws, styles: _Styles, table: L.Table, ctx) -> None:
     wrapped = [(c.key, c.width) for c in table.columns if c.kind == L.LONGTEXT]
     for i, values in enumerate(data):
         _fit_row(ws, first + i, ((values.get(key), width) for key, width in wrapped))
-    _write_formulas(ws, styles, L.table_formulas(table, rows), ctx)
+    cells = L.table_formulas(table, rows)
+    texts = {col: F.column_formula(table, c) for col, c in L.column_formulas(table)}
+    fields, _, _ = ctx
+    for f in cells:
+        if f.row > table.header_row:  # a calculated column's cell: its value cached
+            ws.write_formula(f.row, f.col, texts[f.col], styles.calc(f.kind),
+                             F.cached_value(f, fields, tables, sizes))
+    _write_formulas(ws, styles, (f for f in cells if f.row < table.header_row), ctx, flavour)
     ws.freeze_panes(table.header_row + 1, 0)
 
 
-def _guide_sheet(ws, styles: _Styles) -> None:
+def _guide_sheet(ws, styles: _Styles, macro: bool = True) -> None:
+    """使用说明: title, which file this is, the buttons (or commands) above the fold, the text."""
     for col, width in enumerate(L.GUIDE_WIDTHS):
         ws.set_column(col, col, width)
     ws.write_string(0, 1, L.GUIDE_TITLE, styles.label("title"))
     row = L.GUIDE_FIRST_LINE_ROW
-
-    def lines(items):
-        nonlocal row
-        for style, text in items:
-            if style == "group":
-                row += 1  # a blank line before each heading
-                ws.write_string(row, 1, text, styles.label("guide_group"))
-            else:
-                ws.write_string(row, 2, text, styles.label("guide"))
-                _fit_row(ws, row, [(text, L.GUIDE_WIDTHS[2])])
-            row += 1
-
-    lines(L.GUIDE_LINES)
+    intro = L.GUIDE_INTRO[F.MACRO if macro else F.PORTABLE]
+    ws.merge_range(row - 1, 1, row - 1, 2, "", styles.label("guide"))
+    ws.write_string(row - 1, 1, intro, styles.label("guide"))
+    _fit_row(ws, row - 1, [(intro, sum(L.GUIDE_WIDTHS[1:]))])
     for button in L.BUTTONS:
-        ws.set_row(row, 42)
-        ws.insert_button(row, 1, {"macro": button.macro, "caption": button.caption,
-                                  "width": 128, "height": 44, "x_offset": 4, "y_offset": 6})
-        ws.write_string(row, 2, button.does, styles.label("guide_button"))
-        row += L.GUIDE_BUTTON_ROWS
-    lines(L.GUIDE_AFTER_BUTTONS)
+        if macro:
+            ws.set_row(row, 42)
+            ws.insert_button(row, 1, {"macro": button.macro, "caption": button.caption,
+                                      "width": 128, "height": 44, "x_offset": 4, "y_offset": 6})
+            ws.write_string(row, 2, button.does, styles.label("guide_button"))
+            row += 1
+        else:
+            ws.write_string(row, 1, button.command, styles.label("guide_group"))
+            ws.write_string(row, 2, f"{button.caption}：{button.does}", styles.label("guide"))
+            _fit_row(ws, row, [(button.does, L.GUIDE_WIDTHS[2])])
+            row += 1
+    for style, text in L.GUIDE_LINES:
+        if style == "group":
+            row += 1  # a blank line before each heading
+            ws.write_string(row, 1, text, styles.label("guide_group"))
+        else:
+            ws.write_string(row, 2, text, styles.label("guide"))
+            _fit_row(ws, row, [(text, L.GUIDE_WIDTHS[2])])
+        row += 1
 
 
 def _output_sheet(ws, styles: _Styles, sheet: L.Sheet, title: str, hint: str,
@@ -417,8 +434,18 @@ def _vba_bin(codenames: tuple[str, ...]) -> bytes:
     return vba_project_bytes(list(codenames))
 
 
-def workbook_bytes(ds: Dataset | None = None) -> bytes:
-    """The macro workbook as bytes: the empty template, or holding ``ds``."""
+CALC_ID = 191029  # Excel 365's calculation engine: it does not recalculate all on open
+
+
+def workbook_bytes(ds: Dataset | None = None, flavour: str = F.MACRO) -> bytes:
+    """The workbook as bytes: the empty template, or holding ``ds``.
+
+    ``flavour`` is :data:`~xlpkg.workbook.formulas.MACRO` (.xlsm: UDFs, buttons,
+    VBA) or :data:`~xlpkg.workbook.formulas.PORTABLE` (.xlsx: native formulas only).
+    """
+    if flavour not in F.FLAVOURS:
+        raise ValueError(f"unknown workbook flavour {flavour!r}")
+    macro = flavour == F.MACRO
     sizes = table_sizes(ds)
     fields = _field_values(ds)
     tables = {name: _table_rows(ds, name) for name in L.TABLES}
@@ -433,15 +460,22 @@ def workbook_bytes(ds: Dataset | None = None) -> bytes:
         "comments": "由 xlpkg 生成；在“使用说明”页查看填写方法",
         "created": CREATED,
     })
-    wb.set_vba_name("ThisWorkbook")
+    # Cached values are right (the core computed them): no recalculation forced on open.
+    wb.calc_on_load = False
+    wb.set_calc_mode("auto", calc_id=CALC_ID)
+    if macro:
+        wb.set_vba_name("ThisWorkbook")
     styles = _Styles(wb)
     sheets = {}
     for sheet in L.SHEETS:
+        if sheet is L.SHEET_CONF and not macro:
+            continue
         ws = wb.add_worksheet(sheet.name)
-        ws.set_vba_name(sheet.codename)
+        if macro:
+            ws.set_vba_name(sheet.codename)
         sheets[sheet.name] = ws
 
-    _guide_sheet(sheets[L.SHEET_GUIDE.name], styles)
+    _guide_sheet(sheets[L.SHEET_GUIDE.name], styles, macro)
     _print_setup(sheets[L.SHEET_GUIDE.name], L.SHEET_GUIDE, None)
 
     for sheet, widths, header_row, freeze_col in (
@@ -451,14 +485,14 @@ def workbook_bytes(ds: Dataset | None = None) -> bytes:
         ws = sheets[sheet.name]
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
-        _fixed_sheet(ws, styles, sheet, ctx)
+        _fixed_sheet(ws, styles, sheet, ctx, flavour)
         ws.freeze_panes(header_row + 1, freeze_col)
         _print_setup(ws, sheet, header_row)
     _budget_charts(wb, sheets[L.SHEET_BUDGET.name])
 
     for table in L.TABLES.values():
         ws = sheets[table.sheet]
-        _table_sheet(ws, styles, table, ctx)
+        _table_sheet(ws, styles, table, ctx, flavour)
         sheet = next(s for s in L.SHEETS if s.name == table.sheet)
         _print_setup(ws, sheet, table.header_row)
 
@@ -472,13 +506,16 @@ def workbook_bytes(ds: Dataset | None = None) -> bytes:
                               (L.SHEET_SCORESHEET, L.SCORESHEET_HEADER_ROW)):
         _print_setup(sheets[sheet.name], sheet, header_row)
 
-    conf = sheets[L.SHEET_CONF.name]
-    for row, (key, value) in enumerate(L.XLWINGS_CONF):
-        conf.write_string(row, 0, key)
-        conf.write_string(row, 1, value)
-    conf.set_column(0, 1, 24)
+    if macro:
+        conf = sheets[L.SHEET_CONF.name]
+        for row, (key, value) in enumerate(L.XLWINGS_CONF):
+            conf.write_string(row, 0, key)
+            conf.write_string(row, 1, value)
+        conf.set_column(0, 1, 24)
 
     for sheet in L.SHEETS:
+        if sheet.name not in sheets:
+            continue
         ws = sheets[sheet.name]
         if sheet.hidden:
             ws.hide()
@@ -492,25 +529,44 @@ def workbook_bytes(ds: Dataset | None = None) -> bytes:
     wb.define_name(L.SCORESHEET_ANCHOR,
                    L.anchor_formula(L.SCORESHEET_SHEET, L.SCORESHEET_HEADER_ROW))
 
-    wb.add_vba_project(io.BytesIO(_vba_bin(L.SHEET_CODENAMES)), is_stream=True)
+    if macro:
+        wb.add_vba_project(io.BytesIO(_vba_bin(L.SHEET_CODENAMES)), is_stream=True)
     wb.close()
-    return buf.getvalue()
+    return _blank_results_as_text(buf.getvalue())
 
 
-def template_bytes() -> bytes:
-    """The empty template ``workbook/template.xlsm`` as bytes (same on every build)."""
-    return workbook_bytes(None)
+_EMPTY_RESULT = re.compile(rb'(<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?)(><f>[^<]*</f><v></v></c>)')
+
+
+def _blank_results_as_text(book: bytes) -> bytes:
+    """Mark formula cells whose cached result is blank as text results (``t="str"``),
+    as Excel stores ``""``: XlsxWriter leaves them untyped, which reads as 0."""
+    src = zipfile.ZipFile(io.BytesIO(book))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = _EMPTY_RESULT.sub(rb'\1 t="str"\2', data)
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+def template_bytes(flavour: str = F.MACRO) -> bytes:
+    """The empty template (``workbook/template.xlsm`` or ``.xlsx``) as bytes, same on every build."""
+    return workbook_bytes(None, flavour)
 
 
 def build_template(path: Path) -> None:
-    """Write the empty macro-enabled template to ``path`` (atomically)."""
-    write_bytes_atomic(Path(path), template_bytes())
+    """Write the empty template to ``path`` (atomically); the extension picks the flavour."""
+    write_bytes_atomic(Path(path), template_bytes(F.flavour_of(path)))
 
 
 def fill_workbook(ds: Dataset, path: Path) -> None:
-    """Write a new macro workbook holding ``ds`` to ``path`` (atomically).
+    """Write a new workbook holding ``ds`` to ``path`` (atomically); ``.xlsx`` gives the
+    portable flavour, anything else the macro workbook.
 
     Same as the template plus the data; every table is as long as its list plus
     a few blank rows. The caller decides about overwriting (``check_writable``).
     """
-    write_bytes_atomic(Path(path), workbook_bytes(ds))
+    write_bytes_atomic(Path(path), workbook_bytes(ds, F.flavour_of(path)))

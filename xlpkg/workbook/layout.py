@@ -61,12 +61,12 @@ class Sheet:
 SHEET_GUIDE = Sheet("使用说明", "shGuide", protected=True)
 SHEET_BASIC = Sheet("基本情况", "shBasic", protected=True)
 SHEET_BUDGET = Sheet("收支情况", "shBudget", landscape=True, protected=True)
-SHEET_ECON = Sheet("经济分类", "shEcon", landscape=True, protected=True)
-SHEET_PROJECTS = Sheet("项目支出", "shProjects", landscape=True, protected=True)
+SHEET_ECON = Sheet("经济分类", "shEcon", landscape=True)
+SHEET_PROJECTS = Sheet("项目支出", "shProjects", landscape=True)
 SHEET_OUTLAYS = Sheet("“三公”经费", "shOutlays", landscape=True, protected=True)
-SHEET_TASKS = Sheet("重点工作", "shTasks", landscape=True, protected=True)
-# The next four are not protected: the text and score lists must grow freely,
-# and the macros write the last two.
+SHEET_TASKS = Sheet("重点工作", "shTasks", landscape=True)
+# The sheets holding tables are not protected: Excel cannot grow a table on a
+# protected sheet, and the macros write the last two.
 SHEET_TEXT = Sheet("文字内容", "shText")
 SHEET_SCORES = Sheet("自评打分", "shScores")
 SHEET_SCORESHEET = Sheet("自评表", "shScoresheet", landscape=True)
@@ -136,8 +136,14 @@ Arg = Field | Here | TableCell | Span
 
 @dataclass(frozen=True)
 class Formula:
-    """A computed cell: ``=func(args…)`` — a UDF of xlpkg.excel.udfs, or SUM
-    (written so that an empty column gives a blank, not 0)."""
+    """A computed cell: ``=func(args…)``.
+
+    ``func`` is a worksheet function of ``core.sheet_functions`` (PCT_CHANGE …),
+    SUM (an empty column gives a blank, not 0), or an in-sheet check: CHECK_SUM
+    (a total against its parts, ``labels`` naming the parts), CHECK_CALIBER (a
+    total against economic classification codes, one tuple of codes per
+    accepted basis in ``bases``) or CHECK_CARRY (the carry-over equation).
+    """
 
     sheet: str
     row: int
@@ -145,6 +151,8 @@ class Formula:
     func: str
     args: tuple[Arg, ...]
     kind: str  # how to format the result: amount, pct, text, check
+    labels: tuple[str, ...] = ()
+    bases: tuple[tuple[str, ...], ...] = ()
 
     @property
     def cell(self) -> str:
@@ -209,8 +217,9 @@ def _label(sheet: Sheet, row: int, col: int, text: str, style: str = "label",
     LABELS_FIXED.append(Label(sheet.name, row, col, text, style, span))
 
 
-def _formula(sheet: Sheet, row: int, col: int, func: str, args, kind: str) -> None:
-    FORMULAS.append(Formula(sheet.name, row, col, func, tuple(args), kind))
+def _formula(sheet: Sheet, row: int, col: int, func: str, args, kind: str,
+             labels: tuple[str, ...] = ()) -> None:
+    FORMULAS.append(Formula(sheet.name, row, col, func, tuple(args), kind, labels))
 
 
 UNIT_NOTE = "金额单位：万元"
@@ -230,6 +239,7 @@ _BASIC_ROWS: tuple[tuple, ...] = (
     ("group", "三、结转结余"),
     ("carry_begin", AMOUNT, "万元", ""),
     ("carry_end", AMOUNT, "万元", ""),
+    ("check_carry", "核对：年末＝年初＋本年收入－本年支出"),
     ("group", "四、政府采购"),
     ("proc_budget", AMOUNT, "万元", ""),
     ("proc_actual", AMOUNT, "万元", ""),
@@ -255,6 +265,12 @@ def _build_basic() -> None:
     for spec in _BASIC_ROWS:
         if spec[0] == "group":
             _label(s, row, 0, spec[1], "group", 4)
+        elif spec[0] == "check_carry":
+            _label(s, row, 0, spec[1], "calc_label")
+            names = ("carry_begin", "inc_total_actual", "exp_total_actual", "carry_end")
+            _formula(s, row, 1, "CHECK_CARRY", [Field(n) for n in names], CHECK,
+                     tuple(FIELD_LABELS[n] for n in names))
+            _label(s, row, 3, "年初结转结余＋本年收入合计－财政拨款支出合计，应等于年末结转结余", "note")
         elif spec[0] == "calc":
             _, text, func, names, note = spec
             _label(s, row, 0, text, "calc_label")
@@ -330,7 +346,8 @@ def _check_row(sheet: Sheet, row: int, text: str, prefix: str, total: str, parts
         if field in fields:
             args = [Field(f"{prefix}_{total}_{field}")]
             args += [Field(f"{prefix}_{p}_{field}") for p in parts]
-            _formula(sheet, row, col, "CHECK_SUM", args, CHECK)
+            labels = tuple(FIELD_LABELS[f"{prefix}_{p}_{field}"] for p in parts)
+            _formula(sheet, row, col, "CHECK_SUM", args, CHECK, labels)
 
 
 def _build_budget() -> None:
@@ -367,9 +384,12 @@ OUTLAY_CALC_COLUMNS = {"diff": 4, "pct": 5, "exec": 6, "text": 7}
 OUTLAY_HEADERS = ("项目", "上年决算数", "预算数", "本年决算数", "增减额", "增减率", "控制率",
                   "增减说明")
 OUTLAY_WIDTHS = (26, 13, 13, 13, 12, 10, 10, 36)
+# 会议费、培训费 follow the four items directly (not part of the 合计), so each computed
+# column is one run of rows: one array call in the .xlsm instead of two.
 OUTLAY_ROW = {"total": 3, "outbound": 4, "vehicle_purchase": 5, "vehicle_operation": 6,
-              "reception": 7, "meeting": 10, "training": 11}
-OUTLAY_CHECK_ROW = 8
+              "reception": 7, "meeting": 8, "training": 9}
+OUTLAY_CHECK_ROW = 10
+_SANGONG = ("outbound", "vehicle_purchase", "vehicle_operation", "reception")
 
 
 def _build_outlays() -> None:
@@ -380,12 +400,12 @@ def _build_outlays() -> None:
     for col, text in enumerate(OUTLAY_HEADERS):
         _label(s, OUTLAY_HEADER_ROW, col, text, "header")
     for key, row in OUTLAY_ROW.items():
-        style = "label_bold" if key == "total" else "indent" if row < OUTLAY_CHECK_ROW else "label"
+        style = "label_bold" if key == "total" else "indent" if key in _SANGONG else "label_bold"
         _block_row(s, "out", key, row, style, OUTLAY_COLUMNS, OUTLAY_FIELDS, OUTLAY_CALC_COLUMNS)
-    _check_row(s, OUTLAY_CHECK_ROW, "核对：合计＝以上四项", "out", "total",
-               ("outbound", "vehicle_purchase", "vehicle_operation", "reception"),
+    _check_row(s, OUTLAY_CHECK_ROW, "核对：“三公”经费合计＝四项之和", "out", "total", _SANGONG,
                OUTLAY_COLUMNS, OUTLAY_FIELDS)
-    _label(s, OUTLAY_CHECK_ROW + 1, 0, "会议费、培训费", "group", len(OUTLAY_HEADERS))
+    _label(s, OUTLAY_CHECK_ROW + 1, 0, "会议费、培训费不计入“三公”经费合计。", "note",
+           len(OUTLAY_HEADERS))
 
 
 # ---------------------------------------------------------------- tables
@@ -410,6 +430,7 @@ class SummaryRow:
     func: str
     args: Mapping[str, tuple]        # column key → args (a Span stands for that column)
     kind: str
+    bases: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -455,12 +476,25 @@ class Table:
         return f"{a1(self.first_data_row(), col)}:{a1(self.last_row(rows), col)}"
 
 
+PERSONNEL_CODES = (("301", "303"),)          # 决算口径 (core.checks.check_personnel_caliber)
+PUBLIC_CODES = (("302",), ("302", "310"))     # either basis (core.checks.check_public_caliber)
+
+
 def _econ_summary() -> tuple[SummaryRow, ...]:
     both = ("prior", "actual")
+
+    def caliber(row: str) -> dict:
+        return {k: (Field(f"exp_{row}_{k}"), Span("tbl_econ", "code"), Span("tbl_econ", k))
+                for k in both}
+
     return (
-        SummaryRow(3, "经济分类合计", "SUM", {k: (Span("tbl_econ", k),) for k in both}, AMOUNT),
-        SummaryRow(2, "核对：基本支出＝各科目合计", "CHECK_SUM",
+        SummaryRow(5, "经济分类合计", "SUM", {k: (Span("tbl_econ", k),) for k in both}, AMOUNT),
+        SummaryRow(4, "核对：基本支出＝各科目合计", "CHECK_SUM",
                    {k: (Field(f"exp_basic_{k}"), Span("tbl_econ", k)) for k in both}, CHECK),
+        SummaryRow(3, "核对：人员经费＝301＋303", "CHECK_CALIBER", caliber("personnel"), CHECK,
+                   PERSONNEL_CODES),
+        SummaryRow(2, "核对：公用经费＝302（＋310）", "CHECK_CALIBER", caliber("public"), CHECK,
+                   PUBLIC_CODES),
     )
 
 
@@ -476,7 +510,7 @@ def _project_summary() -> tuple[SummaryRow, ...]:
 
 TABLES: dict[str, Table] = {t.name: t for t in (
     Table("tbl_econ", SHEET_ECON.name, "基本支出按经济分类",
-          UNIT_NOTE + "。每个经济分类科目一行，科目编码填 301、302、303……", 5, (
+          UNIT_NOTE + "。每个经济分类科目一行，科目编码填 301、302、303……", 7, (
               Column("科目编码", "code", CODE, 10),
               Column("科目名称", "name", TEXT, 26),
               Column("上年决算数", "prior", AMOUNT, 13),
@@ -541,8 +575,13 @@ def table_formulas(table: Table, rows: int) -> list[Formula]:
     for s in table.summary:
         for key, args in s.args.items():
             out.append(Formula(table.sheet, table.header_row - s.offset, table.col(key),
-                               s.func, tuple(args), s.kind))
+                               s.func, tuple(args), s.kind, bases=s.bases))
     return out
+
+
+def column_formulas(table: Table) -> list[tuple[int, Column]]:
+    """(sheet column, column) of every computed column of a table."""
+    return [(table.first_col + j, c) for j, c in enumerate(table.columns) if c.func]
 
 
 def all_formulas(sizes: Sizes | None = None) -> list[Formula]:
@@ -552,36 +591,6 @@ def all_formulas(sizes: Sizes | None = None) -> list[Formula]:
     for name, table in TABLES.items():
         out += table_formulas(table, sizes[name])
     return out
-
-
-def arg_ref(arg: Arg, sheet: str, sizes: Sizes | None = None) -> str:
-    """An argument as formula text seen from ``sheet``.
-
-    Same-sheet cells are plain A1 references (what an accountant reads and what
-    every evaluator understands); a cell on another sheet is its defined name.
-    No structured references: the ``formulas`` package cannot parse them.
-    """
-    sizes = {**TABLE_ROWS_DEFAULT, **(sizes or {})}
-    if isinstance(arg, Field):
-        named = NAMED[arg.name]
-        return named.cell if named.sheet == sheet else arg.name
-    if isinstance(arg, TableCell):
-        t = TABLES[arg.table]
-        ref = a1(t.first_data_row() + arg.index, t.col(arg.key))
-        return ref if t.sheet == sheet else f"{_quote(t.sheet)}!{ref}"
-    if isinstance(arg, Span):
-        t = TABLES[arg.table]
-        ref = t.span(arg.key, sizes[arg.table])
-        return ref if t.sheet == sheet else f"{_quote(t.sheet)}!{ref}"
-    raise TypeError(f"unresolved argument {arg!r}")
-
-
-def formula_text(f: Formula, sizes: Sizes | None = None) -> str:
-    args = ",".join(arg_ref(a, f.sheet, sizes) for a in f.args)
-    if f.func == "SUM":
-        # blank stays blank: an empty column has no total, not a total of 0
-        return f'=IF(COUNT({args})=0,"",SUM({args}))'
-    return f"={f.func}({args})"
 
 
 def _quote(sheet: str) -> str:
@@ -599,64 +608,16 @@ def anchor_formula(sheet: str, header_row: int) -> str:
     return f"={_quote(sheet)}!{a1(header_row + 1, 0, absolute=True)}"
 
 
-# ---------------------------------------------------------------- 使用说明
-
-
-@dataclass(frozen=True)
-class Button:
-    caption: str
-    macro: str   # a Sub of the xlpkg_macros VBA module
-    does: str
-
-
-BUTTONS = (
-    Button("校验数据", "RunChecks",
-           "检查各表数据是否前后一致（合计与明细、支出与经济分类、预算执行、绩效目标完成情况等），"
-           "在“校验结果”页逐条列出问题和应修改的单元格。"),
-    Button("生成报告", "ExportReport",
-           "按省厅提纲生成 Word 格式的《部门整体支出绩效自评报告》，保存在本工作簿所在文件夹；"
-           "已有同名报告时另存为“（2）”“（3）”……，不会覆盖。"),
-    Button("更新自评表", "UpdateScores",
-           "按评分规则计算各项指标值和得分，连同“自评打分”页的人工评分写入“自评表”页，并给出总分和等级。"),
+from xlpkg.workbook.guide import (  # noqa: E402,F401  (the macros and tests look here)
+    BUTTONS,
+    GUIDE_BUTTON_ROWS,
+    GUIDE_FIRST_LINE_ROW,
+    GUIDE_INTRO,
+    GUIDE_LINES,
+    GUIDE_TITLE,
+    GUIDE_WIDTHS,
+    Button,
 )
-
-GUIDE_WIDTHS = (2, 20, 96)
-GUIDE_TITLE = "部门整体支出绩效自评工作簿 · 使用说明"
-# (style, text) lines in column C (column B holds the buttons)
-GUIDE_LINES: tuple[tuple[str, str], ...] = (
-    ("group", "一、填写什么，填在哪里"),
-    ("text", "基本情况：单位名称、年度、编制数和实际在职人数、结转结余、政府采购、固定资产、其他预算支出。"),
-    ("text", ("收支情况：收入和财政拨款支出的上年决算数、年初预算数、全年预算数（调整后）、本年决算数。"
-             "合计数请照决算报表填写，不要用公式自己加总——程序要把合计与明细互相核对。")),
-    ("text", ("经济分类：基本支出按经济分类科目（301 工资福利支出、302 商品和服务支出、303 对个人和家庭的补助……）"
-             "逐行填写上年和本年决算数。")),
-    ("text", "项目支出：每个项目一行，填预算数、决算数和资金用途。"),
-    ("text", "“三公”经费：因公出国（境）费、公务用车购置费、公务用车运行维护费、公务接待费及其合计，以及会议费、培训费。"),
-    ("text", "重点工作：年度重点工作或绩效指标，每项一行，填计量单位、比较符号（≥ ≤ =）、目标值和实际值。"),
-    ("text", "文字内容：报告中的文字，每段一行；“栏目”从下拉列表选择（部门职能、存在的问题及原因分析……）。"),
-    ("text", "自评打分：需要人工判断的指标（如绩效目标合理性、管理制度健全性）的得分和说明。"),
-    ("group", "二、填写规则"),
-    ("text", "金额单位一律为“万元”，保留两位小数；单元格里只填数字，不要带“万元”等文字。"),
-    ("text", "没有发生的填 0；不知道或不适用的留空。空白不等于 0：留空的数据，相关比率显示为空，校验时提示“缺少数据”。"),
-    ("text", "黄色单元格为填写区；灰色单元格由公式计算，已锁定。工作表保护没有密码，需要时可在“审阅 → 撤销工作表保护”。"),
-    ("text", "合计与明细不符时，合计单元格变红，“核对”行显示相差金额。"),
-    ("text", ("表格行数不够时：撤销工作表保护，拖动表格右下角的标记增加行，灰色公式列向下复制；"
-             "也可以用命令 xlpkg fill 由数据文件重新生成工作簿（行数自动适应）。")),
-    ("group", "三、按钮"),
-)
-GUIDE_AFTER_BUTTONS: tuple[tuple[str, str], ...] = (
-    ("group", "四、运行环境"),
-    ("text", ("按钮和灰色公式需要 Windows 版 Microsoft Excel，并安装 Python 和 xlwings 0.37.8"
-             "（与本工作簿中的宏对应）。打开时请点“启用宏”；从网上或邮件得到的文件，"
-             "需先在文件“属性”中勾选“解除锁定”。")),
-    ("text", ("WPS、Mac、Linux 或没有安装 xlwings 的电脑：照常填写数据、保存，再用命令行："
-             "xlpkg check 工作簿.xlsm（校验）、xlpkg report 工作簿.xlsm（生成报告）、"
-             "xlpkg score 工作簿.xlsm（自评表）。")),
-    ("text", "升级 xlwings 后运行 xlpkg vba-update 工作簿.xlsm，只更新宏，数据不受影响。"),
-    ("text", "“校验结果”和“自评表”两页由按钮自动填写，每次运行会清空后重写，请不要在这两页手工填数。"),
-)
-GUIDE_FIRST_LINE_ROW = 2
-GUIDE_BUTTON_ROWS = 3  # rows each button occupies
 
 _build_basic()
 _build_budget()

@@ -308,3 +308,68 @@ def putuo_sheets(*, t7=None) -> list[Sheet]:
             on_sheet("表五", t5_rows()),
             on_sheet("表六", t6_rows()),
             on_sheet("表七", t7)]
+
+
+# ---------------------------------------------------------------- the internal 财决 export (元)
+
+def yuan(v):
+    return None if v is None else round(v * 10000, 2)
+
+
+def z01_rows(dept="某某区财政局"):
+    """财决01表: three panes (收入 | 支出 by function | 支出 by kind), 行次, 栏次,
+    年初预算数 | 全年预算数 | 决算数, in 元 (fealtyjay/excelImport reads it with 4 header rows)."""
+    head = ["项目", "行次", "年初预算数", "全年预算数", "决算数"]
+    rows = [["收入支出决算总表"], ["财决01表"],
+            [f"编制单位：{dept}", None, None, None, None, None, None, "2024年度", None, None,
+             None, None, None, None, "单位：元"],
+            ["收入"] + [None] * 4 + ["支出"] + [None] * 9,
+            head * 3,
+            ["栏次", None, 1, 2, 3, "栏次", None, 4, 5, 6, "栏次", None, 7, 8, 9]]
+    income = [("一、财政拨款收入", (2900.00, 2940.05, 2940.05)), ("二、上级补助收入", (None,) * 3),
+              ("三、事业收入", (None,) * 3), ("四、经营收入", (None,) * 3),
+              ("五、附属单位上缴收入", (None,) * 3), ("六、其他收入", (None, None, 6.20))]
+    func = [("一般公共服务支出", (2050.00, 2110.00, 2106.66)), ("社会保障和就业支出", (330.00, 326.71, 326.71)),
+            ("卫生健康支出", (60.00, 60.99, 60.99)), ("住房保障支出", (460.00, 448.55, 445.69))]
+    kind = [("一、基本支出", (2300.00, 2340.00, 2336.91)), ("其中：人员经费", (2140.00, 2152.26, 2152.26)),
+            ("公用经费", (160.00, 187.74, 184.65)), ("二、项目支出", (600.00, 606.25, 603.14))]
+    n = max(len(income), len(func), len(kind))
+    for i in range(n):
+        row = []
+        for j, pane in enumerate((income, func, kind)):
+            if i < len(pane):
+                name, vals = pane[i]
+                row += [name, i + 1 + 20 * j, *map(yuan, vals)]
+            else:
+                row += [None] * 5
+        rows.append(row)
+    rows.append(["本年收入合计", 30, *map(yuan, (2900.00, 2940.05, 2946.25)),
+                 "本年支出合计", 50, *map(yuan, (2900.00, 2946.25, 2940.05)),
+                 None, None, None, None, None])
+    rows.append(["年初结转和结余", 31, None, None, yuan(49.14), "年末结转和结余", 51, None, None,
+                 yuan(55.34), None, None, None, None, None])
+    rows.append(["总计", 32, None, None, yuan(2995.39), "总计", 52, None, None, yuan(2995.39),
+                 None, None, None, None, None])
+    return rows, [(0, 0, 0, 14), (3, 0, 3, 4), (3, 5, 3, 14)]
+
+
+def z04_rows():
+    """财决04表 支出决算表: 合计 last, 7-digit codes joined, in 元."""
+    rows = [["支出决算表"], ["财决04表"], [None] * 7 + ["单位：元"],
+            ["科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出",
+             "对附属单位补助支出"]]
+    for code, name, t, b, p in T5_TREE:
+        rows.append([code, name, yuan(t), yuan(b), yuan(p), None, None, None])
+    rows.append([None, "合计", *map(yuan, T5_TOTAL), None, None, None])
+    return rows, []
+
+
+def internal_sheets() -> list[Sheet]:
+    t05 = t6_rows(title="基本支出决算明细表")
+    rows = [list(r) for r in t05[0]]
+    rows.insert(1, ["财决05-1表"])
+    merges = [(r0 + 1 if r0 >= 1 else r0, c0, r1 + 1 if r1 >= 1 else r1, c1)
+              for r0, c0, r1, c1 in t05[1]]
+    return [on_sheet("Z01 收入支出决算总表(财决01表)", z01_rows()),
+            on_sheet("Z04 支出决算表(财决04表)", z04_rows()),
+            on_sheet("Z05_1 基本支出决算明细表(财决05-1表)", (rows, merges))]

@@ -108,8 +108,8 @@ def _aliases(*words: str) -> tuple[str, ...]:
 ROWS = {
     "income_total": _aliases("本年收入合计", "收入合计", "本年收入"),
     "expenditure_total": _aliases("本年支出合计", "支出合计", "本年支出"),
-    "gpb_income": _aliases("一般公共预算财政拨款收入", "一般公共预算财政拨款",
-                           "财政拨款收入"),
+    "fiscal_income": _aliases("财政拨款收入"),
+    "gpb_income": _aliases("一般公共预算财政拨款收入", "一般公共预算财政拨款"),
     "fund_income": _aliases("政府性基金预算财政拨款收入", "政府性基金预算财政拨款"),
     "soe_income": _aliases("国有资本经营预算财政拨款收入", "国有资本经营预算财政拨款"),
     "other_income": _aliases("上级补助收入", "事业收入", "经营收入", "附属单位上缴收入",

@@ -80,7 +80,8 @@ def fill_department(out: Out, lookup: Lookup, tables: list[Table]) -> None:
             if m and ("决算" in text) and not _NAME_LINE.search(text) and \
                     m.group(1) not in ("部门", "单位", "本部门", "本单位"):
                 names.setdefault(m.group(1), t.addr(r, c))
-            if r <= r0 or _NAME_LINE.search(text) or "报表期间" in text:
+            if r <= r0 or _NAME_LINE.search(text) or "报表期间" in text or \
+                    re.fullmatch(r"(20\d\d)年度?", text):
                 for y in _YEAR.findall(text):
                     years.setdefault(y, t.addr(r, c))
     _one(out, lookup, "department.name", names, "单位名称")
@@ -135,8 +136,10 @@ def fill_income(out: Out, lookup: Lookup, summary: Table | None, income: Table |
         pane = _pane_of(summary, "income_total")
         total = row_amount(lookup, summary, "income_total", pane)
         out.put("income.total.actual", total)
-        fiscal_parts = [row_amount(lookup, summary, k, pane)
-                        for k in ("gpb_income", "fund_income", "soe_income")]
+        # one 财政拨款收入 row (older and internal layouts), else its three fund rows
+        keys = ("fiscal_income",) if rows(summary, "fiscal_income", pane) else \
+            ("gpb_income", "fund_income", "soe_income")
+        fiscal_parts = [row_amount(lookup, summary, k, pane) for k in keys]
         stated = [a for a in fiscal_parts if a is not None and a.value is not None]
         if stated:
             value = sum((a.value for a in stated), Decimal(0))

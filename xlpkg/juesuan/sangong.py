@@ -12,6 +12,7 @@ so in a finding). Pure.
 
 from __future__ import annotations
 
+from xlpkg.core import phrases
 from xlpkg.juesuan.balance import sum_check
 from xlpkg.juesuan.catalog import outlay_item
 from xlpkg.juesuan.fill import Out
@@ -131,10 +132,10 @@ def _vehicle_split(lookup: Lookup, out: Out, t: Table, cells, fld: str) -> None:
         out.data.get("outlays", {}).get(k, {}).pop(fld, None)
         out.sources.pop(f"outlays.{k}.{fld}", None)
     cells_named = [parent.cell] + [k.cell for k in kids if k is not None]
+    why = "其中购置费、运行维护费各栏为空" if cells_named[1:] else "表中没有分列购置费和运行维护费"
     lookup.note("IMPORT_SPLIT_UNKNOWN", "warning",
-                f"{parent.cell} 公务用车购置及运行费{FIELD_LABELS[fld]} {parent.value} 万元"
-                "未分列购置费和运行维护费（其中各栏为空），两项未导入，请按实际情况填写",
-                *cells_named)
+                f"{parent.cell} 公务用车购置及运行费{FIELD_LABELS[fld]} {phrases.amount(parent.value)}"
+                f"，{why}，两项未导入，请按实际情况填写", *cells_named)
 
 
 def _from_econ(lookup: Lookup, out: Out, t: Table, item: str, code: str) -> None:

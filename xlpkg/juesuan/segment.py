@@ -284,15 +284,14 @@ def _merge_ends_at(grid: Grid, r: int, c: int) -> bool:
 
 
 def _role(col: Column, grid: Grid, data_rows: list[int]) -> str | None:
-    heads = set(col.path)
-    if heads & LINE_HEADS:
-        return "line"
-    if col.path and col.path[-1] in LABEL_HEADS:
-        return "label"
-    if heads & CODE_HEADS and not heads & LABEL_HEADS:
-        return "code"
-    if heads & LABEL_HEADS and not any(is_number(grid.value(r, col.index)) for r in data_rows):
-        return "label"
+    # the deepest header that names a role decides: 项目 → 科目编码 → 类 is a code column
+    for seg in reversed(col.path):
+        if seg in LINE_HEADS:
+            return "line"
+        if seg in LABEL_HEADS:
+            return "label"
+        if seg in CODE_HEADS:
+            return "code"
     values = [grid.value(r, col.index) for r in data_rows]
     values = [v for v in values if norm(v)]
     if not values:

@@ -69,6 +69,11 @@ def fill_expenditure(out: Out, lookup: Lookup, scope: str, tables: dict[str, Tab
     if scope == "gpb":
         for key in ("total", "basic", "project"):
             out.put(f"expenditure.{key}.actual", gpb.get(key))
+        if "gpb" not in tables and "expenditure" in tables:
+            lookup.note("IMPORT_SCOPE", "warning",
+                        "所给文件中没有一般公共预算财政拨款支出决算表，支出未导入；"
+                        "如果这是决算软件导出的财决报表，可加 --scope all 按全部资金导入",
+                        tables["expenditure"].where)
     elif scope == "all":
         for key, amt in tree_figures(lookup, tables.get("expenditure")).items():
             out.put(f"expenditure.{key}.actual", amt)
@@ -136,13 +141,12 @@ def _budgets(out: Out, lookup: Lookup, scope: str, summary: Table | None) -> Non
                     summary.where)
         return
     fields = (("budget_initial", ("年初",)), ("budget_final", ("全年", "调整")))
-    wanted = {"total": "expenditure_total", "basic": None, "project": None}
+    labels = {"basic": ("基本支出",), "project": ("项目支出",),
+              "personnel": ("人员经费", "人员经费合计"), "public": ("公用经费", "公用经费合计")}
     for pane in panes:
         for it in pane.items:
-            key = next((k for k, rk in wanted.items()
-                        if (rk and rows_match(it, rk)) or it.label == {"basic": "基本支出",
-                                                                        "project": "项目支出"}.get(k)),
-                       None)
+            key = "total" if rows_match(it, "expenditure_total") else \
+                next((k for k, names in labels.items() if it.label in names), None)
             if key is None:
                 continue
             for field_name, words in fields:

@@ -29,7 +29,7 @@ from xlpkg.juesuan.spending import fill_economic, fill_expenditure, fill_other_b
 from xlpkg.juesuan.text import norm
 
 NOT_IN_TABLES = ("projects", "key_tasks", "narrative", "self_scores")
-_LIST_LABELS = {"projects": "项目支出（项目名称、预算、绩效目标）", "key_tasks": "年度重点工作",
+_LIST_LABELS = {"economic_classification": "基本支出按经济分类", "projects": "项目支出（项目名称、预算、绩效目标）", "key_tasks": "年度重点工作",
                 "narrative": "文字内容（部门职能、问题、改进措施等）", "self_scores": "人工评分"}
 _PREFIX = {"income": "inc", "expenditure": "exp", "outlays": "out"}
 _SCALARS = {"department.name": "dept_name", "department.year": "dept_year",
@@ -72,6 +72,19 @@ def field_label(path: str) -> str:
     if parts[0] in _PREFIX and len(parts) == 3:
         return describe_field(f"{_PREFIX[parts[0]]}_{parts[1]}_{parts[2]}")
     return path
+
+
+def missing_summary(missing: Sequence[str]) -> list[str]:
+    """The missing fields as a reader wants them: every 上年 figure in one line, every
+    budget figure in another, the rest one by one."""
+    prior = [p for p in missing if p.endswith(".prior")]
+    budget = [p for p in missing if p.endswith((".budget_initial", ".budget_final", ".budget"))]
+    out = [field_label(p) for p in missing if p not in prior and p not in budget]
+    if budget:
+        out.append(f"{len(budget)} 项预算数（" + "、".join(field_label(p) for p in budget) + "）")
+    if prior:
+        out.append(f"{len(prior)} 项上年决算数（可用 --prior 读取上年的决算表）")
+    return out
 
 
 def read_tables(paths: Sequence[Path], lookup: Lookup) -> list[Table]:
@@ -147,8 +160,7 @@ def import_files(paths: Sequence[Path], *, scope: str = "gpb", prior: Sequence[P
     missing = _missing(data)
     if missing:
         lookup.note("IMPORT_NOT_IN_TABLES", "info",
-                    "决算表中没有以下内容，已留空，请在工作簿中填写："
-                    + "、".join(field_label(p) for p in missing))
+                    "决算表中没有以下内容，已留空，请在工作簿中填写：" + "、".join(missing_summary(missing)))
     lookup.note("IMPORT_SCOPE", "info", f"支出按{SCOPE_LABELS[scope]}口径导入（--scope {scope}）")
     names = [(t.kind.name, t.where) for t in all_tables]
     return ImportResult(data, out.sources, sort_findings(_dedupe(lookup.findings)), missing,

@@ -17,7 +17,7 @@ from xlpkg.atomic import check_writable, write_bytes_atomic
 from xlpkg.core.finding import SEVERITY_LABELS
 from xlpkg.errors import OutputError
 from xlpkg.juesuan.fill import SCOPE_LABELS
-from xlpkg.juesuan.importer import ImportResult, field_label
+from xlpkg.juesuan.importer import ImportResult, missing_summary
 from xlpkg.read.data_file import _json_default, dumps
 
 OUTPUT_SUFFIXES = (".yaml", ".yml", ".json", ".xlsm", ".xlsx")
@@ -59,7 +59,7 @@ def yaml_text(result: ImportResult) -> str:
     head += [f"#   {name}（{cell}）" for name, cell in result.tables]
     if result.missing:
         head.append("# 决算表中没有、需要另行填写的内容：")
-        head += [f"#   {field_label(p)}" for p in result.missing]
+        head += [f"#   {line}" for line in missing_summary(result.missing)]
     problems = [f for f in result.findings if f.severity != "info"]
     if problems:
         head.append("# 导入时发现的问题：")

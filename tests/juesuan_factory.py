@@ -61,8 +61,8 @@ def write_spreadsheetml(path: Path, sheets: list[Sheet]) -> Path:
     """Excel 2003 XML, as Java exporters write ``.xls`` files."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            '<?mso-application progid="Excel.Sheet"?>',
-           '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
-           'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">']
+           ('<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+            'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">')]
     for name, rows, merges in sheets:
         starts = {(r0, c0): (r1 - r0, c1 - c0) for r0, c0, r1, c1 in merges}
         covered = {(r, c) for r0, c0, r1, c1 in merges for r in range(r0, r1 + 1)
@@ -90,8 +90,8 @@ def write_spreadsheetml(path: Path, sheets: list[Sheet]) -> Path:
 
 def write_html(path: Path, sheets: list[Sheet], encoding: str = "gb18030") -> Path:
     """An HTML page of tables saved as ``.xls`` (what web exporters produce)."""
-    out = [f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={encoding}">'
-           "</head><body>"]
+    out = [(f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={encoding}">'
+            "</head><body>")]
     for _name, rows, merges in sheets:
         starts = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for r0, c0, r1, c1 in merges}
         covered = {(r, c) for r0, c0, r1, c1 in merges for r in range(r0, r1 + 1)

@@ -50,7 +50,7 @@ def test_yaml_output_carries_sources_and_feeds_report(tmp_path, putuo):
     assert code == 2 and "已存在" in err
     assert xlpkg("import", putuo, "-o", data, "--force")[0] == 0
     report = tmp_path / "报告.docx"
-    code, out, err = xlpkg("report", data, "-o", report)
+    code, _, err = xlpkg("report", data, "-o", report)
     assert code == 0, err
     assert report.stat().st_size > 10_000
 

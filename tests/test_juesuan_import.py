@@ -6,7 +6,6 @@ written out here by hand, not computed by the importer's own code.
 """
 
 from decimal import Decimal as D
-from pathlib import Path
 
 import juesuan_factory as F
 import pytest
@@ -73,8 +72,8 @@ def test_putuo_public_tables_import_with_source_cells(putuo):
 def test_vehicle_total_with_blank_split_stays_unknown(putuo):
     r = import_files([putuo])
     out = r.data["outlays"]
-    assert out["total"]["budget"] == D("5") and out["total"]["actual"] == D("1.18")
-    assert out["vehicle_operation"]["budget"] == D("3")
+    assert out["total"]["budget"] == D(5) and out["total"]["actual"] == D("1.18")
+    assert out["vehicle_operation"]["budget"] == D(3)
     # 1.18 of 公务用车 with blank 购置/运行: neither is invented
     assert out["vehicle_purchase"]["actual"] is None
     assert out["vehicle_operation"]["actual"] is None
@@ -113,12 +112,12 @@ def test_one_sheet_many_tables_2025_rows_split_codes_total_last_yuan(tmp_path):
         ("expenditure", "total", "actual"): D("2940.05"),
         ("expenditure", "basic", "actual"): D("2336.91"),
         ("expenditure", "project", "actual"): D("603.14"),
-        ("outlays", "total", "budget"): D("10"), ("outlays", "total", "actual"): D("8.5"),
+        ("outlays", "total", "budget"): D(10), ("outlays", "total", "actual"): D("8.5"),
         ("outlays", "outbound", "actual"): D("1.5"),
-        ("outlays", "vehicle_purchase", "budget"): D("0"),
+        ("outlays", "vehicle_purchase", "budget"): D(0),
         ("outlays", "vehicle_purchase", "actual"): None,          # — is not 0
         ("outlays", "vehicle_operation", "actual"): D("4.8"),
-        ("outlays", "reception", "budget"): D("3"),
+        ("outlays", "reception", "budget"): D(3),
     })
     # no 财政拨款 carry-over table: T1's all-funds carry-over is not used for --scope gpb
     assert r.data["carryover"] == {"begin": None, "end": None}
@@ -133,10 +132,10 @@ def test_internal_caijue_export_in_yuan_scope_all(tmp_path):
         ("department", "name"): "某某区财政局", ("department", "year"): 2024,
         ("income", "total", "actual"): D("2946.25"), ("income", "fiscal", "actual"): D("2940.05"),
         ("expenditure", "total", "actual"): D("2940.05"),
-        ("expenditure", "total", "budget_initial"): D("2900"),
-        ("expenditure", "basic", "budget_final"): D("2340"),
+        ("expenditure", "total", "budget_initial"): D(2900),
+        ("expenditure", "basic", "budget_final"): D(2340),
         ("expenditure", "personnel", "actual"): D("2152.26"),
-        ("expenditure", "project", "budget_initial"): D("600"),
+        ("expenditure", "project", "budget_initial"): D(600),
         ("carryover", "begin"): D("49.14"), ("carryover", "end"): D("55.34"),
     })
     assert r.sources["expenditure.total.budget_initial"].endswith("!H13")   # 本年支出合计 × 年初预算数
@@ -159,9 +158,9 @@ def test_sangong_vertical_budget_and_actual(tmp_path):
                             ["其中：（1）公务用车购置费", None, None],
                             ["（2）公务用车运行维护费", 5.00, 4.80], ["3、公务接待费", 3.00, 2.20]])
     out = r.data["outlays"]
-    assert (out["total"]["budget"], out["total"]["actual"]) == (D("10"), D("8.5"))
+    assert (out["total"]["budget"], out["total"]["actual"]) == (D(10), D("8.5"))
     assert (out["vehicle_operation"]["budget"], out["vehicle_operation"]["actual"]) == \
-        (D("5"), D("4.8"))
+        (D(5), D("4.8"))
     assert out["vehicle_purchase"]["actual"] is None
     assert r.sources["outlays.reception.actual"] == "三公.xlsx!表7!C9"
     assert errors(r) == [] and warnings(r) == []
@@ -174,7 +173,7 @@ def test_sangong_prior_and_current_columns(tmp_path):
                             ["公务用车购置及运行费", 5.60, 4.80, -0.8], ["公务接待费", 2.50, 2.20, -0.3]])
     out = r.data["outlays"]
     assert (out["total"]["prior"], out["total"]["actual"]) == (D("9.1"), D("8.5"))
-    assert out["outbound"]["prior"] == D("1") and out["reception"]["actual"] == D("2.2")
+    assert out["outbound"]["prior"] == D(1) and out["reception"]["actual"] == D("2.2")
     assert out["total"]["budget"] is None          # 增减 is not a budget
     assert {f.code for f in warnings(r)} == {"IMPORT_SPLIT_UNKNOWN"}
 

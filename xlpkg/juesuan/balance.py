@@ -12,6 +12,7 @@ stated table add nothing; they are never turned into a value. Pure.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from xlpkg.core import phrases
 from xlpkg.core.money import fmt_amount
@@ -116,7 +117,7 @@ def _code_tree(lookup: Lookup, table: Table, pane: Pane, lengths: tuple[int, ...
     total = total_row(pane)
     for col in pane.columns:
         amounts = {it.code: lookup.amount(table, it, col) for it in coded}
-        for parent_len, child_len in zip(lengths, lengths[1:]):
+        for parent_len, child_len in pairwise(lengths):
             for code, amt in amounts.items():
                 if len(code) != parent_len:
                     continue

@@ -18,8 +18,14 @@ from xlpkg.core.model import OTHER_BUDGET_NAMES, Dataset, describe_field, from_m
 from xlpkg.errors import InputError
 from xlpkg.juesuan.balance import check_table
 from xlpkg.juesuan.catalog import KINDS
-from xlpkg.juesuan.fill import SCOPE_LABELS, SCOPES, Out, fill_carryover, fill_department, \
-    fill_income
+from xlpkg.juesuan.fill import (
+    SCOPE_LABELS,
+    SCOPES,
+    Out,
+    fill_carryover,
+    fill_department,
+    fill_income,
+)
 from xlpkg.juesuan.grid import Grid
 from xlpkg.juesuan.lookup import Lookup
 from xlpkg.juesuan.readers import read_grids
@@ -230,4 +236,4 @@ def _missing(data: dict) -> list[str]:
     return out
 
 
-__all__ = ["ImportResult", "KINDS", "import_files"]
+__all__ = ["KINDS", "ImportResult", "import_files"]

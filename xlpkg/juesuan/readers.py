@@ -85,7 +85,7 @@ def _calamine(path: Path) -> list[Grid]:
         book = pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError:
         raise InputError(f"{path.name} 设有打开密码，无法读取", "请去掉密码另存后再导入") from None
-    except Exception as exc:   # calamine's own errors and panics surface as many types
+    except Exception as exc:  # noqa: BLE001 - calamine's errors and panics surface as many types
         raise InputError(f"{path.name} 无法作为 Excel 文件读取（{_short(exc)}）", _SAVE_AS) \
             from None
     grids = []
@@ -100,7 +100,7 @@ def _calamine(path: Path) -> list[Grid]:
                 nrows = MAX_ROWS_WHEN_HUGE if cells > MAX_CELLS else None
                 rows = sheet.to_python(skip_empty_area=False, nrows=nrows)
                 merged = list(sheet.merged_cell_ranges or [])
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - as above, for one sheet
                 raise InputError(f"{path.name} 的工作表“{meta.name}”无法读取（{_short(exc)}）") \
                     from None
             grids.append(Grid(path.name, meta.name, [list(r) for r in rows], merged))

@@ -373,3 +373,67 @@ def internal_sheets() -> list[Sheet]:
     return [on_sheet("Z01 收入支出决算总表(财决01表)", z01_rows()),
             on_sheet("Z04 支出决算表(财决04表)", z04_rows()),
             on_sheet("Z05_1 基本支出决算明细表(财决05-1表)", (rows, merges))]
+
+
+# ---------------------------------------------------------------- the MoF 公开 template layouts
+
+def mof_t2_rows():
+    """收入决算表 as the MoF template prints it: 项目 over (功能分类科目编码 类|款|项, 科目名称),
+    a 栏次 row, and 合计 typed across the merged code cells."""
+    rows = [["收入决算表"], [None] * 9 + ["公开02表"], ["编制单位：某某局"] + [None] * 8 + ["单位：万元"],
+            ["项目", None, None, None, "本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入",
+             "附属单位上缴收入", "其他收入"],
+            ["功能分类科目编码", None, None, "科目名称"] + [None] * 7,
+            ["类", "款", "项"] + [None] * 8,
+            ["栏次", None, None, None, 1, 2, 3, 4, 5, 6, 7],
+            ["合计", None, None, None, 120.50, 100.00, None, 20.50, None, None, None],
+            ["201", None, None, "一般公共服务支出", 120.50, 100.00, None, 20.50, None, None, None],
+            ["201", "03", None, "政府办公厅（室）及相关机构事务", 120.50, 100.00, None, 20.50, None, None,
+             None],
+            ["201", "03", "01", "行政运行", 90.50, 90.50, None, None, None, None, None],
+            ["201", "03", "50", "事业运行", 30.00, 9.50, None, 20.50, None, None, None]]
+    merges = [(3, 0, 3, 3), (4, 0, 4, 2), (4, 3, 5, 3), (6, 0, 6, 3), (7, 0, 7, 3)] + \
+        [(3, c, 5, c) for c in range(4, 11)]
+    return rows, merges
+
+
+def mof_t6_rows():
+    """基本支出决算表 with three panes under 人员经费 | 公用经费, codes joined (30101)."""
+    rows = [["一般公共预算财政拨款基本支出决算表"], [None] * 8 + ["单位：万元"],
+            ["人员经费", None, None, "公用经费", None, None, None, None, None],
+            ["科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数"],
+            ["301", "工资福利支出", 80.00, "302", "商品和服务支出", 15.00, "307", "债务利息及费用支出", None],
+            ["30101", "基本工资", 50.00, "30201", "办公费", 10.00, "310", "资本性支出", 2.00],
+            ["30102", "津贴补贴", 30.00, "30211", "差旅费", 5.00, "31002", "办公设备购置", 2.00],
+            ["303", "对个人和家庭的补助", 5.00, "30215", "会议费", None, "399", "其他支出", None],
+            ["30302", "退休费", 5.00, "30216", "培训费", None, None, None, None],
+            ["人员经费合计", None, 85.00, "公用经费合计", None, None, None, None, 17.00]]
+    merges = [(2, 0, 2, 2), (2, 3, 2, 8), (9, 0, 9, 1), (9, 3, 9, 7)]
+    return rows, merges
+
+
+def mof_t7_rows():
+    """“三公” table with 预算数 | 决算数 on top and the six items under each."""
+    items = ["合计", "因公出国（境）费", "公务用车购置及运行费", None, None, "公务接待费"]
+    subs = [None, None, "小计", "公务用车购置费", "公务用车运行费", None]
+    rows = [["财政拨款“三公”经费支出决算表"], [None] * 11 + ["单位：万元"],
+            ["预算数"] + [None] * 5 + ["决算数"] + [None] * 5, items + items, subs + subs,
+            ["栏次"] + list(range(2, 13)),   # a 栏次 row whose first cell says so
+            [6.00, 1.00, 3.00, None, 3.00, 2.00, 5.20, 0.80, 2.90, "0.00", 2.90, 1.50]]
+    rows[5][0] = "栏次"
+    merges = [(2, 0, 2, 5), (2, 6, 2, 11), (3, 2, 3, 4), (3, 8, 3, 10), (3, 0, 4, 0),
+              (3, 1, 4, 1), (3, 5, 4, 5), (3, 6, 4, 6), (3, 7, 4, 7), (3, 11, 4, 11)]
+    return rows, merges
+
+
+def fund_rows(title, empty=False):
+    """政府性基金 / 国有资本经营预算财政拨款收入支出决算表: empty ones say so."""
+    head = [[title], [None] * 8 + ["单位：万元"],
+            ["项目", None, "年初结转和结余", "本年收入", "本年支出", None, None, "年末结转和结余"],
+            ["科目编码", "科目名称", None, None, "合计", "基本支出", "项目支出", None]]
+    merges = [(2, 0, 2, 1), (2, 4, 2, 6), (2, 2, 3, 2), (2, 3, 3, 3), (2, 7, 3, 7)]
+    if empty:
+        return head + [[None, "合计", None, None, None, None, None, None],
+                       ["注：本部门本年度无政府性基金预算财政拨款收入、支出及结转结余，故本表无数据。"]], merges
+    return head + [[None, "合计", None, 12.00, 12.00, 2.00, 10.00, None],
+                   ["212", "城乡社区支出", None, 12.00, 12.00, 2.00, 10.00, None]], merges

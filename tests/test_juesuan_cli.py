@@ -97,3 +97,19 @@ def test_strict_exit_code_on_error_findings(tmp_path):
     bad = F.write_xlsx(tmp_path / "错.xlsx", [(name, rows, merges)] + sheets[1:])
     assert xlpkg("import", bad, "--json")[0] == 0
     assert xlpkg("import", bad, "--json", "--strict")[0] == 1
+
+
+def test_xlsx_output_is_the_portable_workbook_or_a_clear_refusal(tmp_path, putuo):
+    import inspect
+
+    from xlpkg.workbook import build
+
+    book = tmp_path / "工作簿.xlsx"
+    code, _, err = xlpkg("import", putuo, "-o", book)
+    if "flavour" in inspect.signature(build.workbook_bytes).parameters:
+        assert code == 0, err
+        assert b"vbaProject.bin" not in book.read_bytes()
+        code, out, err = xlpkg("export", book)
+        assert code == 0 and yaml.safe_load(out)["income"]["total"]["actual"] == 2946.25
+    else:
+        assert code == 2 and ".xlsm" in err and not book.exists()

@@ -290,3 +290,61 @@ def test_source_files_are_never_written(putuo):
     import_files([putuo])
     assert (putuo.read_bytes(), putuo.stat().st_mtime_ns) == before
 
+
+
+def _mof(tmp_path, t2=None):
+    sheets = [F.on_sheet("2收入决算表", t2 or F.mof_t2_rows()),
+              F.on_sheet("6基本支出", F.mof_t6_rows()), F.on_sheet("7三公", F.mof_t7_rows()),
+              F.on_sheet("8政府性基金", F.fund_rows("政府性基金预算财政拨款收入支出决算表", empty=True)),
+              F.on_sheet("9国有资本", F.fund_rows("国有资本经营预算财政拨款收入支出决算表"))]
+    return F.write_xls(tmp_path / "模板.xls", sheets)
+
+
+def test_mof_template_layouts(tmp_path):
+    r = import_files([_mof(tmp_path)])
+    assert_golden(r, {
+        # 收入决算表: 合计 typed across the merged code cells, 栏次 row, 项 codes split
+        ("income", "total", "actual"): D("120.5"), ("income", "fiscal", "actual"): D(100),
+        ("income", "other", "actual"): D("20.5"),
+        # three economic panes; 公用经费合计 merged over a whole pane, its amount in the next
+        ("expenditure", "personnel", "actual"): D(85),
+        ("expenditure", "public", "actual"): D(17),
+        # 预算数 | 决算数 above the six 三公 items
+        ("outlays", "total", "budget"): D(6), ("outlays", "total", "actual"): D("5.2"),
+        ("outlays", "vehicle_purchase", "actual"): D("0.00"),
+        ("outlays", "vehicle_operation", "budget"): D(3),
+        ("outlays", "reception", "actual"): D("1.5"),
+        # 本表无数据 → 0 (the department's own statement); the other fund table has data
+        ("other_budgets", "government_fund"): D(0), ("other_budgets", "state_capital"): D(12),
+    })
+    assert r.sources["expenditure.public.actual"] == "模板.xls!6基本支出!I10"
+    assert r.sources["outlays.vehicle_operation.actual"] == "模板.xls!7三公!K7"
+    assert r.sources["other_budgets.government_fund"].startswith("模板.xls!8政府性基金!")
+    assert {e["code"] for e in r.data["economic_classification"]} == \
+        {"301", "302", "303", "307", "310", "399"}
+    assert errors(r) == [] and warnings(r) == []
+
+
+def test_code_tree_and_column_sums_are_checked(tmp_path):
+    rows, merges = F.mof_t2_rows()
+    rows = [list(r) for r in rows]
+    rows[10][4] = 95.50        # 行政运行 本年收入合计 95.50 ≠ 财政拨款 90.50, and 款 ≠ Σ项
+    r = import_files([_mof(tmp_path, (rows, merges))])
+    cells = {f.cells[0] for f in errors(r)}
+    assert "模板.xls!2收入决算表!E11" in cells       # the row: 合计 column ≠ its parts
+    assert "模板.xls!2收入决算表!E10" in cells       # 20103 ≠ 2010301 + 2010350
+
+
+def test_fiscal_scope_adds_the_fund_tables(tmp_path):
+    sheets = F.putuo_sheets() + [
+        F.on_sheet("表八", F.fund_rows("政府性基金预算财政拨款收入支出决算表")),
+        F.on_sheet("表九", F.fund_rows("国有资本经营预算财政拨款收入支出决算表", empty=True))]
+    r = import_files([F.write_xlsx(tmp_path / "全.xlsx", sheets)], scope="fiscal")
+    # table 4's 合计 column; basic/project = table 5 + 8 + 9 (9 says 无数据)
+    assert r.data["expenditure"]["total"]["actual"] == D("2940.05")
+    assert r.data["expenditure"]["basic"]["actual"] == D("2338.91")
+    assert r.data["expenditure"]["project"]["actual"] == D("613.14")
+    assert r.sources["expenditure.basic.actual"].startswith("计算：")
+    assert r.data["expenditure"]["personnel"]["actual"] is None   # public only for 一般公共预算
+    assert r.data["other_budgets"]["government_fund"] == D(12)
+    assert r.data["carryover"]["end"] == D("21.63")

@@ -17,7 +17,16 @@ from itertools import pairwise
 from xlpkg.core import phrases
 from xlpkg.core.money import fmt_amount
 from xlpkg.core.ratios import compare_sum
-from xlpkg.juesuan.lookup import Amount, Lookup, has, main_pane, one_value_col, rows, total_row
+from xlpkg.juesuan.lookup import (
+    Amount,
+    Lookup,
+    economic_totals,
+    has,
+    main_pane,
+    one_value_col,
+    rows,
+    total_row,
+)
 from xlpkg.juesuan.segment import Pane, Table
 
 SPECIAL_SUMMARY_ROWS = ("income_total", "expenditure_total", "use_surplus", "surplus_allocation",
@@ -162,8 +171,8 @@ def _economic(lookup: Lookup, table: Table) -> None:
                 amt = _val(lookup, table, pane, it)
                 if amt is not None:
                     by_code.setdefault(it.code, amt)
-    personnel = _first(lookup, table, "personnel")
-    public = _first(lookup, table, "public")
+    totals = economic_totals(lookup, table)
+    personnel, public = totals.get("personnel"), totals.get("public")
     classes = [c for c in by_code if len(c) == 3]
     sum_check(lookup, f"{table.kind.name}人员经费合计", personnel,
               [(c, by_code[c]) for c in classes if c in ("301", "303")])

@@ -17,7 +17,7 @@ from xlpkg.core.finding import Finding
 from xlpkg.core.money import ParseError
 from xlpkg.juesuan.catalog import row_matches
 from xlpkg.juesuan.segment import Column, Item, Pane, Table
-from xlpkg.juesuan.text import amount
+from xlpkg.juesuan.text import amount, is_number, norm
 
 
 @dataclass(frozen=True)
@@ -105,3 +105,34 @@ def one_value_col(table: Table, pane: Pane, lookup: Lookup) -> Column | None:
         return pane.columns[0]
     return lookup.choose(table, pane, lambda c: has(c, "决算", without=("上年", "预算")) or
                          has(c, "金额"), "决算数")
+
+
+def economic_totals(lookup: Lookup, t: Table) -> dict[str, Amount]:
+    """Table 6's 人员经费合计 / 公用经费合计, wherever their amount sits on the footer row."""
+    out = {}
+    for key in ("personnel", "public"):
+        found = sorted(rows(t, key), key=lambda pi: not pi[1].label.endswith("合计"))
+        if found:
+            pane, it = found[0]
+            col = one_value_col(t, pane, lookup)
+            amt = lookup.amount(t, it, col) if col is not None else None
+            if amt is None or amt.value is None:
+                amt = _right_of_label(lookup, t, it) or amt
+            if amt is not None:
+                out[key] = amt
+    return out
+
+
+def _right_of_label(lookup: Lookup, t: Table, it) -> Amount | None:
+    """A footer's amount that sits past its own pane (公用经费合计 merged over two panes)."""
+    if it.label_c is None:
+        return None
+    row = t.grid.rows[it.r]
+    for c in range(it.label_c + 1, len(row)):
+        v = t.grid.value(it.r, c)
+        if not norm(v) or t.grid.merged_origin(it.r, c) is not None:
+            continue
+        if not is_number(v):
+            return None
+        return Amount(amount(v, lookup.unit(t)), t.addr(it.r, c))
+    return None

@@ -30,11 +30,13 @@ def field_of(segment: str) -> str | None:
     """预算数 → budget, 决算数 / 本年决算数 → actual, 上年决算数 → prior; 增减 → None."""
     if any(w in segment for w in ("增减", "变动", "比上年", "增长", "%")):
         return None
+    # "预算" alone is not enough: 一般公共预算财政拨款 heads whole tables
     if "上年" in segment and ("决算" in segment or "支出" in segment):
         return "prior"
-    if "决算" in segment or segment in ("实际支出", "支出数", "实际数", "金额", "本年数"):
+    if "决算数" in segment or segment in ("决算", "本年决算", "实际支出", "支出数", "实际数",
+                                       "金额", "本年数"):
         return "actual"
-    if "预算" in segment or segment in ("年初预算", "全年预算"):
+    if "预算数" in segment or segment in ("预算", "年初预算", "全年预算", "调整预算"):
         return "budget"
     return None
 
@@ -60,7 +62,8 @@ def _cells(lookup: Lookup, t: Table) -> dict[tuple[str, str], Amount]:
             row_item = outlay_item(it.label) if it.label else None
             row_field = field_of(it.label) if it.label else None
             for col in pane.columns:
-                fld = field_of(col.path[-1]) if col.path else None
+                # 预算数 | 决算数 may head the items (MoF template) or sit under them
+                fld = next((f for f in map(field_of, reversed(col.path)) if f), None)
                 item = _col_item(col.path) if wide else row_item
                 if wide and row_item is not None and item is None:
                     item = row_item

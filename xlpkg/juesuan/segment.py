@@ -214,7 +214,8 @@ def _read_block(table: Table, r0: int, r1: int) -> None:
     while r < r1 and len(header_rows) < MAX_HEADER_ROWS and not _is_data_row(grid.rows[r]):
         if _empty_note(table, r):
             break
-        if any(norm(v) for v in grid.rows[r]):
+        # a 栏次 row numbers the columns: it is not part of their header path
+        if any(norm(v) for v in grid.rows[r]) and not _is_column_numbers(grid.rows[r]):
             header_rows.append(r)
         r += 1
     _find_unit(table, range(r0, r))
@@ -338,6 +339,10 @@ def _items(grid: Grid, pane: Pane, data_rows: list[int]) -> None:
         code = _join_code(parts, parents)
         shown = "".join(str(grid.value(r, c)) for c in pane.label_cols if norm(grid.value(r, c)))
         label_c = next((c for c in pane.label_cols if norm(grid.value(r, c))), None)
+        if not shown and code is None:   # 合计 typed (merged) across the code columns
+            texts = [(c, grid.value(r, c)) for c in pane.code_cols if norm(grid.value(r, c))]
+            if texts and not is_code(texts[0][1]):
+                label_c, shown = texts[0][0], "".join(str(v) for _, v in texts)
         text = label(shown)
         if code is None:
             code, text = split_code(text)
@@ -348,7 +353,8 @@ def _items(grid: Grid, pane: Pane, data_rows: list[int]) -> None:
             continue
         stated = any(norm(v) for v in values.values())
         prev = pane.items[-1] if pane.items else None
-        if prev and prev.code and text and not code and not stated and not line:
+        if prev and prev.code and text and not code and not stated and not line and \
+                not text.endswith(("合计", "总计", "小计")):
             prev.label += text          # a name wrapped onto the next row
             prev.shown += shown
             continue

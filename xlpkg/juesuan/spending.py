@@ -13,7 +13,16 @@ from decimal import Decimal
 
 from xlpkg.juesuan.balance import same_figure, sum_check
 from xlpkg.juesuan.fill import Out, derived, row_amount
-from xlpkg.juesuan.lookup import Amount, Lookup, has, main_pane, one_value_col, rows, total_row
+from xlpkg.juesuan.lookup import (
+    Amount,
+    Lookup,
+    economic_totals,
+    has,
+    main_pane,
+    one_value_col,
+    rows,
+    total_row,
+)
 from xlpkg.juesuan.segment import Table
 
 _NOT_TOTAL = ("收入", "结转", "结余", "基本", "项目", "年初", "年末", "上缴", "经营", "附属")
@@ -50,22 +59,10 @@ def tree_figures(lookup: Lookup, t: Table | None) -> dict[str, Amount]:
     return out
 
 
-def _economic_table(lookup: Lookup, t: Table) -> dict[str, Amount]:
-    out = {}
-    for key in ("personnel", "public"):
-        found = sorted(rows(t, key), key=lambda pi: not pi[1].label.endswith("合计"))
-        if found:
-            pane, it = found[0]
-            col = one_value_col(t, pane, lookup)
-            if col is not None:
-                out[key] = lookup.amount(t, it, col)
-    return out
-
-
 def fill_expenditure(out: Out, lookup: Lookup, scope: str, tables: dict[str, Table]) -> None:
     gpb = tree_figures(lookup, tables.get("gpb"))
     econ_t = tables.get("basic_detail" if scope == "all" else "gpb_basic")
-    econ = _economic_table(lookup, econ_t) if econ_t else {}
+    econ = economic_totals(lookup, econ_t) if econ_t else {}
     if scope == "gpb":
         for key in ("total", "basic", "project"):
             out.put(f"expenditure.{key}.actual", gpb.get(key))

@@ -348,3 +348,14 @@ def test_fiscal_scope_adds_the_fund_tables(tmp_path):
     assert r.data["expenditure"]["personnel"]["actual"] is None   # public only for 一般公共预算
     assert r.data["other_budgets"]["government_fund"] == D(12)
     assert r.data["carryover"]["end"] == D("21.63")
+
+
+def test_a_figure_printed_in_two_tables_must_agree(tmp_path):
+    sheets = F.putuo_sheets()
+    name, rows, merges = sheets[1]             # 表四: 本年收入合计 10.00 above table 1's three rows
+    rows = [[("2,950.05" if (r and r[0] == "本年收入合计" and i == 1) else v)
+             for i, v in enumerate(r)] for r in rows]
+    sheets[1] = (name, rows, merges)
+    r = import_files([F.write_xlsx(tmp_path / "两表.xlsx", sheets)])
+    (f,) = [f for f in errors(r) if "财政拨款收入支出决算总表本年收入合计" in f.message]
+    assert f.cells[0].startswith("两表.xlsx!表四!B") and any("表一" in c for c in f.cells)

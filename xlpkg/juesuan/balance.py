@@ -194,3 +194,41 @@ def _line_numbers(lookup: Lookup, table: Table) -> None:
                             f"{cell} 行次 {n} 不大于上一行的行次 {last[0]}（{last[1]}），"
                             "请核对表格是否完整", cell)
             last = (n, table.addr(it.r, pane.line_col))
+
+
+# ---------------------------------------------------------------- between tables
+
+
+def _tree_total(lookup: Lookup, t: Table | None, *words: str) -> Amount | None:
+    pane = main_pane(t) if t is not None else None
+    it = total_row(pane) if pane is not None else None
+    if it is None:
+        return None
+    cols = [c for c in pane.columns if all(has(c, w) for w in words)]
+    return lookup.amount(t, it, cols[0]) if len(cols) == 1 else None
+
+
+def _summary_row(lookup: Lookup, t: Table | None, key: str) -> Amount | None:
+    if t is None:
+        return None
+    found = [(p, it) for p, it in rows(t, key) if len(p.columns) == 1]
+    return _val(lookup, t, *found[0]) if found else None
+
+
+def check_between(lookup: Lookup, tables: dict[str, Table]) -> None:
+    """The same figure in two tables: table 1 against tables 2 and 3, table 4 against 1."""
+    summary = tables.get("summary")
+    same_figure(lookup, "本年收入合计", _summary_row(lookup, summary, "income_total"),
+                _tree_total(lookup, tables.get("income"), "合计"))
+    same_figure(lookup, "本年支出合计", _summary_row(lookup, summary, "expenditure_total"),
+                _tree_total(lookup, tables.get("expenditure"), "合计"))
+    fs = tables.get("fiscal_summary")
+    if summary is not None and fs is not None:
+        pane = next((p for p, _ in rows(summary, "income_total")), None)
+        parts = [_first(lookup, summary, k, pane)
+                 for k in ("gpb_income", "fund_income", "soe_income")]
+        fiscal_in = _summary_row(lookup, fs, "income_total")
+        sum_check(lookup, "财政拨款收入支出决算总表本年收入合计", fiscal_in,
+                  [(lab, a) for lab, a in zip(("一般公共预算", "政府性基金", "国有资本经营"), parts,
+                                              strict=True)],
+                  parts_label="收入支出决算总表中三项财政拨款收入")

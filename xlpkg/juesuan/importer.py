@@ -16,7 +16,7 @@ from pathlib import Path
 from xlpkg.core.finding import Finding, sort_findings
 from xlpkg.core.model import OTHER_BUDGET_NAMES, Dataset, describe_field, from_mapping, to_mapping
 from xlpkg.errors import InputError
-from xlpkg.juesuan.balance import check_table
+from xlpkg.juesuan.balance import check_between, check_table
 from xlpkg.juesuan.catalog import KINDS
 from xlpkg.juesuan.fill import (
     SCOPE_LABELS,
@@ -149,6 +149,7 @@ def _fill(tables: dict[str, Table], all_tables: list[Table], lookup: Lookup, sco
     fill_other_budgets(out, lookup, tables)
     for t in tables.values():
         check_table(lookup, t)
+    check_between(lookup, tables)
     return out
 
 

@@ -359,3 +359,32 @@ def test_a_figure_printed_in_two_tables_must_agree(tmp_path):
     r = import_files([F.write_xlsx(tmp_path / "两表.xlsx", sheets)])
     (f,) = [f for f in errors(r) if "财政拨款收入支出决算总表本年收入合计" in f.message]
     assert f.cells[0].startswith("两表.xlsx!表四!B") and any("表一" in c for c in f.cells)
+
+
+def test_html_page_with_its_title_above_the_table(tmp_path):
+    rows, merges = F.t5_rows()
+    body = "".join("<tr>" + "".join(f"<td>{'' if v is None else v}</td>" for v in r) + "</tr>"
+                   for r in rows[1:])
+    page = tmp_path / "网页.xls"
+    page.write_text("<html><head><style>td {font: 9pt}</style></head><body>"
+                    f"<h2>{F.DEPT}2024年度</h2><p>一般公共预算财政拨款支出决算表</p>"
+                    f"<table>{body}</table></body></html>", encoding="utf-8")
+    r = import_files([page])
+    assert r.data["expenditure"]["total"]["actual"] == D("2940.05")
+    assert r.data["department"]["name"] == F.DEPT
+
+
+def test_sangong_with_meeting_and_training_columns(tmp_path):
+    head = ["合计", None, "因公出国（境）费", None, "公务用车购置及运行维护费", None, "公务接待费", None,
+            "会议费", None, "培训费", None]
+    r = _sangong(tmp_path, [["“三公”经费及会议费、培训费支出决算表"], ["单位：万元"], head,
+                            ["预算数", "决算数"] * 6,
+                            [6.00, 5.00, 1.00, 1.00, 3.00, 2.50, 2.00, 1.50, 4.00, 3.20, 2.00, 1.80]])
+    out = r.data["outlays"]
+    assert (out["meeting"]["budget"], out["meeting"]["actual"]) == (D("4"), D("3.2"))
+    assert out["training"]["actual"] == D("1.8")
+    assert out["total"]["actual"] == D("5")
+    # no 购置/运行 columns at all: the split is unknown on both sides
+    assert out["vehicle_purchase"]["actual"] is None
+    assert {f.code for f in warnings(r)} == {"IMPORT_SPLIT_UNKNOWN"}
+    assert errors(r) == []

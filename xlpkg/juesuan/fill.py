@@ -77,7 +77,8 @@ def fill_department(out: Out, lookup: Lookup, tables: list[Table]) -> None:
             if m and m.group(1).strip("：: ") and not m.group(1).startswith(("万元", "元")):
                 names.setdefault(m.group(1).strip("：: "), t.addr(r, c))
             m = _TITLE_NAME.match(text)
-            if m and ("决算" in text) and not _NAME_LINE.search(text) and \
+            # 某局2024年度部门决算 / 某局2024年度…决算表 / a bare 某局2024年度 above the title
+            if m and ("决算" in text or text == m.group(0)) and not _NAME_LINE.search(text) and \
                     m.group(1) not in ("部门", "单位", "本部门", "本单位"):
                 names.setdefault(m.group(1), t.addr(r, c))
             if r <= r0 or _NAME_LINE.search(text) or "报表期间" in text or \

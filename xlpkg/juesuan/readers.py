@@ -193,11 +193,19 @@ class _Tables(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tables: list[tuple[list[list], list]] = []
         self._stack: list[dict] = []     # nested tables
+        self._before: list[str] = []     # text outside tables: a title in <h1>/<p> above one
+        self._skip = False               # inside <style>/<script>
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag in ("style", "script"):
+            self._skip = True
         if tag == "table":
-            self._stack.append({"rows": [], "merged": [], "taken": set(), "r": -1, "cell": None})
+            # the last few lines of text above a top-level table become its first rows
+            lead = [[t] for t in self._before[-3:]] if not self._stack else []
+            self._before = []
+            self._stack.append({"rows": lead, "merged": [], "taken": set(), "r": len(lead) - 1,
+                                "cell": None})
         elif not self._stack:
             return
         elif tag == "tr":
@@ -224,8 +232,12 @@ class _Tables(HTMLParser):
     def handle_data(self, data):
         if self._stack and self._stack[-1]["cell"]:
             self._stack[-1]["cell"][2].append(data)
+        elif not self._stack and data.strip() and not self._skip:
+            self._before = self._before[-4:] + [data.strip()]
 
     def handle_endtag(self, tag):
+        if tag in ("style", "script"):
+            self._skip = False
         if not self._stack:
             return
         t = self._stack[-1]

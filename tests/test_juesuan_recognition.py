@@ -84,3 +84,9 @@ def test_a_title_without_its_content_is_a_finding_not_a_table():
 def test_a_narrative_sentence_naming_a_table_is_not_a_title():
     g = grid([["本部门2024年度收入支出决算总表详见附件，单位为万元。"]])
     assert find_tables(g) == ([], [])
+
+
+def test_a_table_of_contents_is_not_a_set_of_tables():
+    g = grid([["目录"], ["一、收入支出决算总表"], ["二、收入决算表"], ["三、支出决算表"],
+              ["七、财政拨款“三公”经费支出决算表"]])
+    assert find_tables(g) == ([], [])

@@ -306,9 +306,11 @@ def cmd_import(args) -> int:
     elif not args.json:
         sys.stdout.write(yaml_text(result))
     counts = {s: sum(f.severity == s for f in result.findings) for s in ("error", "warning")}
+    from xlpkg.core.finding import SEVERITY_LABELS
+
     for f in result.findings:   # the problems, whatever the output: a workbook has no comments
         if f.severity != "info" and not args.json:
-            print(f"【{'错误' if f.severity == 'error' else '警告'}】{f.message}", file=sys.stderr)
+            print(f"【{SEVERITY_LABELS[f.severity]}】{f.message}", file=sys.stderr)
     print(f"已导入 {len(result.tables)} 张表：{counts['error']} 个错误、{counts['warning']} 个警告"
           + (f"；已写出 {args.output}" if args.output is not None else ""), file=sys.stderr)
     return _strict_code(args, result.findings)

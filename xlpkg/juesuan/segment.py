@@ -135,6 +135,8 @@ def find_tables(grid: Grid) -> tuple[list[Table], list[Finding]]:
                     f"{grid.addr(*tag[1])} 的表号“{tag[0]}”通常是{tk.name}，按表名“{text}”"
                     f"读作{table.kind.name}", (), (grid.addr(*tag[1]),)))
         _read_block(table, r, end)
+        if not _has_figures(grid, r, end) and table.empty_rc is None:
+            continue   # a title without a single figure: a 目录 line, a cover, a 情况说明 heading
         if not _confirmed(table, r, end):
             findings.append(Finding(
                 "IMPORT_UNCONFIRMED_TABLE", "error",
@@ -143,6 +145,11 @@ def find_tables(grid: Grid) -> tuple[list[Table], list[Finding]]:
             continue
         tables.append(table)
     return tables, findings
+
+
+def _has_figures(grid: Grid, r0: int, r1: int) -> bool:
+    return any(is_number(v) for r in range(r0 + 1, r1) for v in grid.rows[r]
+               if not isinstance(v, str) or len(v) < 30)
 
 
 def _tag(grid: Grid, r0: int, r1: int):

@@ -113,3 +113,26 @@ def test_xlsx_output_is_the_portable_workbook_or_a_clear_refusal(tmp_path, putuo
         assert code == 0 and yaml.safe_load(out)["income"]["total"]["actual"] == 2946.25
     else:
         assert code == 2 and ".xlsm" in err and not book.exists()
+
+
+@pytest.mark.parametrize("name, data", [
+    ("坏.xlsx", b"PK\x03\x04" + b"\x00" * 200),                       # a broken zip
+    ("坏.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8),   # broken BIFF
+    ("坏2.xls", b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:'
+                b'spreadsheet"><Worksheet'),                             # cut-off SpreadsheetML
+    ("空.xls", b""),
+])
+def test_damaged_files_are_exit_2_naming_the_file(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    code, out, err = xlpkg("import", path)
+    assert code == 2 and out == ""
+    assert name in err and "Traceback" not in err and "处理失败" not in err
+    assert path.read_bytes() == data
+
+
+def test_truncated_real_workbook_is_exit_2(tmp_path, putuo):
+    cut = tmp_path / "截断.xlsx"
+    cut.write_bytes(putuo.read_bytes()[: putuo.stat().st_size // 2])
+    code, _, err = xlpkg("import", cut)
+    assert code == 2 and "截断.xlsx" in err and "处理失败" not in err

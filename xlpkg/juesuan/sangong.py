@@ -13,17 +13,17 @@ so in a finding). Pure.
 from __future__ import annotations
 
 from xlpkg.core import phrases
+from xlpkg.core.model import LABELS, OUTLAY_FIELDS, OUTLAY_ROWS
 from xlpkg.juesuan.balance import sum_check
 from xlpkg.juesuan.catalog import outlay_item
 from xlpkg.juesuan.fill import Out
 from xlpkg.juesuan.lookup import Amount, Lookup, one_value_col
 from xlpkg.juesuan.segment import Table
 
-ITEM_LABELS = {"total": "“三公”经费合计", "outbound": "因公出国（境）费", "vehicle": "公务用车购置及运行费",
-               "subtotal": "公务用车购置及运行费小计", "vehicle_purchase": "公务用车购置费",
-               "vehicle_operation": "公务用车运行维护费", "reception": "公务接待费",
-               "meeting": "会议费", "training": "培训费"}
-FIELD_LABELS = {"budget": "预算数", "actual": "决算数", "prior": "上年决算数"}
+# the contract's own row and field labels; 公用车 小计 and its parent row are the table's
+ITEM_LABELS = {k: LABELS[f"out.{k}"] for k in OUTLAY_ROWS} | {
+    "vehicle": "公务用车购置及运行费", "subtotal": "公务用车购置及运行费小计"}
+FIELD_LABELS = {f: LABELS[f] for f in OUTLAY_FIELDS}
 
 
 def field_of(segment: str) -> str | None:

@@ -157,6 +157,23 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(func=cmd_batch)
 
+    p = sub.add_parser("import", help="从部门决算表（公开表或财决报表）导入数据，注明每个数的来源单元格",
+                       description="读取部门决算表（.xlsx / .xlsm / .xls），按表名和栏目识别各表，"
+                                   "导出为数据文件或工作簿；决算表中没有的内容留空并列出。源文件不会被修改。")
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="决算表文件（可多个）")
+    p.add_argument("-o", "--output", type=Path,
+                   help="输出：DATA.yaml / DATA.json / BOOK.xlsm / BOOK.xlsx；省略时打印 YAML")
+    p.add_argument("--json", action="store_true", help="打印 JSON：data、sources（来源单元格）、findings")
+    p.add_argument("--scope", choices=("gpb", "fiscal", "all"), default="gpb",
+                   help="支出口径：gpb 一般公共预算财政拨款（默认）、fiscal 全部财政拨款、all 全部资金")
+    p.add_argument("--prior", type=Path, nargs="+", default=[], metavar="FILE",
+                   help="上年的决算表文件，用于填写上年决算数")
+    p.add_argument("--econ-detail", action="store_true", help="经济分类导入到款级（5 位编码）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    _strict(p)
+    _common(p)
+    p.set_defaults(func=cmd_import)
+
     p = sub.add_parser("vba-update", help="只替换工作簿中的 VBA 工程（升级 xlwings 后使用）",
                        description="先备份，再只替换工作簿中的 xl/vbaProject.bin，其余内容保持不变。")
     p.add_argument("book", type=Path, help="启用宏的工作簿（.xlsm）")
@@ -310,6 +327,30 @@ def cmd_batch(args) -> int:
     result = run_batch(args.dir, args.output, jobs=args.jobs, force=args.force,
                        rules_path=args.rules)
     return EXIT_STRICT if args.strict and result.errors else EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from xlpkg.juesuan import import_files
+    from xlpkg.juesuan.output import json_text, write_output, yaml_text
+
+    _not_an_input(args.output, *args.files, *args.prior)
+    result = import_files(args.files, scope=args.scope, prior=args.prior,
+                          econ_detail=args.econ_detail)
+    if args.json:
+        sys.stdout.write(json_text(result))
+    if args.output is not None:
+        write_output(result, args.output, force=args.force)
+    elif not args.json:
+        sys.stdout.write(yaml_text(result))
+    counts = {s: sum(f.severity == s for f in result.findings) for s in ("error", "warning")}
+    from xlpkg.core.finding import SEVERITY_LABELS
+
+    for f in result.findings:   # the problems, whatever the output: a workbook has no comments
+        if f.severity != "info" and not args.json:
+            print(f"【{SEVERITY_LABELS[f.severity]}】{f.message}", file=sys.stderr)
+    print(f"已导入 {len(result.tables)} 张表：{counts['error']} 个错误、{counts['warning']} 个警告"
+          + (f"；已写出 {args.output}" if args.output is not None else ""), file=sys.stderr)
+    return _strict_code(args, result.findings)
 
 
 def cmd_vba_update(args) -> int:

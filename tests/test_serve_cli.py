@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 
+import pytest
 from support import ROOT, filled_example, multipart
 
 
@@ -19,7 +20,8 @@ def _start(tmp_path):
                             stderr=subprocess.PIPE, text=True, encoding="utf-8")
 
 
-def test_prints_a_tokened_loopback_address_and_stops_cleanly_on_ctrl_c(tmp_path):
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM", "SIGHUP"])   # Ctrl-C, kill, window closed
+def test_prints_a_tokened_loopback_address_and_stops_cleanly(tmp_path, stop):
     book = filled_example(tmp_path)
     proc = _start(tmp_path)
     try:
@@ -33,7 +35,7 @@ def test_prints_a_tokened_loopback_address_and_stops_cleanly_on_ctrl_c(tmp_path)
         conn.request("POST", "/api/evaluate", body=body, headers={"Content-Type": ctype})
         assert conn.getresponse().status == 200
         conn.close()
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(getattr(signal, stop))
         out, err = proc.communicate(timeout=20)
     finally:
         if proc.poll() is None:
@@ -45,8 +47,6 @@ def test_prints_a_tokened_loopback_address_and_stops_cleanly_on_ctrl_c(tmp_path)
 
 
 def test_help_is_chinese(capsys):
-    import pytest
-
     from xlpkg.cli import main
 
     with pytest.raises(SystemExit) as done:

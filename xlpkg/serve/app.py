@@ -177,7 +177,7 @@ async def evaluate_upload(request: Request) -> Response:
         while len(settings.results) > KEEP_RESULTS:
             settings.results.popitem(last=False)
         return JSONResponse(evaluate.view(result, _downloads(settings, rid)))
-    except Exception as exc:   # a defect: say so in Chinese, keep serving
+    except Exception as exc:  # noqa: BLE001 — a defect: say so in Chinese, keep serving
         print(f"xlpkg serve：处理失败（{type(exc).__name__}: {exc}）", file=sys.stderr)
         return _error(500, "处理失败，这可能是程序缺陷", "请用 xlpkg check 命令处理同一文件，并把输出发给维护人员")
     finally:

@@ -119,11 +119,40 @@ def run(port: int = 8765, open_browser: bool = True) -> None:
 
             try:
                 webbrowser.open(server.url)
-            except Exception:   # no browser here: the printed address still works
-                pass
+            except (webbrowser.Error, OSError):   # no browser here: the printed address works
+                return
 
+    _stop_signals(server)
     try:
         server.serve_forever(on_started=opened)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Terminated):
         pass
-    print("xlpkg 本地页面已停止，上传的临时文件已删除。", flush=True)
+    try:
+        print("xlpkg 本地页面已停止，上传的临时文件已删除。", flush=True)
+    except OSError:   # the terminal window was closed: nobody to tell
+        pass
+
+
+class _Terminated(Exception):
+    """SIGTERM, raised again by uvicorn after its graceful shutdown."""
+
+
+def _stop_signals(server: Server) -> None:
+    """Every way a user stops the server ends the graceful way, private folder removed.
+
+    Uvicorn catches Ctrl-C and SIGTERM, shuts down, then raises the signal again
+    with the handlers it found: for SIGTERM that must be ours (an exception the
+    caller catches), not the default that would kill the process before the
+    cleanup. Closing the terminal window (SIGHUP on Kylin/UOS) asks uvicorn to stop.
+    """
+    import signal
+
+    def terminated(*_):
+        raise _Terminated
+
+    try:
+        signal.signal(signal.SIGTERM, terminated)
+        if hasattr(signal, "SIGHUP"):
+            signal.signal(signal.SIGHUP, lambda *_: setattr(server.uvicorn, "should_exit", True))
+    except ValueError:   # not the main thread (an embedding program): leave them be
+        pass

@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import ClientDisconnect
 
 FILE_FIELD, TOKEN_FIELD = "file", "token"
 _SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}")
@@ -149,9 +151,7 @@ async def receive(stream, content_type: str | None, folder: Path, cap: int) -> U
             if chunk:
                 parser.write(chunk)
         parser.finalize()
-    except UploadRefused:
-        raise
-    except Exception:
+    except (FormParserError, ClientDisconnect):   # a malformed body, or the browser went away
         raise UploadRefused(400, "上传的数据不完整或格式不正确，请重新选择文件") from None
     finally:
         receiver.close()

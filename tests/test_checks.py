@@ -41,12 +41,12 @@ def test_sum_checked_in_every_column():
     assert f.fields[0] == "exp_total_budget_final" and f.severity == "error"
 
 
-def test_blank_part_skips_with_info_naming_it():
+def test_blank_part_below_the_total_is_a_warning_naming_it():
     ds = dataset(**exp(total={"actual": 100}, basic={"actual": 60}))
     [f] = checks.check_expenditure_total(ds)
-    assert (f.code, f.severity) == ("RULE_SKIPPED", "info")
-    assert "项目支出本年决算数" in f.message
-    assert f.fields == ("exp_project_actual",)
+    assert (f.code, f.severity) == ("SUM_PARTS_BLANK", "warning")
+    assert "项目支出本年决算数未填" in f.message and "40.00 万元" in f.message
+    assert f.fields == ("exp_total_actual", "exp_basic_actual", "exp_project_actual")
 
 
 def test_blank_total_is_not_zero():

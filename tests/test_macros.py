@@ -60,7 +60,7 @@ def last_alert(book: Book) -> dict:
 def test_run_checks_lists_findings_with_links_below_the_anchor(book):
     findings = macros.run_checks_on(book)
     rows = rows_below(book, "checks_anchor", 4)
-    assert rows[0][0] == "汇总" and "2 个错误，4 个警告，5 个提示" in rows[0][2]
+    assert rows[0][0] == "汇总" and "2 个错误，4 个警告，10 个提示" in rows[0][2]
     assert len(rows) == len(findings) + 1
     assert [r[0] for r in rows[1:3]] == ["错误", "错误"]           # errors first
     assert rows[1][1] == "SUM_MISMATCH" and rows[1][2].startswith("人员经费 265.50 万元")

@@ -61,7 +61,7 @@ def test_every_command_has_help():
     parser = build_parser()
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     assert set(sub.choices) == {"template", "fill", "export", "check", "report", "score",
-                                "batch", "vba-update"}
+                                "batch", "serve", "vba-update"}
     for name, p in sub.choices.items():
         assert p.description, name
         for action in p._actions:

@@ -98,16 +98,15 @@ def scoresheet_view(sheet) -> dict:
 
 
 def gaps(result: Result) -> list[dict] | None:
-    """Every 【待补充：…】 the report would carry ({section, text}); None when the
-    report side cannot list them."""
-    from xlpkg.report import context
-
-    lister = getattr(context, "report_gaps", None)
-    if lister is None:
+    """Every 【待补充：…】 the report would carry ({section, text}), without writing it;
+    None while the report side cannot list them."""
+    try:
+        from xlpkg.report.outline import build_content
+    except ImportError:   # TEMPORARY: until the report's content builder is on main
         return None
     ev = result.evaluation
-    return [{"section": g.section, "text": g.text} if hasattr(g, "section") else dict(g)
-            for g in lister(ev.dataset, ev.findings, ev.scoresheet)]
+    content = build_content(ev.dataset, ev.findings, ev.scoresheet)
+    return [{"section": g.section, "text": g.what} for g in content.gaps]
 
 
 def view(result: Result, downloads: dict[str, str]) -> dict:

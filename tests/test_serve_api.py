@@ -318,3 +318,21 @@ def test_slow_request_does_not_block_others(server):
         time.sleep(0.2)
         status, _, _ = call(server, "GET", f"/?token={server.token}")
         assert status == 200
+
+
+def test_folders_left_by_killed_servers_are_swept_at_start(tmp_path, monkeypatch):
+    import os
+    import tempfile
+
+    from xlpkg.serve.server import WORKDIR_PREFIX, sweep_leftovers
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    old, fresh = tmp_path / f"{WORKDIR_PREFIX}old", tmp_path / f"{WORKDIR_PREFIX}fresh"
+    other = tmp_path / "someone-elses-folder"
+    for folder in (old, fresh, other):
+        (folder / "req-1").mkdir(parents=True)
+    day_ago = time.time() - 24 * 3600
+    for folder in (old, other):
+        os.utime(folder, (day_ago, day_ago))
+    sweep_leftovers()
+    assert not old.exists() and fresh.is_dir() and other.is_dir()

@@ -155,6 +155,8 @@ async def evaluate_upload(request: Request) -> Response:
     header_token = request.headers.get(TOKEN_HEADER)
     if header_token is not None and not _token_ok(settings, header_token):
         return _error(403, NO_TOKEN)
+    # (re)made private: a sweep by another launch may have taken an idle folder
+    settings.workdir.mkdir(mode=0o700, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="req-", dir=settings.workdir))
     try:
         try:

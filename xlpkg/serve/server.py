@@ -21,6 +21,24 @@ from pathlib import Path
 from xlpkg.errors import XlpkgError
 
 HOST = "127.0.0.1"
+WORKDIR_PREFIX = "xlpkg-serve-"
+# A server killed outright (a Windows console closed, a power cut) leaves its folder;
+# one untouched this long belongs to no live server (each upload touches it).
+LEFTOVER_AGE = 12 * 3600
+
+
+def sweep_leftovers(now: float | None = None) -> None:
+    """Remove private folders that earlier, killed servers left behind."""
+    import time
+
+    now = time.time() if now is None else now
+    for folder in Path(tempfile.gettempdir()).glob(WORKDIR_PREFIX + "*"):
+        try:
+            if folder.is_dir() and not folder.is_symlink() and \
+                    now - folder.stat().st_mtime > LEFTOVER_AGE:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def bind(port: int) -> socket.socket:
@@ -49,7 +67,8 @@ class Server:
         self.sock = bind(port)
         self.port = self.sock.getsockname()[1]
         self.token = secrets.token_urlsafe(32)
-        self.workdir = Path(tempfile.mkdtemp(prefix="xlpkg-serve-"))
+        sweep_leftovers()
+        self.workdir = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
         settings = Settings(port=self.port, token=self.token, workdir=self.workdir)
         if max_upload is not None:
             settings.max_upload = max_upload

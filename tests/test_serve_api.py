@@ -93,7 +93,7 @@ def test_findings_and_scoresheet_are_the_clis(server, book):
     _, out, _ = run_cli("score", book, "--json", guard=60)
     assert body["scoresheet"] == json.loads(out)
     assert body["department"] == "安化县总工会" and body["year"] == 2023
-    assert body["file"] == book.name
+    assert body["file"] == book.name and body["kind"] == "workbook"
     personnel = next(f for f in body["findings"] if f["message"].startswith("人员经费"))
     assert personnel["severity"] == "error" and personnel["places_kind"] == "cells"
     assert personnel["places"] == personnel["cells"] and personnel["cells"]
@@ -101,7 +101,7 @@ def test_findings_and_scoresheet_are_the_clis(server, book):
 
 def test_yaml_input_names_data_items_instead_of_cells(server):
     status, _, body = upload(server, "data.yaml", EXAMPLE.read_bytes())
-    assert status == 200
+    assert status == 200 and body["kind"] == "data"
     personnel = next(f for f in body["findings"] if f["message"].startswith("人员经费"))
     assert personnel["places_kind"] == "fields" and personnel["cells"] == []
     assert any("人员经费" in p for p in personnel["places"])

@@ -28,6 +28,7 @@ class Result:
 
     evaluation: Any          # pipeline Evaluation: .dataset, .findings, .scoresheet
     display_name: str        # the file's name as the user's browser gave it
+    kind: str = "workbook"   # "workbook" (findings name cells) or "data" (YAML/JSON)
 
     @property
     def dataset(self):
@@ -43,12 +44,13 @@ def evaluate_upload(path: Path, display_name: str) -> Result:
     # TEMPORARY until xlpkg.pipeline lands: the calls `xlpkg report` makes today
     from xlpkg.core.checks import run_checks
     from xlpkg.core.finding import sort_findings
-    from xlpkg.read.inputs import load_input
+    from xlpkg.read.inputs import load_input, sniff
     from xlpkg.report.render import compute_scoresheet
 
+    kind = sniff(path)
     ds = dataclasses.replace(load_input(path), source=display_name)
     return Result(_Interim(ds, sort_findings(run_checks(ds)), compute_scoresheet(ds)),
-                  display_name)
+                  display_name, kind)
 
 
 @dataclass
@@ -117,6 +119,7 @@ def view(result: Result, downloads: dict[str, str]) -> dict:
         "department": ds.department.name.value,
         "year": _year(ds),
         "file": result.display_name,
+        "kind": result.kind,
         "counts": counts(findings),
         "findings": [_finding(f) for f in findings],
         "scoresheet": ev.scoresheet.to_json(),

@@ -76,6 +76,9 @@
     const dept = r.department || "（未填单位名称）";
     $("dept").textContent = r.year ? dept + " " + r.year + " 年度" : dept;
     $("meta").textContent = "文件：" + r.file;
+    $("findings-lead").textContent = r.kind === "workbook"
+      ? "每一条都写明了要核对的单元格（工作表!单元格），请在工作簿中改正后保存，再重新拖入。"
+      : "数据文件没有单元格：每一条写明了要核对的数据项，请在数据文件中改正后重新拖入。";
     renderCounts(r);
     renderDownloads(r.downloads);
     renderFindings(r.findings);

@@ -73,9 +73,10 @@ class Server:
         if max_upload is not None:
             settings.max_upload = max_upload
         self.settings = settings
+        # one user: a few connections at a time, small headers
         config = uvicorn.Config(create_app(settings), log_level="warning", access_log=False,
                                 lifespan="off", timeout_graceful_shutdown=5,
-                                h11_max_incomplete_event_size=64 * 1024)
+                                limit_concurrency=32, h11_max_incomplete_event_size=64 * 1024)
         self.uvicorn = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
 

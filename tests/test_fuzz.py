@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import EXAMPLE, ROOT, run_cli
 
+from xlpkg.core import schema
 from xlpkg.core.model import to_mapping
 from xlpkg.core.money import EXCEL_ERRORS, ParseError, parse_amount, parse_number
 from xlpkg.read.workbook_read import SCALAR_PATHS, read_workbook
@@ -37,8 +38,10 @@ if not hasattr(make_corpus, "build_corpus"):
 HANG_GUARD = 20   # seconds; a hang fails the case instead of stalling CI
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                       HealthCheck.data_too_large])
-NUMBER_FIELDS = ("dept_year", "staff_authorized", "staff_actual")   # parse_number, not amounts
-NUMERIC = sorted(n for n in SCALAR_PATHS if n != "dept_name")
+NUMBER_FIELDS = {s.name for s in schema.SCALARS if s.kind == schema.NUMBER}   # not amounts
+# Every numeric name the template has (the optional ones came later and may be absent).
+NUMERIC = sorted(s.name for s in schema.SCALARS
+                 if s.kind in (schema.AMOUNT, schema.NUMBER) and not s.optional)
 
 
 def run(*args) -> tuple[int, str, str]:

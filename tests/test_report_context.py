@@ -12,29 +12,51 @@ from support import EXAMPLE, dataset
 
 from xlpkg.core.checks import run_checks
 from xlpkg.read.data_file import read_data_file
-from xlpkg.report.context import (
-    build_context,
-    chinese_number,
-    numbered,
-    report_title,
-    split_title,
-    title_lines,
-)
+from xlpkg.report.outline import build_content, report_title
+from xlpkg.report.text import Para, Table, chinese_number, numbered
+from xlpkg.report.write import split_title
 
 
-def _strings(x) -> list[str]:
-    """Every string of a context, in order."""
-    if isinstance(x, str):
-        return [x]
-    if isinstance(x, dict):
-        return [s for k, v in x.items() if k != "chart_data" for s in _strings(v)]
-    if isinstance(x, (list, tuple)):
-        return [s for v in x for s in _strings(v)]
-    return []
+def build_context(ds, findings=(), scoresheet=None, **kwargs):
+    return build_content(ds, findings, scoresheet, **kwargs)
 
 
-def _text(ctx) -> str:
-    return "\n".join(_strings(ctx))
+def _text(content) -> str:
+    return content.plain()
+
+
+def paras(content, key: str, style: str = "body") -> list[str]:
+    """The paragraphs of one section of the outline (``style`` "h2", "h3" for headings)."""
+    section = next(s for s in content.sections if s.key == key)
+    return [b.plain for b in section.blocks if isinstance(b, Para) and b.style == style]
+
+
+def after(content, key: str, heading: str) -> list[str]:
+    """The body paragraphs under the sub-heading starting with ``heading``."""
+    section = next(s for s in content.sections if s.key == key)
+    out, inside = [], False
+    for b in section.blocks:
+        if isinstance(b, Para) and b.style != "body":
+            inside = b.plain.startswith(heading)
+        elif inside and isinstance(b, Para):
+            out.append(b.plain)
+    return out
+
+
+def table(content, kind: str) -> Table | None:
+    return next((b for b in content.blocks() if isinstance(b, Table) and b.kind == kind), None)
+
+
+def cells(t: Table, row) -> dict[str, str]:
+    return {c.key: t.cell(row, c.key) for c in t.columns}
+
+
+def appendix(content, key: str):
+    return next((a for a in content.appendices if a.key == key), None)
+
+
+def title_lines(ds):
+    return split_title(report_title(ds), "整体支出绩效自评报告")
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +89,7 @@ def test_audit_sentences(example, sentence):
 def test_shares_use_the_expenditure_base_not_income(example):
     text = _text(example[1])
     assert "总收入" not in text
-    assert "占财政拨款支出的 94.93%" in example[1]["s1"]["scale"]["paras"][0]
+    assert "占财政拨款支出的 94.93%" in after(example[1], "basics", "（二）部门整体支出规模")[0]
 
 
 def test_narrative_paragraphs_are_carried(example):
@@ -81,27 +103,29 @@ def test_narrative_paragraphs_are_carried(example):
 
 def test_sections_without_content_say_none(example):
     ctx = example[1]
-    assert ctx["s3"] == ctx["s4"] == ctx["s5"] == ["无。"]
-    assert ctx["s10"] == ["无。"]          # narrative.other is empty
-    assert ctx["s1"]["functions"] is None   # neither 职能 text nor staff figures: left out
-    assert ctx["s2"]["budget"] is None and ctx["s2"]["budget_table"] is None
+    for key in ("government_fund", "state_capital", "social_insurance", "other"):
+        assert paras(ctx, key) == ["无。"]    # narrative.other is empty
+    assert not any("部门职能" in h for h in paras(ctx, "basics", "h2"))   # left out
+    assert not any("预算执行" in h for h in paras(ctx, "general_budget", "h2"))
+    assert table(ctx, "budget") is None
 
 
 def test_sub_headings_are_numbered_by_what_is_present(example):
-    s1 = example[1]["s1"]
-    assert s1["tasks"]["heading"] == "（一）2023年度重点工作"
-    assert s1["scale"]["heading"].startswith("（二）部门整体支出规模")
+    h2 = paras(example[1], "basics", "h2")
+    assert h2[0] == "（一）2023年度重点工作"
+    assert h2[1].startswith("（二）部门整体支出规模")
     ds = dataset(department={"name": "某局", "year": 2024, "staff_authorized": 20,
                              "staff_actual": 18},
                  narrative={"functions": ["负责全县某项工作。"]})
-    s1 = build_context(ds)["s1"]
-    assert s1["functions"]["heading"] == "（一）部门职能及人员情况"
-    assert "某局编制数 20 人，实际在职人数 18 人，在职人员控制率 90.00%。" in s1["functions"]["paras"]
-    assert s1["tasks"] is None and s1["scale"]["heading"].startswith("（二）")
+    ctx = build_context(ds)
+    h2 = paras(ctx, "basics", "h2")
+    assert h2[0] == "（一）部门职能及人员情况"
+    assert "某局编制数 20 人，实际在职人数 18 人，在职人员控制率 90.00%。" in after(ctx, "basics", "（一）")
+    assert len(h2) == 2 and h2[1].startswith("（二）")
 
 
 def test_problems_restate_the_deviations_and_correct_the_claim(example):
-    s7 = example[1]["s7"]
+    s7 = paras(example[1], "problems")
     text = "\n".join(s7)
     # the department's own paragraphs first, as typed
     assert s7[0] == "1. 2023 年我单位预算支出执行按时按质按量完成，与绩效目标无偏离。"
@@ -117,7 +141,7 @@ def test_problems_restate_the_deviations_and_correct_the_claim(example):
 
 def test_no_findings_no_deviation_paragraphs():
     ds = read_data_file(EXAMPLE)
-    s7 = build_context(ds, [])["s7"]
+    s7 = paras(build_context(ds, []), "problems")
     assert len(s7) == 5 and not any("偏离。经对照" in p for p in s7)
 
 
@@ -214,27 +238,30 @@ def test_unseen_department_figures(unseen, sentence):
 
 
 def test_unseen_department_sections(unseen):
-    assert unseen["s4"] == ["无。"] and unseen["s5"] == ["无。"]   # 0 and null both say 无
-    assert unseen["s2"]["budget"]["heading"] == "（三）预算执行及结转结余情况"
-    table = unseen["s2"]["budget_table"]
-    assert table["total"]["exec"] == "98.08%" and table["total"]["adjust"] == "8.33%"
-    assert [r["label"] for r in table["rows"]] == ["基本支出", "　　　公用经费", "项目支出"]
-    assert unseen["title"] == "2024年度示例县农业农村局整体支出绩效自评报告"
-    captions = [t["caption"] for t in (unseen["s1"]["table"], unseen["s2"]["outlay_table"],
-                                      unseen["s2"]["project_table"], unseen["s2"]["budget_table"],
-                                      unseen["s6"]["task_table"])]
+    # 0 and null both say 无
+    assert paras(unseen, "state_capital") == ["无。"] == paras(unseen, "social_insurance")
+    assert "（三）预算执行及结转结余情况" in paras(unseen, "general_budget", "h2")
+    budget = table(unseen, "budget")
+    assert cells(budget, budget.total)["exec"] == "98.08%"
+    assert cells(budget, budget.total)["adjust"] == "8.33%"
+    assert [budget.cell(r, "label") for r in budget.rows] == ["基本支出", "　　　公用经费", "项目支出"]
+    assert unseen.title == "2024年度示例县农业农村局整体支出绩效自评报告"
+    captions = [b.caption for b in unseen.blocks() if isinstance(b, Table)]
     assert [c.split()[0] for c in captions] == ["表1", "表2", "表3", "表4", "表5"]
 
 
 def test_tables_carry_the_figures(unseen):
-    rows = {r["label"]: r for r in unseen["s1"]["table"]["rows"]}
+    t1 = table(unseen, "expenditure")
+    rows = {t1.cell(r, "label"): cells(t1, r) for r in t1.rows}
     assert rows["基本支出"] == {"label": "基本支出", "prior": "380.00", "actual": "400.00",
                              "diff": "20.00", "rate": "5.26%", "share": "78.43%"}
     assert rows["其中：人员经费"]["share"] == "75.00%"   # of 基本支出
-    outlays = {r["label"]: r for r in unseen["s2"]["outlay_table"]["rows"]}
+    t2 = table(unseen, "outlays")
+    outlays = {t2.cell(r, "label"): cells(t2, r) for r in t2.rows}
     assert outlays["公务接待费"]["control"] == "83.33%"
-    assert unseen["s2"]["outlay_table"]["total"]["control"] == "99.23%"
-    tasks = unseen["s6"]["task_table"]["rows"]
+    assert cells(t2, t2.total)["control"] == "99.23%"
+    t5 = table(unseen, "tasks")
+    tasks = [cells(t5, r) for r in t5.rows]
     assert tasks[0] == {"name": "培训农民", "target": "≥ 1000 人次", "actual": "1050 人次",
                         "rate": "105.00%", "note": ""}
     assert tasks[2]["rate"] == "未达标"
@@ -247,16 +274,18 @@ def test_blank_is_not_zero():
     text = _text(ctx)
     assert "较上年" not in text                     # no prior: no change stated
     assert "预算执行率" not in text                   # no budget: no rate
-    assert ctx["s1"]["table"]["rows"][0]["prior"] == ""
-    assert ctx["s2"]["project"]["paras"] == ["无。"]
+    t1 = table(ctx, "expenditure")
+    assert t1.cell(t1.rows[0], "prior") == ""
+    assert after(ctx, "general_budget", "（二）项目支出情况") == ["无。"]
 
 
 def test_empty_dataset_still_has_every_section():
     ctx = build_context(dataset())
-    assert ctx["title"] == "本单位整体支出绩效自评报告"
-    assert ctx["s1"]["scale"]["paras"] == ["无。"]
-    assert ctx["s6"]["none"] == ["无。"]
-    assert ctx["s7"] == ctx["s8"] == ctx["s9"] == ctx["s10"] == ["无。"]
+    assert ctx.title == "本单位整体支出绩效自评报告"
+    assert after(ctx, "basics", "（一）部门整体支出规模") == ["无。"]
+    assert paras(ctx, "performance") == ["无。"]
+    for key in ("problems", "improvements", "results_use", "other"):
+        assert paras(ctx, key) == ["无。"]
 
 
 # ---------------------------------------------------------------- scoresheet
@@ -288,37 +317,41 @@ FAKE = FakeSheet((FakeIndicator("过程", "预算执行", "预算执行率", D(1
                  D("85.505"), "良")
 
 
+def _evaluation(ctx) -> list[str]:
+    return after(ctx, "performance", "（二）绩效评价工作过程")
+
+
 def test_scoresheet_present_gives_sentence_and_appendix():
     ds = read_data_file(EXAMPLE)
     ctx = build_context(ds, [], FAKE)
-    evaluation = ctx["s6"]["evaluation"]
-    assert evaluation["heading"] == "（二）绩效评价工作过程及自评结果"
-    assert evaluation["paras"][-1] == "经自评，部门整体支出绩效综合得分 85.51 分，等级为良，自评表见附件。"
-    table = ctx["appendix_sheet"]["table"]
-    assert table["rows"][0]["value"] == "95.08%" and table["rows"][0]["score"] == "9.51"
-    assert table["rows"][1]["value"] == ""
-    assert table["total"]["score"] == "85.51" and table["total"]["note"] == "等级：良"
-    assert table["total"]["weight"] == "30"
-    assert ctx["appendix_sheet"]["label"] == "附件"
+    assert "（二）绩效评价工作过程及自评结果" in paras(ctx, "performance", "h2")
+    assert _evaluation(ctx)[-1] == "经自评，部门整体支出绩效综合得分 85.51 分，等级为良，自评表见附件。"
+    sheet = appendix(ctx, "scoresheet")
+    t = sheet.blocks[0]
+    assert cells(t, t.rows[0])["value"] == "95.08%" and cells(t, t.rows[0])["score"] == "9.51"
+    assert cells(t, t.rows[1])["value"] == ""
+    assert cells(t, t.total)["score"] == "85.51" and cells(t, t.total)["note"] == "等级：良"
+    assert cells(t, t.total)["weight"] == "30"
+    assert sheet.label == "附件"
 
 
 def test_scoresheet_absent_is_omitted_cleanly():
     ds = read_data_file(EXAMPLE)
     ctx = build_context(ds, [])
-    assert ctx["appendix_sheet"] is None
-    assert ctx["s6"]["evaluation"]["heading"] == "（二）绩效评价工作过程"
+    assert appendix(ctx, "scoresheet") is None
+    assert "（二）绩效评价工作过程" in paras(ctx, "performance", "h2")
     assert "得分" not in _text(ctx)
 
 
 def test_two_appendices_are_numbered():
     ds = read_data_file(EXAMPLE)
     ctx = build_context(ds, run_checks(ds), FAKE, with_findings=True)
-    assert ctx["appendix_sheet"]["label"] == "附件1"
-    assert ctx["appendix_findings"]["label"] == "附件2"
-    assert "自评表见附件1。" in ctx["s6"]["evaluation"]["paras"][-1]
-    paras = ctx["appendix_findings"]["paras"]
-    assert paras[0].startswith("经 xlpkg 数据校验，共发现错误 2 个")
-    assert paras[1].startswith("1.【错误】人员经费 265.50 万元")
+    assert appendix(ctx, "scoresheet").label == "附件1"
+    assert appendix(ctx, "findings").label == "附件2"
+    assert "自评表见附件1。" in _evaluation(ctx)[-1]
+    found = [b.plain for b in appendix(ctx, "findings").blocks]
+    assert found[0].startswith("经 xlpkg 数据校验，共发现错误 2 个")
+    assert found[1].startswith("1.【错误】人员经费 265.50 万元")
 
 
 @dataclass
@@ -330,48 +363,59 @@ def test_indicators_left_at_zero_for_blanks_are_counted():
     ds = read_data_file(EXAMPLE)
     sheet = FakeSheetWithBlanks(FAKE.indicators, FAKE.total, FAKE.grade,
                                 unscored=FAKE.indicators[1:])
-    paras = build_context(ds, [], sheet)["s6"]["evaluation"]["paras"]
-    assert paras[-1] == ("经自评，部门整体支出绩效综合得分 85.51 分，等级为良，自评表见附件。"
-                         "2 项评价指标中，有 1 项因缺少数据或未填自评得分未得分。")
+    assert _evaluation(build_context(ds, [], sheet))[-1] == (
+        "经自评，部门整体支出绩效综合得分 85.51 分，等级为良，自评表见附件。"
+        "2 项评价指标中，有 1 项因缺少数据按评分规则计分。")
 
 
 def test_real_scoresheet_counts_what_the_example_left_blank():
-    scoring = pytest.importorskip("xlpkg.core.scoring")
-    rules_file = pytest.importorskip("xlpkg.read.rules_file")
+    from xlpkg.core import scoring
+    from xlpkg.read import rules_file
+
     ds = read_data_file(EXAMPLE)
     sheet = scoring.score(ds, rules_file.load_rules(None))
-    # 24 of 26: all but “三公”经费控制率 (computed, full points) and 实际完成率 (computed)
-    assert len(sheet.unscored) == 24 and all(s.score == 0 for s in sheet.unscored)
+    # 24 of 26 await a self score: all but “三公”经费控制率 and 实际完成率 (computed)
+    assert len(sheet.unscored) == 24 and all(s.score is None for s in sheet.unscored)
     assert {s.name for s in sheet.indicators} - {s.name for s in sheet.unscored} == {
         '"三公"经费控制率', "实际完成率"}
-    text = build_context(ds, [], sheet)["s6"]["evaluation"]["paras"][-1]
-    assert text.endswith("自评表见附件。26 项评价指标中，有 24 项因缺少数据或未填自评得分未得分。")
+    content = build_context(ds, [], sheet)
+    assert _evaluation(content)[-1] == "24 项指标待评分，暂不定级，自评表见附件。"
+    table = next(b for b in appendix(content, "scoresheet").blocks if isinstance(b, Table))
+    assert [table.cell(r, "score") for r in table.rows].count("待评分") == 24
+    assert table.cell(table.total, "score") == "待评分"
+    assert "暂不定级" in table.cell(table.total, "note")
 
 
 def test_appendix_title_fits_one_landscape_line():
+    from xlpkg.report.write import ANNEX_TITLE_CHARS
+
     ds = read_data_file(EXAMPLE)
-    ctx = build_context(ds, [], FAKE)
-    assert ctx["appendix_sheet"]["title_lines"] == ["2023年度安化县总工会部门整体支出绩效自评表"]
+    sheet = appendix(build_context(ds, [], FAKE), "scoresheet")
+    assert split_title(sheet.title, sheet.title_tail, ANNEX_TITLE_CHARS) == [
+        "2023年度安化县总工会部门整体支出绩效自评表"]
     long = dataset(department={"name": "某某市某某区人力资源和社会保障局机关服务中心", "year": 2024})
-    lines = build_context(long, [], FAKE)["appendix_sheet"]["title_lines"]
-    assert lines == ["2024年度某某市某某区人力资源和社会保障局机关服务中心", "部门整体支出绩效自评表"]
+    sheet = appendix(build_context(long, [], FAKE), "scoresheet")
+    assert split_title(sheet.title, sheet.title_tail, ANNEX_TITLE_CHARS) == [
+        "2024年度某某市某某区人力资源和社会保障局机关服务中心", "部门整体支出绩效自评表"]
 
 
 def test_findings_end_with_a_full_stop():
     ds = read_data_file(EXAMPLE)
-    paras = build_context(ds, run_checks(ds), with_findings=True)["appendix_findings"]["paras"]
-    assert len(paras) > 2 and all(p.endswith("。") for p in paras)
-    assert not any(p.endswith("。。") for p in paras)
+    found = [b.plain for b in appendix(build_context(ds, run_checks(ds), with_findings=True),
+                                       "findings").blocks]
+    assert len(found) > 2 and all(p.endswith("。") for p in found)
+    assert not any(p.endswith("。。") for p in found)
 
 
 def test_real_scoresheet_if_available():
-    scoring = pytest.importorskip("xlpkg.core.scoring")
-    rules_file = pytest.importorskip("xlpkg.read.rules_file")
+    from xlpkg.core import scoring
+    from xlpkg.read import rules_file
+
     ds = read_data_file(EXAMPLE)
     sheet = scoring.score(ds, rules_file.load_rules(None))
     ctx = build_context(ds, [], sheet)
-    assert ctx["s6"]["evaluation"]["paras"][-1].startswith(sheet.conclusion)
-    assert len(ctx["appendix_sheet"]["table"]["rows"]) == len(sheet.indicators)
+    assert _evaluation(ctx)[-1].startswith(sheet.conclusion)
+    assert len(appendix(ctx, "scoresheet").blocks[0].rows) == len(sheet.indicators)
 
 
 # ---------------------------------------------------------------- helpers
@@ -434,18 +478,15 @@ _data = st.fixed_dictionaries({
 def test_any_dataset_gives_a_complete_context(data):
     ds = dataset(**data)
     ctx = build_context(ds, run_checks(ds), FAKE, with_findings=True)
-    strings = _strings(ctx)
-    assert not any("None" in s for s in strings)
-    assert all(ctx[k] for k in ("s3", "s4", "s5", "s7", "s8", "s9", "s10"))
-    tables = [t for t in (ctx["s1"]["table"], ctx["s2"]["outlay_table"],
-                          ctx["s2"]["project_table"], ctx["s2"]["budget_table"],
-                          ctx["s6"]["task_table"]) if t]
-    assert [t["caption"].split()[0] for t in tables] == [f"表{i}" for i in
-                                                         range(1, len(tables) + 1)]
+    assert "None" not in _text(ctx)
+    assert all(s.blocks for s in ctx.sections)
+    tables = [b for b in ctx.blocks() if isinstance(b, Table) and b.caption]
+    assert [t.caption.split()[0] for t in tables] == [f"表{i}" for i in
+                                                      range(1, len(tables) + 1)]
 
 
 def test_task_wording_for_exact_and_zero_targets():
-    from xlpkg.report.context import task_result
+    from xlpkg.report.performance import task_result
 
     ds = dataset(key_tasks=[
         {"name": "培训人员", "unit": "人", "comparator": "=", "target": 500, "actual": None},

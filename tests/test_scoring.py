@@ -180,15 +180,30 @@ def test_band_caps_at_the_weight_and_refuses_negatives_with_a_note():
     assert s.score == 0 and "负数" in s.note
 
 
-def test_band_without_a_manual_score_follows_when_missing():
-    s = one(band_rule(), dataset())
-    assert s.score == 0 and s.note == "未填自评得分，记 0 分" and s.value is None
-    s = one(band_rule(when_missing="full"), dataset())
-    assert s.score == 10 and "按规则记满分" in s.note and s.basis == "full"
+def test_band_without_a_self_score_is_pending_whatever_when_missing_says():
+    for when in ("zero", "full", "manual"):
+        s = one(band_rule(when_missing=when), dataset())
+        assert s.score is None and s.pending and s.basis == "pending" and s.value is None
+        assert s.score_text == "待评分" and s.note.startswith("未填自评得分，待评分")
     s = one(band_rule(), manual_ds(("社会效益", None, None)))
-    assert s.score == 0 and "第 1 行未填得分" in s.note
+    assert s.score is None and "第 1 行未填得分" in s.note
     s = one(band_rule(), manual_ds(("社会效益", "九分", None)))
-    assert s.score == 0 and "第 1 行得分无法识别" in s.note
+    assert s.score is None and "第 1 行得分无法识别" in s.note
+
+
+def test_a_sheet_with_a_pending_indicator_has_no_total_and_no_grade():
+    rules = Rules("测试", (band_rule(), rule(Linear(), weight=90, name="预算执行率")))
+    ds = dataset(expenditure={"total": {"actual": 90, "budget_final": 100}})
+    sheet = score(ds, rules)
+    assert sheet.pending == ("社会效益",)
+    assert sheet.total is None and sheet.grade is None
+    assert sheet.conclusion == "1 项指标待评分，暂不定级"
+    assert sheet.subtotals() == [("效益", D(10), None), ("过程", D(90), D(81))]
+    data = sheet.to_json()
+    assert data["grade"] is None and data["total"] is None and data["pending"] == ["社会效益"]
+    assert data["indicators"][0]["score"] is None and data["indicators"][1]["score"] == 81
+    done = score(manual_ds(("社会效益", 9, None)), rules)
+    assert done.pending == () and done.total == 9 and done.grade == "差"
 
 
 def checklist_rule():
@@ -211,10 +226,10 @@ def test_checklist_points_per_item():
     assert "超过该项分值 1 分" in s.note
 
 
-def test_checklist_missing_item_scores_zero_with_a_note():
+def test_checklist_with_an_item_missing_is_pending_not_zero():
     s = one(checklist_rule(), manual_ds(("资金使用合规性（2）", 1, None)))
-    assert s.score == 1
-    assert "第 1 项 0/1 分（未填）" in s.note
+    assert s.score is None and s.pending
+    assert "第 1 项未填（1 分）" in s.note and "第 2 项 1/1 分" in s.note
 
 
 # ---------------------------------------------------------------- matching manual rows
@@ -235,7 +250,8 @@ def test_repeated_names_need_the_level2_and_unknown_rows_are_reported():
                    ("“三公”经费控制率", 5, None), ("不存在的指标", 3, None))
     sheet = score(ds, two_rules())
     budget, assets, outlays = sheet.indicators
-    assert budget.score == 0 and assets.score == D("1.5")
+    assert budget.score is None and assets.score == D("1.5")
+    assert sheet.pending == ("预算管理-管理制度健全性",)     # the name to type in 自评打分
     assert outlays.score == 5 and outlays.basis == "manual"    # quotes of any kind match
     assert any("对应多个指标" in r for r in sheet.remarks)
     assert any("不存在的指标" in r and "未采用" in r for r in sheet.remarks)
@@ -252,8 +268,8 @@ def test_a_computed_value_wins_over_a_typed_score():
 
 
 @pytest.mark.parametrize("when, expected, words", [
-    ("zero", D(0), "）；记 0 分"),
-    ("full", D(10), "）；记满分"),
+    ("zero", D(0), "）；评分规则规定无法计算时记 0 分，此得分不反映实际绩效"),
+    ("full", D(10), "）；评分规则规定无法计算时记满分，此得分不是按数据计算的"),
     ("manual", D(7), "）；取自评得分 7 分"),
 ])
 def test_not_computable_follows_when_missing_and_says_so(when, expected, words):
@@ -433,22 +449,23 @@ def test_a_whole_department_under_the_default_rules():
     assert sum(s.weight for s in sheet.indicators) == 100
 
 
-def test_anhua_execution_rate_not_computable_but_the_total_comes_out():
+def test_anhua_is_not_graded_while_its_indicators_await_self_scores():
     sheet = score(load_input(EXAMPLE), load_rules())
     rate = sheet.find("预算执行率")
-    assert rate.value is None and rate.score == 0
+    assert rate.value is None and rate.score is None and rate.pending
     assert "无法计算（缺少财政拨款支出合计全年预算数）" in rate.note
-    assert rate.note.endswith("）；未填自评得分，记 0 分") and rate.unscored
+    assert rate.note.endswith("）；未填自评得分，待评分（请在自评打分表中填写）")
     assert sheet.find("“三公”经费控制率").value == 1          # 4.33 / 4.33
     done = sheet.find("实际完成率")
     assert done.value == D("0.8333") and "职工参加医疗互助活动" in done.note
-    assert sheet.total == sum(s.score for s in sheet.indicators) == D("14.33")
-    assert sheet.grade == "差"
+    assert len(sheet.pending) == 24 and "预算执行率" in sheet.pending
+    assert sheet.total is None and sheet.grade is None
+    assert sheet.conclusion == "24 项指标待评分，暂不定级"
 
 
 def test_points_lost_add_up_with_the_rounded_score():
-    from xlpkg.core.scoring import _lost
+    from xlpkg.core.scoring import lost_text
 
     # 97.25% × 6 = 5.835 → shown 5.84, so 扣 0.16 (not 0.17: 5.84 + 0.17 ≠ 6)
-    assert _lost(D(6), D("5.835")) == "扣 0.16 分"
-    assert _lost(D(6), D(6)) == ""
+    assert lost_text(D(6), D("5.835")) == "扣 0.16 分"
+    assert lost_text(D(6), D(6)) == ""

@@ -14,7 +14,14 @@ from xlpkg.core.model import COLUMN_LABELS, COMPARATOR_SIGNS, NARRATIVE_LABELS, 
 from xlpkg.read.workbook_read import SCALAR_PATHS
 
 TABLE_ROWS = {"tbl_econ": "economic_classification", "tbl_projects": "projects",
-              "tbl_tasks": "key_tasks", "tbl_scores": "self_scores"}
+              "tbl_tasks": "key_tasks", "tbl_scores": "self_scores",
+              "tbl_project_indicators": "indicators"}
+
+
+def _indicator_rows(data: dict) -> list[dict]:
+    """Every project's indicators as rows of one table, linked by the project's name."""
+    return [{**ind, "project": p.get("name")} for p in data.get("projects") or []
+            for ind in p.get("indicators") or []]
 
 
 def _get(mapping, path):
@@ -68,6 +75,8 @@ def write_book(path: Path, data: dict, *, scalar_sheet: str = "数据 sheet",
         if table == "tbl_text":
             rows = [{"section": (text_labels or NARRATIVE_LABELS).get(s, s), "content": t}
                     for s in NARRATIVE_SECTIONS for t in (data.get("narrative") or {}).get(s) or []]
+        elif table == "tbl_project_indicators":
+            rows = _indicator_rows(data)
         else:
             rows = [dict(r) for r in data.get(block) or []]
         rows += (extra_rows or {}).get(table, [])
@@ -75,7 +84,7 @@ def write_book(path: Path, data: dict, *, scalar_sheet: str = "数据 sheet",
             rows.insert(len(rows) // 2, {})
         body = []
         for r in rows:
-            if table == "tbl_tasks" and r.get("comparator") in COMPARATOR_SIGNS:
+            if r.get("comparator") in COMPARATOR_SIGNS:
                 r = {**r, "comparator": COMPARATOR_SIGNS[r["comparator"]]}
             body.append([_plain(r.get(k)) for k in keys])
         height = max(len(body), 1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from xlpkg.core.finding import SEVERITIES, SEVERITY_LABELS, counts
 from xlpkg.core.model import Dataset, describe_field
+from xlpkg.core.scoring import score_text
 
 
 def dataset_title(ds: Dataset) -> str:
@@ -58,7 +59,10 @@ def format_scoresheet(ds: Dataset, sheet) -> str:
     head = f"{dataset_title(ds)} 部门整体支出绩效自评表"
     if ds.source:
         head += f"（{ds.source}）"
-    lines = [head, f"评分规则：{sheet.rules_name}", ""]
+    lines = [head, f"评分规则：{sheet.rules_name}"]
+    if getattr(sheet, "rules_basis", ""):
+        lines.append(f"依据：{sheet.rules_basis}")
+    lines.append("")
     columns = ("序号", "一级指标", "二级指标", "三级指标", "分值", "指标值", "得分")
     rows, prev = [], ("", "")
     for i, s in enumerate(sheet.indicators, 1):
@@ -66,9 +70,9 @@ def format_scoresheet(ds: Dataset, sheet) -> str:
         level2 = "" if (s.level1, s.level2) == prev else s.level2
         prev = (s.level1, s.level2)
         rows.append((str(i), level1, level2, s.name, fmt_number(s.weight), s.value_text,
-                     fmt_amount(s.score)))
+                     s.score_text))
     total_weight = sum((s.weight for s in sheet.indicators), 0)
-    rows.append(("", "合计", "", "", fmt_number(total_weight), "", fmt_amount(sheet.total)))
+    rows.append(("", "合计", "", "", fmt_number(total_weight), "", sheet.total_text))
     widths = [max(_width(r[c]) for r in (columns, *rows)) for c in range(len(columns))]
     numeric = {0, 4, 5, 6}
     for r in (columns, *rows):
@@ -76,11 +80,39 @@ def format_scoresheet(ds: Dataset, sheet) -> str:
                                enumerate(zip(r, widths, strict=True))).rstrip())
         if r is columns:
             lines.append("  ".join("-" * w for w in widths))
-    lines += ["", f"总分 {fmt_amount(sheet.total)} 分，等级：{sheet.grade}"]
+    if sheet.grade is not None:
+        lines += ["", f"总分 {fmt_amount(sheet.total)} 分，等级：{sheet.grade}"]
+    else:
+        # no total and no grade from missing scores: say what is missing instead
+        lines += ["", (f"{sheet.grade_text}。待评分指标：{'、'.join(sheet.pending)}"
+                       "（请在自评打分表中填写）")]
     notes = [(i, s) for i, s in enumerate(sheet.indicators, 1) if s.note]
     if notes:
         lines += ["", "说明："]
         lines += [f"{i}. {s.name}：{s.note}" for i, s in notes]
     for remark in getattr(sheet, "remarks", ()):
         lines.append(f"注意：{remark}")
+    for p in getattr(sheet, "projects", ()):
+        lines += ["", *format_project_score(p)]
     return "\n".join(lines)
+
+
+def format_project_score(p) -> list[str]:
+    """One project's 自评表 in a few lines: 执行率, each indicator, total and grade."""
+    from xlpkg.core.money import fmt_number
+
+    lines = [f"项目：{p.name}", f"  评分规则：{p.rules_name}",
+             (f"  预算执行率 {p.execution_text or '无法计算'}，{fmt_number(p.execution_weight)} 分，"
+              f"得分 {score_text(p.execution_score)}")]
+    for i in p.indicators:
+        weight = "" if i.weight is None else fmt_number(i.weight)
+        lines.append(f"  {i.name}：目标 {i.target_text or '未填'}，实际 {i.actual_text or '未填'}，"
+                     f"{weight} 分，得分 {i.score_text}")
+    result = (f"总分 {score_text(p.total)} 分，等级：{p.grade}" if p.grade
+              else p.grade_text)
+    lines.append(f"  {result}")
+    notes = [(name, note) for name, note in [("预算执行率", p.execution_note)]
+             + [(i.name, i.note) for i in p.indicators] if note]
+    lines += [f"  说明：{name}：{note}" for name, note in notes]
+    lines += [f"  注意：{r}" for r in p.remarks]
+    return lines

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from xlpkg.core import ratios
-from xlpkg.core.model import SANGONG_ROWS, Dataset, KeyTask, Val, describe_field
+from xlpkg.core.model import THREE_PUBLIC_ROWS, Dataset, KeyTask, Val, describe_field
 from xlpkg.core.money import fmt_pct
 
 
@@ -93,7 +93,7 @@ def _outlays(ds: Dataset, column: str) -> _Term:
     total = ds.outlays["total"].values[column]
     if total.stated:
         return _term(total)
-    parts = [ds.outlays[r].values[column] for r in SANGONG_ROWS]
+    parts = [ds.outlays[r].values[column] for r in THREE_PUBLIC_ROWS]
     if all(p.stated for p in parts):
         term = _sum(describe_field(total.field), [_term(p) for p in parts])
         return _Term(term.value, term.fields, (), term.label, "“三公”经费合计未填，按四项明细合计计算")

@@ -13,55 +13,33 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from xlpkg.core import schema
+from xlpkg.core.dates import parse_date
 from xlpkg.core.finding import Finding
 from xlpkg.core.money import ParseError, parse_amount, parse_number
 
 # ---------------------------------------------------------------- contract vocabulary
+# Views of core.schema for the callers that want plain tuples and dicts.
 
-INCOME_ROWS = ("total", "fiscal", "other")
-INCOME_FIELDS = ("prior", "actual")
-EXPENDITURE_ROWS = ("total", "basic", "personnel", "public", "project")
-EXPENDITURE_FIELDS = ("prior", "budget_initial", "budget_final", "actual")
-OUTLAY_ROWS = ("total", "outbound", "vehicle_purchase", "vehicle_operation",
-               "reception", "meeting", "training")
-OUTLAY_FIELDS = ("prior", "budget", "actual")
-SANGONG_ROWS = ("outbound", "vehicle_purchase", "vehicle_operation", "reception")
-NARRATIVE_SECTIONS = ("functions", "fixed_assets", "project_management", "business",
-                      "evaluation_process", "problems", "improvements", "results_use",
-                      "other")
-
-LABELS = {
-    # rows
-    "inc.total": "本年收入合计", "inc.fiscal": "财政拨款收入", "inc.other": "其他收入",
-    "exp.total": "财政拨款支出合计", "exp.basic": "基本支出", "exp.personnel": "人员经费",
-    "exp.public": "公用经费", "exp.project": "项目支出",
-    "out.total": "“三公”经费合计", "out.outbound": "因公出国（境）费",
-    "out.vehicle_purchase": "公务用车购置费", "out.vehicle_operation": "公务用车运行维护费",
-    "out.reception": "公务接待费", "out.meeting": "会议费", "out.training": "培训费",
-    # fields
-    "prior": "上年决算数", "budget_initial": "年初预算数", "budget_final": "全年预算数",
-    "actual": "本年决算数", "budget": "预算数",
-}
-
-NARRATIVE_LABELS = {
-    "functions": "部门职能",
-    "fixed_assets": "固定资产管理情况",
-    "project_management": "项目资金管理情况",
-    "business": "部门业务开展情况",
-    "evaluation_process": "绩效评价工作过程",
-    "problems": "存在的问题及原因分析",
-    "improvements": "下一步改进措施",
-    "results_use": "绩效自评结果拟应用和公开情况",
-    "other": "其他需要说明的情况",
-}
+INCOME_ROWS = tuple(k for k, _ in schema.INCOME.rows)
+INCOME_FIELDS = schema.INCOME.fields
+EXPENDITURE_ROWS = tuple(k for k, _ in schema.EXPENDITURE.rows)
+EXPENDITURE_FIELDS = schema.EXPENDITURE.fields
+OUTLAY_ROWS = tuple(k for k, _ in schema.OUTLAYS.rows)
+OUTLAY_FIELDS = schema.OUTLAYS.fields
+THREE_PUBLIC_ROWS = schema.THREE_PUBLIC_ROWS
+NARRATIVE_SECTIONS = tuple(s.key for s in schema.SECTIONS)
+NARRATIVE_LABELS = {s.key: s.label for s in schema.SECTIONS}
 NARRATIVE_KEYS = {label: key for key, label in NARRATIVE_LABELS.items()}
-
-COMPARATORS = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "=": "=", "＝": "=",
-               "==": "=", ">": ">=", "<": "<=", "＞": ">=", "＜": "<=", "≧": ">=", "≦": "<="}
-COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
+#: "exp.basic" → 基本支出 (row labels), and field key → 本年决算数 (field labels).
+LABELS = {**{f"{b.prefix}.{k}": label for b in schema.BLOCKS for k, label in b.rows},
+          **schema.FIELD_LABELS}
+COMPARATORS = schema.COMPARATORS
+COMPARATOR_SIGNS = schema.COMPARATOR_SIGNS
 
 
 # ---------------------------------------------------------------- values
@@ -71,8 +49,8 @@ COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
 class Val:
     """One value and where it came from.
 
-    ``value`` is a ``Decimal`` for numbers, ``str`` for text, ``None`` when not
-    stated (or unreadable — then a finding says so).
+    ``value`` is a ``Decimal`` for numbers, ``str`` for text, ``date`` for a date,
+    ``None`` when not stated (or unreadable — then a finding says so).
     """
 
     value: Any
@@ -94,15 +72,21 @@ class Department:
     year: Val
     staff_authorized: Val
     staff_actual: Val
+    report_date: Val   # the report's 落款 date; not stated in most data
 
 
 @dataclass(frozen=True)
 class Row:
-    """One row of a fixed block (income, expenditure, outlays): field → Val."""
+    """One row of a fixed block (income, expenditure, outlays): amount field → Val.
+
+    ``reason`` is the row's 变动原因 text (expenditure and outlays; ``None`` for
+    income, which has none). It is not among ``values``: those are the amounts.
+    """
 
     key: str
     label: str
     values: Mapping[str, Val]
+    reason: Val | None = None
 
     def __getattr__(self, item: str) -> Val:
         try:
@@ -120,6 +104,22 @@ class EconRow:
 
 
 @dataclass(frozen=True)
+class ProjectIndicator:
+    """One 绩效指标 of a project (三级指标 with its 一级/二级)."""
+
+    category: Val
+    subcategory: Val
+    name: Val
+    unit: Val
+    comparator: Val  # ">=", "<=" or "="
+    target: Val      # Decimal, or str for a qualitative target
+    actual: Val
+    weight: Val
+    score: Val       # the self score, for qualitative indicators
+    reason: Val      # 偏差原因分析及改进措施
+
+
+@dataclass(frozen=True)
 class Project:
     name: Val
     budget_initial: Val
@@ -127,6 +127,10 @@ class Project:
     actual: Val
     prior: Val
     purpose: Val
+    reason: Val
+    goal: Val
+    result: Val
+    indicators: tuple[ProjectIndicator, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,7 @@ class Dataset:
     fa_total: Val
     fa_in_use: Val
     other_budgets: Mapping[str, Val]
+    buildings: Mapping[str, Val]
     key_tasks: tuple[KeyTask, ...]
     narrative: tuple[Paragraph, ...]
     self_scores: tuple[SelfScore, ...]
@@ -189,8 +194,8 @@ class Dataset:
 
 # ---------------------------------------------------------------- mapping → Dataset
 
-OTHER_BUDGET_NAMES = {"government_fund": "gf_actual", "state_capital": "soe_actual",
-                      "social_insurance": "ssf_actual"}
+#: other_budgets key → defined name (gf_actual …).
+OTHER_BUDGET_NAMES = {s.path[1]: s.name for s in schema.SCALARS if s.path[0] == "other_budgets"}
 
 
 class _Reader:
@@ -199,6 +204,12 @@ class _Reader:
     def __init__(self, cells: Mapping[str, str] | None):
         self.cells = cells or {}
         self.findings: list[Finding] = []
+        self.parsers = {schema.AMOUNT: self.amount, schema.NUMBER: self.number,
+                        schema.TEXT: self.text, schema.DATE: self.date,
+                        schema.COMPARATOR: self.comparator, schema.TARGET: self.number_or_text}
+
+    def read(self, kind: str, raw: Any, name: str) -> Val:
+        return self.parsers[kind](raw, name)
 
     def _record(self, name: str, cell: str | None, reason: str) -> None:
         where = f"（{cell}）" if cell else ""
@@ -220,6 +231,9 @@ class _Reader:
 
     def number(self, raw: Any, name: str) -> Val:
         return self._val(raw, name, parse_number)
+
+    def date(self, raw: Any, name: str) -> Val:
+        return self._val(raw, name, parse_date)
 
     def number_or_text(self, raw: Any, name: str) -> Val:
         """Task targets may be qualitative (“显著提升”): keep text that is not a number."""
@@ -255,15 +269,29 @@ class _Reader:
             norm = ">="
         return Val(norm, name, text.cell)
 
+    def scalars(self, data: Mapping, group: str) -> dict[str, Val]:
+        """Every scalar under one top-level key, by its last path part."""
+        source = data.get(group)
+        source = source if isinstance(source, Mapping) else {}
+        return {s.path[-1]: self.read(s.kind, source.get(s.path[-1]), s.name)
+                for s in schema.SCALARS if s.path[0] == group and len(s.path) == 2}
 
-def _rows(r: _Reader, data: Mapping, prefix: str, block: str, rows, fields) -> dict[str, Row]:
-    out = {}
-    source = data.get(block) or {}
-    for key in rows:
-        raw_row = source.get(key) or {}
-        values = {f: r.amount(raw_row.get(f), f"{prefix}_{key}_{f}") for f in fields}
-        out[key] = Row(key, LABELS[f"{prefix}.{key}"], values)
-    return out
+    def rows(self, data: Mapping, block: schema.Block) -> dict[str, Row]:
+        out = {}
+        source = data.get(block.key) or {}
+        for key, label in block.rows:
+            raw_row = source.get(key) or {}
+            values = {f: self.amount(raw_row.get(f), f"{block.prefix}_{key}_{f}")
+                      for f in block.fields}
+            reason = (self.text(raw_row.get("reason"), f"{block.prefix}_{key}_reason")
+                      if block.reason else None)
+            out[key] = Row(key, label, values, reason)
+        return out
+
+    def item(self, tbl: schema.Table, raw: Mapping, row: str | int) -> dict[str, Val]:
+        """One table row's columns (the link column is the parent itself, not a value)."""
+        return {c.key: self.read(c.kind, raw.get(c.key), schema.row_field(tbl, row, c.key))
+                for c in tbl.columns if c.kind != schema.LINK}
 
 
 def _list(data: Mapping, key: str) -> list[Mapping]:
@@ -279,94 +307,57 @@ def econ_key(code: Any, index: int) -> str:
     return text or str(index)
 
 
+def _projects(r: _Reader, data: Mapping) -> tuple[Project, ...]:
+    """Projects with their indicators; indicators are numbered across all projects,
+    in order, as the rows of tbl_project_indicators are."""
+    out, n = [], 0
+    for i, item in enumerate(_list(data, schema.PROJECTS.key), 1):
+        values = r.item(schema.PROJECTS, item, i)
+        indicators = []
+        for raw in _list(item, schema.PROJECT_INDICATORS.key):
+            n += 1
+            indicators.append(ProjectIndicator(**r.item(schema.PROJECT_INDICATORS, raw, n)))
+        out.append(Project(**values, indicators=tuple(indicators)))
+    return tuple(out)
+
+
 def from_mapping(data: Mapping, *, cells: Mapping[str, str] | None = None,
                  source: str | None = None) -> Dataset:
     """Build a :class:`Dataset` from the contract's plain shape.
 
     ``cells`` maps a contract field name to ``sheet!cell`` (from the workbook
-    reader). Unreadable values become findings, not exceptions.
+    reader). Unreadable values become findings, not exceptions. Values are read
+    department first, then the tables, then the blocks, so findings come in the
+    order people know.
     """
     r = _Reader(cells)
-    dept = data.get("department") or {}
-    department = Department(
-        name=r.text(dept.get("name"), "dept_name"),
-        year=r.number(dept.get("year"), "dept_year"),
-        staff_authorized=r.number(dept.get("staff_authorized"), "staff_authorized"),
-        staff_actual=r.number(dept.get("staff_actual"), "staff_actual"),
-    )
-    econ = []
-    for i, item in enumerate(_list(data, "economic_classification"), 1):
-        k = econ_key(item.get("code"), i)
-        econ.append(EconRow(
-            code=r.text(item.get("code"), f"tbl_econ[{k}].code"),
-            name=r.text(item.get("name"), f"tbl_econ[{k}].name"),
-            prior=r.amount(item.get("prior"), f"tbl_econ[{k}].prior"),
-            actual=r.amount(item.get("actual"), f"tbl_econ[{k}].actual"),
-        ))
-    projects = []
-    for i, item in enumerate(_list(data, "projects"), 1):
-        f = f"tbl_projects[{i}]."
-        projects.append(Project(
-            name=r.text(item.get("name"), f + "name"),
-            budget_initial=r.amount(item.get("budget_initial"), f + "budget_initial"),
-            budget_final=r.amount(item.get("budget_final"), f + "budget_final"),
-            actual=r.amount(item.get("actual"), f + "actual"),
-            prior=r.amount(item.get("prior"), f + "prior"),
-            purpose=r.text(item.get("purpose"), f + "purpose"),
-        ))
-    tasks = []
-    for i, item in enumerate(_list(data, "key_tasks"), 1):
-        f = f"tbl_tasks[{i}]."
-        tasks.append(KeyTask(
-            name=r.text(item.get("name"), f + "name"),
-            unit=r.text(item.get("unit"), f + "unit"),
-            comparator=r.comparator(item.get("comparator"), f + "comparator"),
-            target=r.number_or_text(item.get("target"), f + "target"),
-            actual=r.number_or_text(item.get("actual"), f + "actual"),
-            note=r.text(item.get("note"), f + "note"),
-            category=r.text(item.get("category"), f + "category"),
-            weight=r.number(item.get("weight"), f + "weight"),
-        ))
+    department = Department(**r.scalars(data, "department"))
+    econ = tuple(EconRow(**r.item(schema.ECON, item, econ_key(item.get("code"), i)))
+                 for i, item in enumerate(_list(data, schema.ECON.key), 1))
+    projects = _projects(r, data)
+    tasks = tuple(KeyTask(**r.item(schema.TASKS, item, i))
+                  for i, item in enumerate(_list(data, schema.TASKS.key), 1))
     narrative = []
-    index = 0
-    sections = data.get("narrative") or {}
+    sections = data.get(schema.TEXT_TABLE.key) or {}
     for section in NARRATIVE_SECTIONS:
         for text in sections.get(section) or []:
             if text in (None, ""):
                 continue
-            index += 1
-            narrative.append(Paragraph(section, r.text(text, f"tbl_text[{index}].content")))
-    scores = []
-    for i, item in enumerate(_list(data, "self_scores"), 1):
-        f = f"tbl_scores[{i}]."
-        scores.append(SelfScore(
-            indicator=r.text(item.get("indicator"), f + "indicator"),
-            score=r.number(item.get("score"), f + "score"),
-            note=r.text(item.get("note"), f + "note"),
-        ))
-    carry = data.get("carryover") or {}
-    proc = data.get("procurement") or {}
-    fa = data.get("fixed_assets") or {}
-    other = data.get("other_budgets") or {}
+            field_name = schema.row_field(schema.TEXT_TABLE, len(narrative) + 1, "content")
+            narrative.append(Paragraph(section, r.text(text, field_name)))
+    scores = tuple(SelfScore(**r.item(schema.SCORES, item, i))
+                   for i, item in enumerate(_list(data, schema.SCORES.key), 1))
+    income, expenditure, outlays = (r.rows(data, b) for b in schema.BLOCKS)
+    carry, proc, fa = (r.scalars(data, g) for g in ("carryover", "procurement", "fixed_assets"))
     return Dataset(
-        department=department,
-        income=_rows(r, data, "inc", "income", INCOME_ROWS, INCOME_FIELDS),
-        expenditure=_rows(r, data, "exp", "expenditure", EXPENDITURE_ROWS,
-                          EXPENDITURE_FIELDS),
-        economic_classification=tuple(econ),
-        projects=tuple(projects),
-        outlays=_rows(r, data, "out", "outlays", OUTLAY_ROWS, OUTLAY_FIELDS),
-        carry_begin=r.amount(carry.get("begin"), "carry_begin"),
-        carry_end=r.amount(carry.get("end"), "carry_end"),
-        proc_budget=r.amount(proc.get("budget"), "proc_budget"),
-        proc_actual=r.amount(proc.get("actual"), "proc_actual"),
-        fa_total=r.amount(fa.get("total"), "fa_total"),
-        fa_in_use=r.amount(fa.get("in_use"), "fa_in_use"),
-        other_budgets={k: r.amount(other.get(k), n) for k, n in OTHER_BUDGET_NAMES.items()},
-        key_tasks=tuple(tasks),
-        narrative=tuple(narrative),
-        self_scores=tuple(scores),
-        source=source,
+        department=department, income=income, expenditure=expenditure,
+        economic_classification=econ, projects=projects, outlays=outlays,
+        carry_begin=carry["begin"], carry_end=carry["end"],
+        proc_budget=proc["budget"], proc_actual=proc["actual"],
+        fa_total=fa["total"], fa_in_use=fa["in_use"],
+        other_budgets=r.scalars(data, "other_budgets"),
+        buildings=r.scalars(data, "buildings"),
+        key_tasks=tasks, narrative=tuple(narrative), self_scores=scores, source=source,
         read_findings=tuple(r.findings) + tuple(_extra_findings(data)),
     )
 
@@ -374,7 +365,7 @@ def from_mapping(data: Mapping, *, cells: Mapping[str, str] | None = None,
 def _extra_findings(data: Mapping) -> list[Finding]:
     """Structural problems of the mapping itself (unknown narrative sections)."""
     out = []
-    for section in (data.get("narrative") or {}):
+    for section in (data.get(schema.TEXT_TABLE.key) or {}):
         if section not in NARRATIVE_SECTIONS:
             out.append(Finding("UNKNOWN_SECTION", "warning",
                                f"文字内容栏目“{section}”不在报告提纲中，已忽略", (), ()))
@@ -395,77 +386,58 @@ def to_mapping(ds: Dataset, *, exact: bool = False) -> dict:
     """The contract's plain shape again (the inverse of :func:`from_mapping`).
 
     With ``exact`` amounts stay ``Decimal`` (for callers that serialise them as
-    text); otherwise they become int/float for YAML/JSON.
+    text); otherwise they become int/float for YAML/JSON. Dates become ISO text
+    (``2024-03-15``), which reads back as the same date.
     """
-    conv = (lambda v: v) if exact else _plain
+    def conv(v: Any) -> Any:
+        if isinstance(v, date):
+            return v.isoformat()
+        return v if exact else _plain(v)
 
     def rows(block: Mapping[str, Row]) -> dict:
-        return {k: {f: conv(v.value) for f, v in row.values.items()} for k, row in block.items()}
+        out = {}
+        for k, row in block.items():
+            out[k] = {f: conv(v.value) for f, v in row.values.items()}
+            if row.reason is not None:
+                out[k]["reason"] = row.reason.value
+        return out
 
+    def item(obj: Any, tbl: schema.Table) -> dict:
+        return {c.key: conv(getattr(obj, c.key).value) for c in tbl.columns
+                if c.kind != schema.LINK}
+
+    def group(values: Mapping[str, Val]) -> dict:
+        return {k: conv(v.value) for k, v in values.items()}
+
+    d = ds.department
     return {
-        "department": {
-            "name": ds.department.name.value,
-            "year": conv(ds.department.year.value),
-            "staff_authorized": conv(ds.department.staff_authorized.value),
-            "staff_actual": conv(ds.department.staff_actual.value),
-        },
+        "department": group({"name": d.name, "year": d.year,
+                             "staff_authorized": d.staff_authorized,
+                             "staff_actual": d.staff_actual, "report_date": d.report_date}),
         "income": rows(ds.income),
         "expenditure": rows(ds.expenditure),
-        "economic_classification": [
-            {"code": e.code.value, "name": e.name.value, "prior": conv(e.prior.value),
-             "actual": conv(e.actual.value)} for e in ds.economic_classification],
-        "projects": [
-            {"name": p.name.value, "budget_initial": conv(p.budget_initial.value),
-             "budget_final": conv(p.budget_final.value), "actual": conv(p.actual.value),
-             "prior": conv(p.prior.value), "purpose": p.purpose.value} for p in ds.projects],
+        "economic_classification": [item(e, schema.ECON) for e in ds.economic_classification],
+        "projects": [{**item(p, schema.PROJECTS),
+                      "indicators": [item(x, schema.PROJECT_INDICATORS) for x in p.indicators]}
+                     for p in ds.projects],
         "outlays": rows(ds.outlays),
-        "carryover": {"begin": conv(ds.carry_begin.value), "end": conv(ds.carry_end.value)},
-        "procurement": {"budget": conv(ds.proc_budget.value),
-                        "actual": conv(ds.proc_actual.value)},
-        "fixed_assets": {"total": conv(ds.fa_total.value), "in_use": conv(ds.fa_in_use.value)},
-        "other_budgets": {k: conv(v.value) for k, v in ds.other_budgets.items()},
-        "key_tasks": [
-            {"name": t.name.value, "unit": t.unit.value, "comparator": t.comparator.value,
-             "target": conv(t.target.value), "actual": conv(t.actual.value),
-             "note": t.note.value, "category": t.category.value,
-             "weight": conv(t.weight.value)} for t in ds.key_tasks],
+        "carryover": group({"begin": ds.carry_begin, "end": ds.carry_end}),
+        "procurement": group({"budget": ds.proc_budget, "actual": ds.proc_actual}),
+        "fixed_assets": group({"total": ds.fa_total, "in_use": ds.fa_in_use}),
+        "other_budgets": group(ds.other_budgets),
+        "buildings": group(ds.buildings),
+        "key_tasks": [item(t, schema.TASKS) for t in ds.key_tasks],
         "narrative": {s: ds.paragraphs(s) for s in NARRATIVE_SECTIONS},
-        "self_scores": [
-            {"indicator": s.indicator.value, "score": conv(s.score.value),
-             "note": s.note.value} for s in ds.self_scores],
+        "self_scores": [item(s, schema.SCORES) for s in ds.self_scores],
     }
 
 
 # ---------------------------------------------------------------- field labels
 
-def _field_labels() -> dict[str, str]:
-    labels = {"dept_name": "单位名称", "dept_year": "年度", "staff_authorized": "编制数",
-              "staff_actual": "实际在职人数", "carry_begin": "年初结转结余",
-              "carry_end": "年末结转结余", "proc_budget": "政府采购预算",
-              "proc_actual": "政府采购实际金额", "fa_total": "固定资产总额",
-              "fa_in_use": "在用固定资产", "gf_actual": "政府性基金预算支出",
-              "soe_actual": "国有资本经营预算支出", "ssf_actual": "社会保险基金预算支出"}
-    for prefix, rows, fields in (("inc", INCOME_ROWS, INCOME_FIELDS),
-                                 ("exp", EXPENDITURE_ROWS, EXPENDITURE_FIELDS),
-                                 ("out", OUTLAY_ROWS, OUTLAY_FIELDS)):
-        for row in rows:
-            for f in fields:
-                labels[f"{prefix}_{row}_{f}"] = f"{LABELS[f'{prefix}.{row}']}{LABELS[f]}"
-    return labels
-
-
-FIELD_LABELS = _field_labels()
-_TABLE_LABELS = {"tbl_econ": "经济分类", "tbl_projects": "项目支出", "tbl_tasks": "重点工作",
-                 "tbl_text": "文字内容", "tbl_scores": "自评打分"}
-COLUMN_LABELS = {
-    "tbl_econ": {"code": "科目编码", "name": "科目名称", "prior": "上年决算数", "actual": "本年决算数"},
-    "tbl_projects": {"name": "项目名称", "budget_initial": "年初预算数", "budget_final": "全年预算数",
-                     "actual": "本年决算数", "prior": "上年决算数", "purpose": "资金用途"},
-    "tbl_tasks": {"name": "工作内容", "unit": "计量单位", "comparator": "比较", "target": "目标值",
-                  "actual": "实际值", "note": "说明", "category": "指标类别", "weight": "分值"},
-    "tbl_text": {"section": "栏目", "content": "内容"},
-    "tbl_scores": {"indicator": "指标", "score": "自评得分", "note": "说明"},
-}
+#: Every scalar's defined name → its Chinese label.
+FIELD_LABELS = {s.name: s.label for s in schema.SCALARS}
+#: Table name → {column key → Chinese header} (the headers CONTRACT §3 fixes).
+COLUMN_LABELS = {t.name: t.headers for t in schema.TABLES}
 
 
 def describe_field(name: str) -> str:
@@ -475,7 +447,10 @@ def describe_field(name: str) -> str:
     if name.startswith("tbl_") and "[" in name:
         table, rest = name.split("[", 1)
         key, _, column = rest.partition("].")
-        row = f"第{key}行" if key.isdigit() and table != "tbl_econ" else f"[{key}]"
-        return f"{_TABLE_LABELS.get(table, table)}{row}{COLUMN_LABELS.get(table, {}).get(column, column)}"
+        tbl = schema.TABLES_BY_NAME.get(table)
+        keyed = tbl is not None and tbl.keyed_by is not None
+        row = f"第{key}行" if key.isdigit() and not keyed else f"[{key}]"
+        if tbl is None:
+            return f"{table}{row}{column}"
+        return f"{tbl.label}{row}{tbl.headers.get(column, column)}"
     return name
-

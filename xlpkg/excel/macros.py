@@ -386,11 +386,13 @@ def _number(value: Decimal | None) -> float | int | None:
 
 def scoresheet_rows(sheet: Any) -> list[list[Any]]:
     """The 自评表 as rows: one per indicator, then the total (and remarks)."""
+    # a missing self score shows 待评分, never 0; no total or grade until none is missing
     rows = [[s.level1, s.level2, s.name, _number(s.weight), s.criteria, s.value_text,
-             _number(s.score), s.note] for s in sheet.indicators]
+             s.score_text if s.score is None else _number(s.score), s.note]
+            for s in sheet.indicators]
     weight = sum((s.weight for s in sheet.indicators), Decimal(0))
-    rows.append(["合计", "", "", _number(weight), "", "", _number(sheet.total),
-                 f"等级：{sheet.grade}"])
+    total = sheet.total_text if sheet.total is None else _number(sheet.total)
+    rows.append(["合计", "", "", _number(weight), "", "", total, f"等级：{sheet.grade_text}"])
     rows += [["备注", "", "", None, remark, "", None, ""] for remark in sheet.remarks]
     return rows
 
@@ -407,6 +409,7 @@ def update_scores_on(book: Any):
     anchor = _anchor(book, SCORESHEET_ANCHOR, "自评表")
     with _quiet(book):
         _write_below(anchor, scoresheet_rows(sheet), SCORESHEET_WIDTH)
-    _alert(book, f"自评表已更新：{len(sheet.indicators)} 项指标，总分 {sheet.total} 分，"
-                 f"等级为{sheet.grade}。")
+    result = (f"总分 {sheet.total_text} 分，等级为{sheet.grade}" if sheet.grade else
+              f"{sheet.grade_text}（待评分：{'、'.join(sheet.pending)}）")
+    _alert(book, f"自评表已更新：{len(sheet.indicators)} 项指标，{result}。")
     return sheet

@@ -18,11 +18,18 @@ and become fractions here. The shape::
     # kind parameters: linear full_at; tiers tiers=[{at_least|at_most, points}], otherwise;
     # penalty limit, direction (over|under), deduct, step, steps; band bands=[{label, min, max}];
     # checklist items=[{item, points}]; task_completion: category, uncategorised, unreported
+    [project]                        # optional: how each project's own table is scored
+    name = "…"  basis = "…"  execution_weight = 10
+
+A file without ``[project]`` scores projects by the ``[project]`` of
+``caiyu-2020-10.toml`` (财预〔2020〕10号).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +46,7 @@ from xlpkg.core.scoring import (
     Item,
     Linear,
     Penalty,
+    ProjectRules,
     Rule,
     Rules,
     Tier,
@@ -50,6 +58,7 @@ from xlpkg.read.data_file import parse_structured, read_text
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 DEFAULT_RULES = "hunan.toml"
+DEFAULT_PROJECT_RULES = "caiyu-2020-10.toml"   # 财预〔2020〕10号: projects score by their own goals
 RULES_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
 MAX_RULES_BYTES = 1024 * 1024
 HUNDRED = Decimal(100)
@@ -61,7 +70,8 @@ KIND_KEYS = {"linear": {"full_at"}, "tiers": {"tiers", "otherwise"},
              "penalty": {"limit", "direction", "deduct", "step", "steps"},
              "band": {"bands"}, "checklist": {"items"}}
 TASK_KEYS = {"category", "uncategorised", "unreported"}
-TOP_KEYS = {"name", "basis", "indicator"}
+TOP_KEYS = {"name", "basis", "indicator", "project"}
+PROJECT_KEYS = {"name": "名称", "basis": "依据", "execution_weight": "预算执行率分值"}
 
 
 def default_rules_path() -> Path:
@@ -261,9 +271,29 @@ def _rule(raw: Any, index: int, problems: _Problems) -> Rule | None:
     return Rule(
         level1=ind.text("level1"), level2=ind.text("level2"), name=ind.text("name"),
         weight=weight, method=_method(ind, kind, weight), value=str(value),
-        when_missing=ind.choice("when_missing", tuple(WHEN_MISSING)),
+        # judgement rules always take a self score: when_missing means nothing to them
+        when_missing=ind.choice("when_missing", tuple(WHEN_MISSING),
+                                "manual" if kind in ("band", "checklist") else None),
         criteria=ind.text("criteria", required=False), absolute=ind.flag("absolute", False),
         tasks=tasks)
+
+
+def _project(raw: Any, source: str, problems: _Problems) -> ProjectRules | None:
+    """The ``[project]`` table: how a project's own 自评表 is scored."""
+    where = "项目评分（[project]）"
+    if not isinstance(raw, dict):
+        problems.add(where, "应是一个 [project] 表")
+        return None
+    for key in sorted(set(raw) - set(PROJECT_KEYS), key=str):
+        problems.add(where, f"未知的键“{key}”（应为 {'、'.join(PROJECT_KEYS)}）")
+    ind = _Indicator(raw, where, problems)
+    name = ind.text("name")
+    weight = ind.number("execution_weight", default=Decimal(10),
+                        label="“execution_weight”（预算执行率分值）")
+    if weight is not None and not 0 < weight <= HUNDRED:
+        problems.add(where, f"预算执行率分值应在 0 到 100 之间，实际是 {weight}")
+    return ProjectRules(name=name, execution_weight=weight or Decimal(10),
+                        basis=ind.text("basis", required=False), source=source)
 
 
 def parse_rules(data: dict, source: str = "") -> Rules:
@@ -271,7 +301,7 @@ def parse_rules(data: dict, source: str = "") -> Rules:
     listing every problem, each naming its indicator; ``source`` names the file."""
     problems = _Problems()
     for key in sorted(set(data) - TOP_KEYS, key=str):
-        problems.add("", f"未知的顶层键“{key}”（应为 name、basis、indicator）")
+        problems.add("", f"未知的顶层键“{key}”（应为 name、basis、indicator、project）")
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         problems.add("", "缺少规则名称（name）")
@@ -282,7 +312,8 @@ def parse_rules(data: dict, source: str = "") -> Rules:
         problems.add("", "缺少指标（[[indicator]] 表）")
         raw_rules = []
     rules = [_rule(raw, i, problems) for i, raw in enumerate(raw_rules, 1)]
-    result = Rules(name.strip(), tuple(r for r in rules if r is not None), source, basis)
+    project = _project(data["project"], source, problems) if "project" in data else None
+    result = Rules(name.strip(), tuple(r for r in rules if r is not None), source, basis, project)
     if not problems:
         problems.extend(validate_rules(result))
     if problems:
@@ -294,6 +325,22 @@ def parse_rules(data: dict, source: str = "") -> Rules:
 
 
 def load_rules(path: Path | None = None) -> Rules:
-    """Load and check a rules file; ``None`` → the default Hunan rules shipped in xlpkg/rules/."""
+    """Load and check a rules file; ``None`` → the default Hunan rules shipped in xlpkg/rules/.
+
+    Projects are scored by the file's ``[project]`` table, else by the shipped
+    caiyu-2020-10 one."""
     path = default_rules_path() if path is None else _resolve(Path(path))
-    return parse_rules(_read(path), source=path.name)
+    rules = parse_rules(_read(path), source=path.name)
+    if rules.project is None:
+        rules = replace(rules, project=default_project_rules())
+    return rules
+
+
+@cache
+def default_project_rules() -> ProjectRules:
+    """The ``[project]`` table of caiyu-2020-10.toml (财预〔2020〕10号)."""
+    path = RULES_DIR / DEFAULT_PROJECT_RULES
+    project = parse_rules(_read(path), source=path.name).project
+    if project is None:  # the shipped file is part of xlpkg: a missing table is a bug
+        raise RuntimeError(f"{path.name} has no [project] table")
+    return project

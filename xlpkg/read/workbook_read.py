@@ -23,19 +23,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from xlpkg.core import schema
 from xlpkg.core.finding import Finding
 from xlpkg.core.model import (
-    COLUMN_LABELS,  # the contract's table headers (CONTRACT §3), kept in one place
-    EXPENDITURE_FIELDS,
-    EXPENDITURE_ROWS,
-    INCOME_FIELDS,
-    INCOME_ROWS,
     NARRATIVE_KEYS,
     NARRATIVE_LABELS,
     NARRATIVE_SECTIONS,
-    OTHER_BUDGET_NAMES,
-    OUTLAY_FIELDS,
-    OUTLAY_ROWS,
     Dataset,
     describe_field,
     econ_key,
@@ -59,42 +52,15 @@ from xlpkg.read.cell_source import (
 __all__ = ["CONTRACT_NAMES", "SCALAR_PATHS", "TABLE_KEYS", "read_book", "read_source",
            "read_workbook"]
 
-
-def _scalar_paths() -> dict[str, tuple[str, ...]]:
-    paths: dict[str, tuple[str, ...]] = {
-        "dept_name": ("department", "name"), "dept_year": ("department", "year"),
-        "staff_authorized": ("department", "staff_authorized"),
-        "staff_actual": ("department", "staff_actual"),
-        "carry_begin": ("carryover", "begin"), "carry_end": ("carryover", "end"),
-        "proc_budget": ("procurement", "budget"), "proc_actual": ("procurement", "actual"),
-        "fa_total": ("fixed_assets", "total"), "fa_in_use": ("fixed_assets", "in_use"),
-    }
-    for prefix, block, rows, fields in (("inc", "income", INCOME_ROWS, INCOME_FIELDS),
-                                        ("exp", "expenditure", EXPENDITURE_ROWS,
-                                         EXPENDITURE_FIELDS),
-                                        ("out", "outlays", OUTLAY_ROWS, OUTLAY_FIELDS)):
-        for row in rows:
-            for f in fields:
-                paths[f"{prefix}_{row}_{f}"] = (block, row, f)
-    for key, name in OTHER_BUDGET_NAMES.items():
-        paths[name] = ("other_budgets", key)
-    return paths
-
-
 #: Every scalar defined name (CONTRACT §3) → its path in the contract's mapping.
-SCALAR_PATHS = _scalar_paths()
-#: Every table → its list in the contract's mapping.
-TABLE_KEYS = {"tbl_econ": "economic_classification", "tbl_projects": "projects",
-              "tbl_tasks": "key_tasks", "tbl_text": "narrative", "tbl_scores": "self_scores"}
-CONTRACT_NAMES = (*SCALAR_PATHS, *TABLE_KEYS)
-
-# Columns without which a table's rows mean nothing; the others may be absent.
-REQUIRED_COLUMNS = {"tbl_econ": ("code", "actual"), "tbl_projects": ("name", "actual"),
-                    "tbl_tasks": ("name", "target", "actual"),
-                    "tbl_text": ("section", "content"), "tbl_scores": ("indicator", "score")}
-# Text fields: an Excel error value there is reported here (the model keeps text as is).
-_TEXT_FIELDS = {"dept_name", "code", "name", "purpose", "unit", "note", "category",
-                "section", "content", "indicator"}
+SCALAR_PATHS = {s.name: s.path for s in schema.SCALARS}
+#: Every table → its list in the contract's mapping (the last part of its path).
+TABLE_KEYS = {t.name: t.key for t in schema.TABLES}
+CONTRACT_NAMES = schema.CONTRACT_NAMES
+# Names a workbook of an older template lacks without being out of date.
+_OPTIONAL = frozenset({s.name for s in schema.SCALARS if s.optional}
+                      | {t.name for t in schema.TABLES if t.optional})
+_TEXT_SCALARS = frozenset(s.name for s in schema.SCALARS if s.kind in schema.TEXT_KINDS)
 MAX_NAME_AREA = 10_000
 _FIX_HINT = "请用 xlpkg export 导出数据，再用 xlpkg fill 把数据转入新模板"
 
@@ -184,7 +150,8 @@ class _Assembler:
         if not scalar_names and not table_names:
             raise InputError(f"{self.source_name}：不是 xlpkg 工作簿：找不到约定的名称（dept_name 等）",
                              "请用 xlpkg template 生成模板，或用 xlpkg fill 把数据填入新工作簿")
-        missing = [n for n in CONTRACT_NAMES if n not in names and n not in tables]
+        missing = [n for n in CONTRACT_NAMES
+                   if n not in names and n not in tables and n not in _OPTIONAL]
         if missing:
             self._add("WORKBOOK_NAMES_MISSING", "warning",
                       f"工作簿缺少 {len(missing)} 个约定的名称：{_list_names(missing)}"
@@ -256,25 +223,28 @@ class _Assembler:
                           "该数据按空白处理；请在“公式 → 名称管理器”中把它指向一个单元格",
                           (name,), (cell,))
                 raw = None
-        value = self._value(name, raw, cell, text=name in _TEXT_FIELDS)
+        value = self._value(name, raw, cell, text=name in _TEXT_SCALARS)
         _set(self.mapping, SCALAR_PATHS[name], value)
 
     # -- tables
 
     def _table(self, name: str, ref: TableRef, cells: Cells) -> None:
-        labels = COLUMN_LABELS[name]
-        columns = self._columns(name, ref, cells)
-        missing = [key for key in labels if key not in columns]
+        tbl = schema.table(name)
+        columns = self._columns(tbl, ref, cells)
+        missing = [c for c in tbl.columns if c.key not in columns and not c.optional]
         if missing:
-            required = [key for key in missing if key in REQUIRED_COLUMNS[name]]
-            headers = "、".join(f"“{labels[key]}”" for key in missing)
+            required = [c for c in missing if c.required]
+            headers = "、".join(f"“{c.header}”" for c in missing)
             self._add("TABLE_COLUMN_MISSING", "error" if required else "warning",
                       f"表 {name} 缺少列 {headers}（{ref.sheet}!{ref.rect.a1()}），"
                       "该列按空白处理；请把表头改回约定的名称", (),
                       (f"{ref.sheet}!{ref.rect.a1()}",))
         body = ref.body
         if body is None or not columns:
-            self.mapping[TABLE_KEYS[name]] = {} if name == "tbl_text" else []
+            if tbl is schema.TEXT_TABLE:
+                self.mapping[tbl.key] = {}
+            elif tbl is not schema.PROJECT_INDICATORS:
+                self.mapping[tbl.key] = []
             return
         wanted_cols = set(columns.values())
         rows = sorted({r for (r, c) in cells if c in wanted_cols and body.contains(r, c)})
@@ -283,12 +253,14 @@ class _Assembler:
             raw = {key: cells.get((r, c)) for key, c in columns.items()}
             if not all(_blank(v) for v in raw.values()):   # empty rows are ignored (§3)
                 items.append((r, raw))
-        if name == "tbl_text":
+        if tbl is schema.TEXT_TABLE:
             self._narrative(ref.sheet, columns, items)
+        elif tbl is schema.PROJECT_INDICATORS:
+            self._indicators(ref.sheet, columns, items)
         else:
-            self._rows(name, ref.sheet, columns, items)
+            self.mapping[tbl.key] = self._rows(tbl, ref.sheet, columns, items)
 
-    def _columns(self, name: str, ref: TableRef, cells: Cells) -> dict[str, int]:
+    def _columns(self, tbl: schema.Table, ref: TableRef, cells: Cells) -> dict[str, int]:
         """Contract key → sheet column, found by the Chinese header (CONTRACT §3)."""
         if ref.columns is not None:
             headers = list(ref.columns)
@@ -297,7 +269,7 @@ class _Assembler:
                        for c in range(ref.rect.left, ref.rect.right + 1)]
         else:
             headers = []
-        by_header = {_norm_header(label): key for key, label in COLUMN_LABELS[name].items()}
+        by_header = {_norm_header(c.header): c.key for c in tbl.columns}
         out: dict[str, int] = {}
         for offset, header in enumerate(headers):
             key = by_header.get(_norm_header(header))
@@ -305,34 +277,71 @@ class _Assembler:
                 out[key] = ref.rect.left + offset
         return out
 
-    def _rows(self, name: str, sheet: str, columns: dict[str, int], items) -> None:
+    def _rows(self, tbl: schema.Table, sheet: str, columns: dict[str, int], items,
+              numbers=None) -> list[dict]:
+        """Table rows → the mapping's list; ``numbers`` gives each row's 1-based number
+        in field names when it is not its place in the table."""
         out = []
         seen: dict[str, str] = {}
+        keyed = tbl.keyed_by
         for i, (r, raw) in enumerate(items, 1):
             where = {key: cell_label(sheet, r, c) for key, c in columns.items()}
-            key = str(i)
-            if name == "tbl_econ":
+            key = str(numbers[i - 1] if numbers else i)
+            if keyed:
                 code = None
-                if "code" in raw:
-                    code = self._value(f"{name}[{i}].code", raw["code"], where["code"], text=True)
-                    raw["code"] = code
+                if keyed in raw:
+                    code = self._value(schema.row_field(tbl, i, keyed), raw[keyed],
+                                       where[keyed], text=True)
+                    raw[keyed] = code
                 key = econ_key(code, i)
                 if key in seen and code is not None:
                     self._add("DUPLICATE_CODE", "warning",
-                              f"经济分类科目编码 {key} 出现了两次（{seen[key]}、{where['code']}），"
-                              "请合并为一行", (f"{name}[{key}].code",), (seen[key], where["code"]))
-                seen.setdefault(key, where.get("code", ""))
+                              f"经济分类科目编码 {key} 出现了两次（{seen[key]}、{where[keyed]}），"
+                              "请合并为一行", (schema.row_field(tbl, key, keyed),),
+                              (seen[key], where[keyed]))
+                seen.setdefault(key, where.get(keyed, ""))
             item = {}
             for column, value in raw.items():
-                field = f"{name}[{key}].{column}"
+                field = schema.row_field(tbl, key, column)
                 self.cells[field] = where[column]
-                if name == "tbl_econ" and column == "code":
+                if column == keyed:
                     item[column] = value
                 else:
+                    kind = tbl.column(column).kind
                     item[column] = self._value(field, value, where[column],
-                                               text=column in _TEXT_FIELDS)
+                                               text=kind in schema.TEXT_KINDS)
             out.append(item)
-        self.mapping[TABLE_KEYS[name]] = out
+        return out
+
+    def _indicators(self, sheet: str, columns: dict[str, int], items) -> None:
+        """tbl_project_indicators rows join the project their 项目名称 names; rows are
+        numbered project by project, as the model numbers them."""
+        tbl = schema.PROJECT_INDICATORS
+        link = "project"
+        projects = self.mapping.get(schema.PROJECTS.key) or []
+        by_name: dict[str, int] = {}
+        for index, project in enumerate(projects):
+            name = project.get("name")
+            if isinstance(name, str) and name.strip():
+                by_name.setdefault(name.strip(), index)
+        placed = []
+        for i, (r, raw) in enumerate(items, 1):
+            name = raw.get(link)
+            index = None if _blank(name) or not isinstance(name, str) else by_name.get(name.strip())
+            if index is None:
+                cell = cell_label(sheet, r, columns[link]) if link in columns else ""
+                shown = "（空白）" if _blank(name) or link not in columns else f"“{str(name).strip()[:40]}”"
+                self._add("UNKNOWN_PROJECT", "warning",
+                          f"项目绩效指标第 {i} 行的项目名称{shown}（{cell}）不在项目支出表中，"
+                          "该行已忽略", (), (cell,) if cell else ())
+                continue
+            placed.append((index, r, raw))
+        placed.sort(key=lambda p: p[0])     # stable: table order within a project
+        rows = self._rows(tbl, sheet, columns, [(r, raw) for _, r, raw in placed],
+                          numbers=range(1, len(placed) + 1))
+        for (index, _, _), row in zip(placed, rows, strict=True):
+            row.pop(link, None)
+            projects[index].setdefault(tbl.key, []).append(row)
 
     def _narrative(self, sheet: str, columns: dict[str, int], items) -> None:
         by_section: dict[str, list[tuple[str, Any]]] = {s: [] for s in NARRATIVE_SECTIONS}

@@ -1,22 +1,17 @@
-"""Writes the Word report: Dataset → context → docxtpl → an atomically written .docx.
+"""Writes the Word report: Dataset + findings + scoresheet → content → an atomically
+written .docx.
 
-Owns rendering the template of :mod:`xlpkg.report.template` with the context of
-:mod:`xlpkg.report.context`, the report's default file name, and the rule
-that an existing report is never overwritten without ``force``. The CLI
-(``xlpkg report``), the Excel button (``macros.export_report``) and the batch
-run all call :func:`write_report`.
+Owns the report's default file name, what text Word can hold (:func:`clean_text`),
+rendering (:func:`render_report`: the content of :mod:`xlpkg.report.outline`
+written by :mod:`xlpkg.report.write` into the template of
+:mod:`xlpkg.report.template`), and the rule that an existing report is never
+overwritten without ``force``. The CLI (``xlpkg report``), the Excel button
+(``macros.export_report``) and the batch run all call :func:`write_report`.
 
-Data is never template code: rendering uses a sandboxed Jinja environment with
-autoescaping, and every value passes through :func:`_literal`, which escapes
-XML and also writes ``{`` ``}`` as character references, so ``{{ … }}`` or
-``{% … %}`` inside a field print literally (docxtpl's own ``{_{`` unescaping
-never sees them). Heavy imports (docxtpl, jinja2, matplotlib) happen inside the
-functions, so importing this module is cheap.
-
-After rendering, :func:`settle_sections`, :func:`keep_table_ends` and
-:func:`join_scoresheet_cells` finish what a template cannot know in advance: where
-the sections end once the optional appendices are in or out, which row of a table
-is its last, and which 自评表 rows share an 一级/二级指标.
+Data is only ever text: every value becomes the text of a run (python-docx
+escapes it), so ``{{ … }}``, ``<w:p>`` or ``{% … %}`` inside a field print
+literally. Heavy imports (python-docx, matplotlib) happen inside the functions, so
+importing this module is cheap.
 """
 
 from __future__ import annotations
@@ -27,14 +22,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from xlpkg.core.finding import Finding
 from xlpkg.core.model import Dataset
 from xlpkg.core.money import fmt_number
 
 REPORT_SUFFIX = "部门整体支出绩效自评报告"
-CHART_WIDTH_MM = 140
 
 # Characters Windows (and so most shared folders) refuse in file names.
 _ILLEGAL_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
@@ -67,48 +61,6 @@ def clean_text(value: Any) -> str:
     return _XML_INVALID.sub("", text)
 
 
-def _literal(value: Any):
-    """Jinja ``finalize``: every printed value becomes inert, escaped text."""
-    from markupsafe import Markup, escape
-
-    if hasattr(value, "__html__") and not isinstance(value, str):
-        return value  # our own InlineImage objects (charts), never data
-    escaped = str(escape(clean_text(value)))
-    return Markup(escaped.replace("{", "&#123;").replace("}", "&#125;"))
-
-
-_ENV = None
-
-
-def jinja_env():
-    """The sandboxed, autoescaping environment every render uses (one per process).
-
-    docxtpl compiles the template's XML with ``from_string`` on every render;
-    the XML is the same each time, so compiled templates are kept — that is most
-    of a render's cost, and a batch worker or a second button click skips it.
-    """
-    global _ENV
-    if _ENV is None:
-        from jinja2 import StrictUndefined
-        from jinja2.sandbox import SandboxedEnvironment
-
-        class CachingEnvironment(SandboxedEnvironment):
-            compiled: ClassVar[dict] = {}
-
-            def from_string(self, source, globals=None, template_class=None):
-                if globals or template_class or not isinstance(source, str):
-                    return super().from_string(source, globals, template_class)
-                if source not in self.compiled:
-                    if len(self.compiled) > 32:
-                        self.compiled.clear()
-                    self.compiled[source] = super().from_string(source)
-                return self.compiled[source]
-
-        _ENV = CachingEnvironment(autoescape=True, undefined=StrictUndefined,
-                                  finalize=_literal)
-    return _ENV
-
-
 def compute_scoresheet(ds: Dataset, rules_path: Path | None = None):
     """The 自评表 by the given rules file (default: the shipped Hunan rules)."""
     from xlpkg.core.scoring import score
@@ -120,137 +72,35 @@ def compute_scoresheet(ds: Dataset, rules_path: Path | None = None):
 def render_report(ds: Dataset, *, findings: Sequence[Finding] | None = None,
                   scoresheet: Any = None, charts: bool = False,
                   with_findings: bool = False, template: bytes | None = None):
-    """Render the report; returns the rendered ``DocxTemplate`` (call ``.save``)."""
-    from docxtpl import DocxTemplate
+    """Render the report; returns the python-docx ``Document`` (call ``.save``)."""
+    import docx
 
     from xlpkg.core.checks import run_checks
-    from xlpkg.report.context import build_context
+    from xlpkg.report.outline import build_content
     from xlpkg.report.template import template_bytes
+    from xlpkg.report.write import Writer
 
     if findings is None:
         findings = run_checks(ds)
-    ctx = build_context(ds, findings, scoresheet, with_findings=with_findings)
-    tpl = DocxTemplate(io.BytesIO(template if template is not None else template_bytes()))
-    ctx["charts"] = _chart_images(tpl, ctx.get("chart_data")) if charts else []
-    tpl.render(ctx, jinja_env=jinja_env())
-    settle_sections(tpl.docx)
-    keep_table_ends(tpl.docx)
-    join_scoresheet_cells(tpl.docx)
-    props = tpl.docx.core_properties
-    props.title = clean_text(ctx["title"])
-    props.author = clean_text(ctx["department"])
+    content = build_content(ds, findings, scoresheet, with_findings=with_findings)
+    doc = docx.Document(io.BytesIO(template if template is not None else template_bytes()))
+    pngs = _chart_pngs(content.chart_data) if charts else []
+    Writer(doc, clean=clean_text, charts=pngs).write(content)
+    props = doc.core_properties
+    props.title = clean_text(content.title)
+    props.author = clean_text(content.department)
     props.last_modified_by = "xlpkg"
     props.created = props.modified = datetime.now().replace(microsecond=0)
-    return tpl
+    return doc
 
 
-def _sect_pr(p):
-    ppr = p.pPr
-    return None if ppr is None else ppr.sectPr
-
-
-def settle_sections(document) -> None:
-    """Tidy the template's section breaks (分节 paragraphs) after rendering.
-
-    A break right after a paragraph moves onto that paragraph, as Word itself
-    places a break (no extra line that could spill onto a page of its own); a break
-    that ends the document becomes the final section's page setup, so a report
-    ending with the landscape 自评表 has no empty portrait page after it.
-    """
-    from docx.oxml.ns import qn
-
-    from xlpkg.report.template import SECTION_BREAK
-
-    body = document.element.body
-    style_id = document.styles[SECTION_BREAK].style_id
-    for p in body.findall(qn("w:p")):
-        sect = _sect_pr(p)
-        if sect is None or p.style != style_id:
-            continue
-        prev = p.getprevious()
-        if prev is not None and prev.tag == qn("w:p") and _sect_pr(prev) is None:
-            prev.get_or_add_pPr().append(sect)
-            body.remove(p)
-    final = body.find(qn("w:sectPr"))
-    last = final.getprevious() if final is not None else None
-    if last is not None and last.tag == qn("w:p") and _sect_pr(last) is not None:
-        body.replace(final, _sect_pr(last))
-
-
-def _keep_with_next(tr) -> None:
-    """Keep a table row on the page of the row (or paragraph) after it."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    for p in tr.iter(qn("w:p")):
-        ppr = p.get_or_add_pPr()
-        if ppr.find(qn("w:keepNext")) is None:
-            ppr.insert(1 if ppr.pStyle is not None else 0, OxmlElement("w:keepNext"))
-
-
-def keep_table_ends(document) -> None:
-    """A table's last row keeps with its 表注, and the 自评表's last row with its 合计
-    row, so neither a note nor 合计 stands alone at the top of a page (the rows come
-    from a loop, so the template cannot mark the last one)."""
-    from docx.oxml.ns import qn
-
-    from xlpkg.report.template import NOTE, SCORESHEET_CAPTION
-
-    note_id = document.styles[NOTE].style_id
-    for tbl in document.element.body.iterchildren(qn("w:tbl")):
-        rows = tbl.tr_lst
-        after = tbl.getnext()
-        if after is not None and after.tag == qn("w:p") and after.style == note_id:
-            _keep_with_next(rows[-1])
-        caption = tbl.tblPr.find(qn("w:tblCaption"))
-        if caption is not None and caption.get(qn("w:val")) == SCORESHEET_CAPTION \
-                and len(rows) > 2 and rows[-1].tc_lst[0].grid_span > 1:
-            _keep_with_next(rows[-2])
-
-
-def join_scoresheet_cells(document) -> None:
-    """In the 自评表, rows of one 一级指标 (and of one 二级指标 within it) share one
-    merged cell, as the printed form has it."""
-    from docx.oxml.ns import qn
-
-    from xlpkg.report.template import SCORESHEET_CAPTION
-
-    for tbl in document.element.body.iterchildren(qn("w:tbl")):
-        caption = tbl.tblPr.find(qn("w:tblCaption"))
-        if caption is None or caption.get(qn("w:val")) != SCORESHEET_CAPTION:
-            continue
-        cells = [tr.tc_lst for tr in tbl.tr_lst[1:]]     # below the header
-        if cells and cells[-1][0].grid_span > 1:
-            cells.pop()                                   # the 合计 row
-        texts = [["".join(t.text or "" for t in row[col].iter(qn("w:t"))) for col in (0, 1)]
-                 for row in cells]
-        for col in (0, 1):
-            start = 0
-            for i in range(1, len(cells) + 1):
-                if i < len(cells) and texts[i][col] and \
-                        texts[i][:col + 1] == texts[start][:col + 1]:
-                    continue
-                if i - start > 1:
-                    cells[start][col].vMerge = "restart"
-                    for row in cells[start + 1:i]:
-                        row[col].vMerge = "continue"
-                        for r in list(row[col].iter(qn("w:r"))):
-                            r.getparent().remove(r)
-                start = i
-
-
-def _chart_images(tpl, data) -> list[dict]:
+def _chart_pngs(data) -> list[tuple[str, bytes]]:
     """The optional figures (``--charts``): matplotlib is imported only here."""
     if not data:
         return []
-    from docx.shared import Mm
-    from docxtpl import InlineImage
-
     from xlpkg.report.charts import chart_pngs
 
-    return [{"image": InlineImage(tpl, io.BytesIO(png), width=Mm(CHART_WIDTH_MM)),
-             "caption": f"图{i}  {caption}"}
-            for i, (caption, png) in enumerate(chart_pngs(data), 1)]
+    return chart_pngs(data)
 
 
 def report_bytes(ds: Dataset, **kwargs) -> bytes:

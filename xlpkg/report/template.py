@@ -8,9 +8,9 @@ dates).
 
 What the template holds:
 
-- the outline of the 部门整体支出绩效自评报告 (一 … 十, with sub-headings and
-  tables), as docxtpl tags over the context of :mod:`xlpkg.report.context`;
-  the template never computes or words anything;
+- no text: the outline (一 … 十) lives in :mod:`xlpkg.report.outline` and
+  :mod:`xlpkg.report.write` writes it into a copy of this document, so people
+  may restyle the template (fonts, spacing) without touching the outline;
 - the typography of 党政机关公文格式 GB/T 9704-2012: A4, margins 37/35/28/26 mm,
   title 2号 (22 pt) 小标宋, body 3号 (16 pt) 仿宋_GB2312 with a fixed line pitch
   of 22 lines per page and a two-character first-line indent, 一级 headings 黑体,
@@ -20,14 +20,12 @@ What the template holds:
 - real Word heading styles (Heading 1–3, with outline levels) so the navigation
   pane works; headings keep with the next paragraph; table header rows repeat;
 - the 自评表 appendix in a landscape A4 section of its own (the same page-number
-  footers), its table in 五号 仿宋 at the landscape text width. The section breaks
-  are paragraphs of the style ``分节`` carrying a ``w:sectPr``;
-  :func:`xlpkg.report.render.settle_sections` tidies them after rendering.
+  footers), its table in 五号 仿宋 at the landscape text width; a section break
+  after a table is a one-point paragraph of the style ``分节`` carrying a ``w:sectPr``.
 """
 
 from __future__ import annotations
 
-import copy
 import io
 import zipfile
 from datetime import datetime
@@ -127,37 +125,6 @@ OUTLINE_LEVELS = {"Heading 1": 0, "Heading 2": 1, "Heading 3": 2}
 
 KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid",
                "Title", "Heading1", "Heading2", "Heading3", "Footer"}
-
-
-# ---------------------------------------------------------------- tables of the body
-
-# (header, width mm, key, alignment "l" | "r" | "c"); each body table is TEXT_WIDTH wide,
-# and a 5-character 小四 header (21.2 mm) fits a 23 mm column with its 0.8 mm margins.
-CELL_MARGIN = 0.8
-EXPENDITURE_COLUMNS = [("项目", 36, "label", "l"), ("上年决算数", 24, "prior", "r"),
-                       ("本年决算数", 24, "actual", "r"), ("增减额", 24, "diff", "r"),
-                       ("增减率", 24, "rate", "r"), ("占比", 24, "share", "r")]
-OUTLAY_COLUMNS = [("项目", 41, "label", "l"), ("上年决算数", 23, "prior", "r"),
-                  ("本年预算数", 23, "budget", "r"), ("本年决算数", 23, "actual", "r"),
-                  ("控制率", 23, "control", "r"), ("增减率", 23, "rate", "r")]
-PROJECT_COLUMNS = [("项目名称", 41, "label", "l"), ("年初预算数", 23, "initial", "r"),
-                   ("全年预算数", 23, "final", "r"), ("本年决算数", 23, "actual", "r"),
-                   ("预算执行率", 23, "exec", "r"), ("上年决算数", 23, "prior", "r")]
-BUDGET_COLUMNS = [("项目", 41, "label", "l"), ("年初预算数", 23, "initial", "r"),
-                  ("全年预算数", 23, "final", "r"), ("本年决算数", 23, "actual", "r"),
-                  ("预算执行率", 23, "exec", "r"), ("预算调整率", 23, "adjust", "r")]
-TASK_COLUMNS = [("工作内容", 50, "name", "l"), ("目标值", 23, "target", "r"),
-                ("实际值", 21, "actual", "r"), ("完成率", 18, "rate", "r"),
-                ("说明", 44, "note", "l")]
-# The 自评表 is LANDSCAPE_TEXT_WIDTH wide: 4-character 五号 headers (16.4 mm with the
-# margins) and 8-character 三级指标 (预决算信息公开性) fit on one line, 评分标准 and
-# 扣分原因 get the room the text needs.
-SCORESHEET_COLUMNS = [("一级指标", 17, "level1", "c"), ("二级指标", 17, "level2", "c"),
-                      ("三级指标", 32, "name", "l"), ("分值", 10, "weight", "c"),
-                      ("评分标准", 66, "criteria", "l"), ("年度指标值", 21, "target", "c"),
-                      ("实际完成值", 21, "value", "c"), ("得分", 12, "score", "c"),
-                      ("扣分原因/偏差说明", 51, "note", "l")]
-SCORESHEET_TOTAL_SPAN = 3   # 合计 spans 一级、二级、三级指标
 
 
 # ---------------------------------------------------------------- low-level XML helpers
@@ -413,226 +380,6 @@ def _core_properties(doc) -> None:
     props.modified = FIXED_DATE
 
 
-# ---------------------------------------------------------------- the body
-
-
-class _Body:
-    """Appends paragraphs and tables carrying docxtpl tags."""
-
-    def __init__(self, doc):
-        self.doc = doc
-
-    def para(self, text: str, style: str = BODY, *, bold: bool = False):
-        p = self.doc.add_paragraph(style=style)
-        run = p.add_run(text)
-        if bold:
-            run.bold = True
-        return p
-
-    def blank(self) -> None:
-        """An empty line of the body's pitch."""
-        self.doc.add_paragraph(style="Normal").paragraph_format.keep_with_next = True
-
-    def tag(self, tag: str) -> None:
-        """A paragraph that only holds a ``{%p … %}`` tag (docxtpl removes it)."""
-        self.doc.add_paragraph(f"{{%p {tag} %}}", style="Normal")
-
-    def loop(self, expr: str, style: str = BODY) -> None:
-        self.tag(f"for p in {expr}")
-        self.para("{{ p }}", style)
-        self.tag("endfor")
-
-    def block(self, expr: str, heading: str) -> None:
-        """``{"heading", "paras"}`` or None: a heading and its paragraphs, or nothing."""
-        self.tag(f"if {expr}")
-        self.para(f"{{{{ {expr}.heading }}}}", heading)
-        self.loop(f"{expr}.paras")
-        self.tag("endif")
-
-    def table(self, expr: str, columns, *, small: bool = False, caption: bool = True,
-              total_last: bool = False, total_span: int = 1, name: str = "") -> None:
-        """A table of the context (caption, unit, rows, note), or nothing. The total row
-        comes first, as in the 决算 tables, or last (``total_last``, the 自评表); its
-        label may span the first ``total_span`` columns. ``name`` becomes the table's
-        ``w:tblCaption`` (its accessible title)."""
-        head = SMALL_HEAD if small else CELL_HEAD
-        styles = {"l": SMALL_CELL, "r": SMALL_NUM, "c": SMALL_CENTER} if small else \
-            {"l": CELL, "r": CELL_NUM}
-        self.tag(f"if {expr}")
-        if caption:
-            self.para(f"{{{{ {expr}.caption }}}}", CAPTION)
-            self.tag(f"if {expr}.unit")
-            self.para(f"{{{{ {expr}.unit }}}}", UNIT)
-            self.tag("endif")
-        table = self.doc.add_table(rows=7, cols=len(columns))
-        table.style = self.doc.styles["Table Grid"]
-        rows = table.rows
-        # The header row keeps with the next row, and so does a 合计 row on top (a table
-        # never starts at the foot of a page with its header or 合计 alone).
-        for i, (header, _, _, _) in enumerate(columns):
-            _cell_text(rows[0].cells[i], header, head, keep=True)
-        total, body = (rows[4:7], rows[1:4]) if total_last else (rows[1:4], rows[4:7])
-        _cell_text(total[0].cells[0], f"{{%tr if {expr}.total %}}", styles["l"])
-        cells = list(total[1].cells)
-        if total_span > 1:
-            cells[0] = cells[0].merge(cells[total_span - 1])
-            del cells[1:total_span]
-            _cell_text(cells[0], f"{{{{ {expr}.total.{columns[0][2]} }}}}", styles["c"],
-                       bold=True)
-        for cell, (_, _, key, align) in zip(cells, columns[total_span - 1:]):
-            if not cell.text:
-                _cell_text(cell, f"{{{{ {expr}.total.{key} }}}}", styles[align], bold=True,
-                           keep=not total_last)
-        _cell_text(total[2].cells[0], "{%tr endif %}", styles["l"])
-        _cell_text(body[0].cells[0], f"{{%tr for r in {expr}.rows %}}", styles["l"])
-        for i, (_, _, key, align) in enumerate(columns):
-            _cell_text(body[1].cells[i], f"{{{{ r.{key} }}}}", styles[align])
-        _cell_text(body[2].cells[0], "{%tr endfor %}", styles["l"])
-        _table_layout(table, [w for _, w, _, _ in columns], name)
-        self.tag(f"if {expr}.note")
-        self.para(f"{{{{ {expr}.note }}}}", NOTE)
-        self.tag("endif")
-        self.tag("endif")
-
-    def section_break(self, *, landscape: bool) -> None:
-        """End the section here: a 分节 paragraph carrying the page setup of the section
-        it ends (A4 portrait as the body, or landscape for the 自评表), with the body's
-        page-number footers."""
-        p = self.doc.add_paragraph(style=SECTION_BREAK)
-        sect = copy.deepcopy(self.doc.sections[-1]._sectPr)
-        if landscape:
-            size = sect.find(_w("pgSz"))
-            size.set(_w("w"), str(_mm_twips(PAGE_H)))
-            size.set(_w("h"), str(_mm_twips(PAGE_W)))
-            size.set(_w("orient"), "landscape")
-            top, bottom, left, right = LANDSCAPE_MARGINS
-            margins = sect.find(_w("pgMar"))
-            for side, mm in (("top", top), ("bottom", bottom), ("left", left),
-                             ("right", right), ("footer", LANDSCAPE_FOOTER)):
-                margins.set(_w(side), str(_mm_twips(mm)))
-        p._p.get_or_add_pPr().append(sect)
-
-
-def _cell_text(cell, text: str, style: str, *, bold: bool = False, keep: bool = False) -> None:
-    para = cell.paragraphs[0]
-    para.style = style
-    if keep:
-        para.paragraph_format.keep_with_next = True
-    run = para.add_run(text)
-    if bold:
-        run.bold = True
-
-
-def _table_layout(table, widths_mm, name: str = "") -> None:
-    """Fixed column widths that add up to the text width; centred; header row repeats;
-    rows never split across pages (a table still breaks between rows, and short body
-    rows read better whole); cells centred vertically."""
-    from docx.oxml import OxmlElement
-
-    tbl = table._tbl
-    tblpr = tbl.tblPr
-    total = sum(_mm_twips(w) for w in widths_mm)
-    _child(tblpr, "tblW", w=total, type="dxa")
-    _child(tblpr, "jc", val="center")
-    _child(tblpr, "tblLayout", type="fixed")
-    margins = _child(tblpr, "tblCellMar")
-    for side in ("top", "left", "bottom", "right"):   # the schema's order
-        _child(margins, side, w=_mm_twips(CELL_MARGIN) if side in ("left", "right") else 0,
-               type="dxa")
-    for look in tblpr.findall(_w("tblLook")):
-        tblpr.remove(look)
-    if name:
-        _child(tblpr, "tblCaption", val=name)
-    grid = tbl.tblGrid
-    for col, w in zip(grid.findall(_w("gridCol")), widths_mm):
-        col.set(_w("w"), str(_mm_twips(w)))
-    for r, row in enumerate(table.rows):
-        trpr = row._tr.get_or_add_trPr()
-        trpr.append(OxmlElement("w:cantSplit"))
-        if r == 0:
-            trpr.append(OxmlElement("w:tblHeader"))
-        col = 0
-        for tc in row._tr.tc_lst:
-            width = sum(widths_mm[col:col + tc.grid_span])
-            col += tc.grid_span
-            tcpr = tc.get_or_add_tcPr()
-            _child(tcpr, "tcW", w=_mm_twips(width), type="dxa")
-            _child(tcpr, "vAlign", val="center")
-
-
-def _outline(body: _Body) -> None:
-    """The report: 一 … 十 and the appendices (the seed's outline)."""
-    b = body
-    b.tag("for t in title_lines")
-    b.para("{{ t }}", "Title")
-    b.tag("endfor")
-    b.blank()  # the blank line between title and body
-
-    b.para("一、部门（单位）基本情况", "Heading 1")
-    b.block("s1.functions", "Heading 2")
-    b.block("s1.tasks", "Heading 2")
-    b.block("s1.scale", "Heading 2")
-    b.table("s1.table", EXPENDITURE_COLUMNS)
-    b.tag("for f in charts")
-    b.para("{{ f.image }}", FIGURE)
-    b.para("{{ f.caption }}", FIGURE_CAPTION)
-    b.tag("endfor")
-
-    b.para("二、一般公共预算支出情况", "Heading 1")
-    b.block("s2.basic", "Heading 2")
-    b.block("s2.outlays", "Heading 3")
-    b.table("s2.outlay_table", OUTLAY_COLUMNS)
-    b.block("s2.assets", "Heading 3")
-    b.block("s2.project", "Heading 2")
-    b.block("s2.project_funds", "Heading 3")
-    b.table("s2.project_table", PROJECT_COLUMNS)
-    b.block("s2.project_management", "Heading 3")
-    b.block("s2.budget", "Heading 2")
-    b.table("s2.budget_table", BUDGET_COLUMNS)
-
-    for key, heading in (("s3", "三、政府性基金预算支出情况"),
-                         ("s4", "四、国有资本经营预算支出情况"),
-                         ("s5", "五、社会保险基金预算支出情况")):
-        b.para(heading, "Heading 1")
-        b.loop(key)
-
-    b.para("六、部门整体支出绩效情况", "Heading 1")
-    b.loop("s6.none")
-    b.block("s6.business", "Heading 2")
-    b.table("s6.task_table", TASK_COLUMNS)
-    b.block("s6.evaluation", "Heading 2")
-
-    for key, heading in (("s7", "七、存在的问题及原因分析"), ("s8", "八、下一步改进措施"),
-                         ("s9", "九、绩效自评结果拟应用和公开情况"),
-                         ("s10", "十、其他需要说明的情况")):
-        b.para(heading, "Heading 1")
-        b.loop(key)
-
-    # The 自评表 gets a landscape section of its own: the body's section ends before it
-    # (the break starts the new page) and the landscape one after it.
-    b.tag("if appendix_sheet")
-    b.section_break(landscape=False)
-    _annex_label(b, "appendix_sheet", new_page=False)
-    b.loop("appendix_sheet.title_lines", ANNEX_TITLE)
-    b.blank()
-    b.table("appendix_sheet.table", SCORESHEET_COLUMNS, small=True, caption=False,
-            total_last=True, total_span=SCORESHEET_TOTAL_SPAN, name=SCORESHEET_CAPTION)
-    b.section_break(landscape=True)
-    b.tag("endif")
-    b.tag("if appendix_findings")
-    _annex_label(b, "appendix_findings", new_page=True)
-    b.loop("appendix_findings.title_lines", ANNEX_TITLE)
-    b.blank()
-    b.loop("appendix_findings.paras")
-    b.tag("endif")
-
-
-def _annex_label(b: _Body, expr: str, *, new_page: bool) -> None:
-    p = b.para(f"{{{{ {expr}.label }}}}", ANNEX_LABEL)
-    if new_page:
-        p.paragraph_format.page_break_before = True
-
-
 # ---------------------------------------------------------------- build and write
 
 
@@ -650,7 +397,6 @@ def build_template() -> bytes:
     for el in list(body):
         if el.tag != _w("sectPr"):
             body.remove(el)
-    _outline(_Body(doc))
     raw = io.BytesIO()
     doc.save(raw)
     return _normalise_zip(raw.getvalue())

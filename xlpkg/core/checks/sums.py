@@ -16,7 +16,7 @@ from decimal import Decimal
 from xlpkg.core import phrases
 from xlpkg.core.checks.base import finding, names
 from xlpkg.core.finding import Finding
-from xlpkg.core.model import SANGONG_ROWS, Dataset, Val
+from xlpkg.core.model import THREE_PUBLIC_ROWS, Dataset, Val
 from xlpkg.core.money import fmt_amount, round_half_up
 from xlpkg.core.ratios import SumComparison, compare_sum
 
@@ -108,7 +108,7 @@ def check_income_total(ds: Dataset) -> list[Finding]:
 
 def check_outlays_total(ds: Dataset) -> list[Finding]:
     """“三公”经费合计 = 出国 + 车购 + 车运 + 接待, for every column."""
-    return _block_check(ds, ds.outlays, "total", SANGONG_ROWS, "“三公”经费合计")
+    return _block_check(ds, ds.outlays, "total", THREE_PUBLIC_ROWS, "“三公”经费合计")
 
 
 # ---------------------------------------------------------------- economic classification

@@ -1,0 +1,155 @@
+"""Section 六、部门整体支出绩效情况 (业务开展, 重点工作完成情况, 评价过程及自评结果) and
+the appendices (自评表, 数据校验结果).
+
+Owns these sentences, the score conclusion as the report states it, and which
+appendices the report carries under which label. Pure.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from xlpkg.core import phrases
+from xlpkg.core.finding import SEVERITY_LABELS, Finding, counts, sort_findings
+from xlpkg.core.model import NARRATIVE_LABELS, KeyTask
+from xlpkg.core.ratios import deviation, execution_rate
+from xlpkg.report.basics import EXPENDITURE_BASE, sentence, target_text
+from xlpkg.report.state import Build
+from xlpkg.report.tables import score_text, scoresheet_table, task_table
+from xlpkg.report.text import NONE_TEXT, Appendix, Block, clause_end, numbered, sub_heading
+
+SCORESHEET_TITLE = "部门整体支出绩效自评表"
+FINDINGS_TITLE = "数据校验结果"
+
+
+def _num(v) -> Decimal | None:
+    return v.value if isinstance(v.value, Decimal) else None
+
+
+def _spaced(text: str) -> str:
+    """A space before a leading figure, as everywhere else in the report: “为 500 人”."""
+    return f" {text}" if text[:1].isdigit() else text
+
+
+def task_result(task: KeyTask) -> str:
+    """One key task's result in a sentence (without the final 。)."""
+    name = task.name.value or "重点工作"
+    actual, target, unit = _num(task.actual), _num(task.target), task.unit.value
+    comparator = task.comparator.value
+    if task.actual.value is None:
+        shown = target_text(task)
+        return f"{name}年度目标为{_spaced(shown)}，实际完成情况未统计" if shown \
+            else f"{name}未设定目标值，实际完成情况未统计"
+    if actual is None or target is None:
+        shown = f" {phrases.quantity(actual, unit)}" if actual is not None \
+            else str(task.actual.value)
+        goal = target_text(task)
+        return f"{name}实际完成{shown}" + (f"（年度目标：{goal}）" if goal else "")
+    if comparator == "<=":
+        qty, cap = phrases.quantity(actual, unit), target_text(task)
+        if actual <= target:
+            return f"{name} {qty}，控制在年度目标（{cap}）以内"
+        return f"{name} {qty}，超过年度目标（{cap}）{phrases.pct(deviation(actual, target))}"
+    return phrases.completion(name, actual, target, unit)
+
+
+def _summary(b: Build) -> list[str]:
+    exp = b.ds.expenditure
+    total, basic, project = (exp[k].actual.value for k in ("total", "basic", "project"))
+    if total is None and basic is None and project is None:
+        return []
+    head = f"全年{b.name}"
+    rate = execution_rate(total, exp["total"].budget_final.value)
+    return [sentence(
+        f"{head}共支出财政拨款资金 {phrases.amount(total)}" if total is not None
+        else f"{head}{EXPENDITURE_BASE}情况如下",
+        f"其中基本支出 {phrases.amount(basic)}" if basic is not None else "",
+        f"项目支出 {phrases.amount(project)}" if project is not None else "",
+        f"预算执行率 {phrases.pct(rate)}" if rate is not None else "",
+    )]
+
+
+def score_sentence(sheet: Any, appendix: str) -> str:
+    """The scoresheet's own conclusion (one wording everywhere), and where the table is."""
+    text = getattr(sheet, "conclusion", "")
+    if not text:
+        total, grade = getattr(sheet, "total", None), getattr(sheet, "grade", None)
+        if total is None:
+            return ""
+        text = f"经自评，部门整体支出绩效综合得分 {score_text(total)} 分" + (
+            f"，等级为{grade}" if grade else "")
+    text = clause_end(text) + (f"，自评表见{appendix}。" if appendix else "。")
+    # A score set by the rules file for want of data (not by performance) says so;
+    # pending ones are already counted in the conclusion (待评分，暂不定级).
+    by_rule = [s for s in getattr(sheet, "unscored", ()) or () if s.score is not None]
+    if by_rule:
+        count = len(getattr(sheet, "indicators", ()) or ())
+        text += f"{count} 项评价指标中，有 {len(by_rule)} 项因缺少数据按评分规则计分。"
+    return text
+
+
+def has_scoresheet(b: Build) -> bool:
+    return b.scoresheet is not None and bool(getattr(b.scoresheet, "indicators", ()))
+
+
+def appendix_labels(b: Build) -> dict[str, str]:
+    """附件1, 附件2 … for the appendices present; a single one is just 附件."""
+    keys = [k for k, present in (("scoresheet", has_scoresheet(b)),
+                                 ("findings", b.with_findings)) if present]
+    if len(keys) == 1:
+        return {keys[0]: "附件"}
+    return {k: f"附件{i}" for i, k in enumerate(keys, 1)}
+
+
+def build(b: Build) -> list[Block]:
+    """六、部门整体支出绩效情况."""
+    business = _summary(b) + numbered(b.own("business"))
+    results = [task_result(t) for t in b.ds.key_tasks]
+    if results:
+        business.append("年度重点工作完成情况：" + "；".join(results) + "。")
+    tasks = task_table(b)
+    evaluation = numbered(b.own("evaluation_process"))
+    score = score_sentence(b.scoresheet, b.appendices.get("scoresheet", "")) \
+        if has_scoresheet(b) else ""
+    parts = [(NARRATIVE_LABELS["business"], business, tasks) if business or tasks else None,
+             (NARRATIVE_LABELS["evaluation_process"] + ("及自评结果" if score else ""),
+              evaluation + [score], None) if evaluation or score else None]
+    parts = [p for p in parts if p]
+    if not parts:
+        return [b.para(NONE_TEXT)]
+    blocks: list[Block] = []
+    for i, (title, paras, table) in enumerate(parts, 1):
+        blocks.append(b.para(sub_heading(i) + title, "h2"))
+        blocks += b.paras(paras)
+        if table is not None:
+            blocks.append(table)
+    return blocks
+
+
+def findings_paras(findings: list[Finding]) -> list[str]:
+    """The --with-findings appendix: a count, then each finding with its cells."""
+    findings = sort_findings(findings)
+    n = counts(findings)
+    summary = (f"经 xlpkg 数据校验，共发现错误 {n['error']} 个、警告 {n['warning']} 个、"
+               f"提示 {n['info']} 个。")
+    paras = [summary]
+    for i, f in enumerate(findings, 1):
+        where = f"（单元格：{'、'.join(f.cells)}）" if f.cells else ""
+        text = f"{f.message}{where}"
+        end = "" if text.endswith(("。", "！", "？")) else "。"
+        paras.append(f"{i}.【{SEVERITY_LABELS[f.severity]}】{text}{end}")
+    return paras
+
+
+def appendices(b: Build) -> list[Appendix]:
+    out = []
+    year = f"{b.year}年度" if b.year else ""
+    if "scoresheet" in b.appendices:
+        out.append(Appendix("scoresheet", b.appendices["scoresheet"],
+                            f"{year}{b.name}{SCORESHEET_TITLE}", SCORESHEET_TITLE,
+                            [scoresheet_table(b, b.scoresheet)], landscape=True))
+    if "findings" in b.appendices:
+        out.append(Appendix("findings", b.appendices["findings"], FINDINGS_TITLE,
+                            FINDINGS_TITLE, b.paras(findings_paras(b.findings))))
+    return out

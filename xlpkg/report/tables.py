@@ -1,0 +1,217 @@
+"""The report's tables: 财政拨款支出, “三公”经费, 项目支出, 预算执行, 重点工作 and the 自评表.
+
+Owns which rows and columns each table has, their headers and captions, and the
+display strings of their cells (every figure from :mod:`ratios`, worded by
+:mod:`phrases`). Column widths on the page belong to the docx side
+(``report/template.py``). Pure.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from xlpkg.core import phrases
+from xlpkg.core.model import COMPARATOR_SIGNS, THREE_PUBLIC_ROWS, Val
+from xlpkg.core.money import fmt_amount, fmt_number, round_half_up
+from xlpkg.core.ratios import (
+    adjustment_rate,
+    completion_rate,
+    execution_rate,
+    outlay_control_rate,
+    pct_change,
+    share,
+    yoy_diff,
+)
+from xlpkg.report.state import Build
+from xlpkg.report.text import UNIT_LINE, Column, Table, Text
+
+OUTLAY_TITLE = "“三公”经费及会议费、培训费情况"
+EXPENDITURE_TOTAL = "财政拨款支出合计"
+PERSONNEL_LABEL = "其中：人员经费"
+PUBLIC_LABEL = "　　　公用经费"
+
+EXPENDITURE_COLUMNS = (Column("label", "项目", "l"), Column("prior", "上年决算数"),
+                       Column("actual", "本年决算数"), Column("diff", "增减额"),
+                       Column("rate", "增减率"), Column("share", "占比"))
+OUTLAY_COLUMNS = (Column("label", "项目", "l"), Column("prior", "上年决算数"),
+                  Column("budget", "本年预算数"), Column("actual", "本年决算数"),
+                  Column("control", "控制率"), Column("rate", "增减率"))
+PROJECT_COLUMNS = (Column("label", "项目名称", "l"), Column("initial", "年初预算数"),
+                   Column("final", "全年预算数"), Column("actual", "本年决算数"),
+                   Column("exec", "预算执行率"), Column("prior", "上年决算数"))
+BUDGET_COLUMNS = (Column("label", "项目", "l"), Column("initial", "年初预算数"),
+                  Column("final", "全年预算数"), Column("actual", "本年决算数"),
+                  Column("exec", "预算执行率"), Column("adjust", "预算调整率"))
+TASK_COLUMNS = (Column("name", "工作内容", "l"), Column("target", "目标值"),
+                Column("actual", "实际值"), Column("rate", "完成率"), Column("note", "说明", "l"))
+SCORESHEET_COLUMNS = (Column("level1", "一级指标", "c"), Column("level2", "二级指标", "c"),
+                      Column("name", "三级指标", "l"), Column("weight", "分值", "c"),
+                      Column("criteria", "评分标准", "l"), Column("target", "年度指标值", "c"),
+                      Column("value", "实际完成值", "c"), Column("score", "得分", "c"),
+                      Column("note", "扣分原因/偏差说明", "l"))
+
+
+def _amt(b: Build, val: Val | None, value: Decimal | None = None) -> str:
+    """An amount for a table cell: ``298.18``, blank when not stated; marked as the
+    figure of ``val`` so a finding about it is commented where it is printed."""
+    value = val.value if val is not None else value
+    if value is None:
+        return ""
+    return b.fig(val, fmt_amount(value)) if val is not None else fmt_amount(value)
+
+
+def _row(b: Build, **cells: str) -> dict[str, Text]:
+    return {k: b.text(v) for k, v in cells.items()}
+
+
+def _caption(b: Build, title: str, *, yearly: bool = False) -> str:
+    year = f"{b.year}{'年度' if b.year else ''}" if yearly else ""
+    return f"表{b.tables.next()}  {year}{title}"
+
+
+def expenditure_table(b: Build) -> Table | None:
+    exp = b.ds.expenditure
+    total, basic = exp["total"].actual.value, exp["basic"].actual.value
+    spec = (("total", EXPENDITURE_TOTAL, None), ("basic", "基本支出", total),
+            ("personnel", PERSONNEL_LABEL, basic), ("public", PUBLIC_LABEL, basic),
+            ("project", "项目支出", total))
+    rows = []
+    for key, label, whole in spec:
+        row = exp[key]
+        a, p = row.actual.value, row.prior.value
+        if a is None and p is None:
+            continue
+        ratio = share(a, whole) if key != "total" else (Decimal(1) if a else None)
+        rows.append((label, _row(b, label=label, prior=_amt(b, row.prior),
+                                 actual=_amt(b, row.actual), diff=_amt(b, None, yoy_diff(a, p)),
+                                 rate=phrases.pct(pct_change(a, p)),
+                                 share=phrases.pct(ratio))))
+    if len(rows) < 2:
+        return None
+    total_row = rows.pop(0)[1] if rows[0][0] == EXPENDITURE_TOTAL else None
+    return Table("expenditure", _caption(b, "财政拨款支出情况", yearly=True), UNIT_LINE,
+                 EXPENDITURE_COLUMNS, tuple(r for _, r in rows), total_row,
+                 note="注：基本支出、项目支出占比的基数为财政拨款支出合计；"
+                      "人员经费、公用经费占比的基数为基本支出。")
+
+
+def outlay_table(b: Build) -> Table | None:
+    rows, total = [], None
+    for key in ("total", *THREE_PUBLIC_ROWS, "meeting", "training"):
+        row = b.ds.outlays[key]
+        a, bud, p = row.actual.value, row.budget.value, row.prior.value
+        if a is None and bud is None and p is None:
+            continue
+        cells = _row(b, label="“三公”经费合计" if key == "total" else row.label,
+                     prior=_amt(b, row.prior), budget=_amt(b, row.budget),
+                     actual=_amt(b, row.actual),
+                     control=phrases.pct(outlay_control_rate(a, bud)),
+                     rate=phrases.pct(pct_change(a, p)))
+        if key == "total":
+            total = cells
+        else:
+            rows.append(cells)
+    if not rows:
+        return None
+    return Table("outlays", _caption(b, OUTLAY_TITLE), UNIT_LINE, OUTLAY_COLUMNS, tuple(rows),
+                 total, note="注：控制率 = 本年决算数 ÷ 本年预算数。")
+
+
+def _budget_row(b: Build, label: str, initial: Val, final: Val, actual: Val,
+                prior: Val) -> dict[str, Text]:
+    return _row(b, label=label, initial=_amt(b, initial), final=_amt(b, final),
+                actual=_amt(b, actual),
+                exec=phrases.pct(execution_rate(actual.value, final.value)),
+                adjust=phrases.pct(adjustment_rate(final.value, initial.value)),
+                prior=_amt(b, prior))
+
+
+def project_table(b: Build) -> Table | None:
+    if not b.ds.projects:
+        return None
+    rows = tuple(_budget_row(b, p.name.value or "未命名项目", p.budget_initial, p.budget_final,
+                             p.actual, p.prior) for p in b.ds.projects)
+    row = b.ds.expenditure["project"]
+    total = _budget_row(b, "合计", row.budget_initial, row.budget_final, row.actual, row.prior)
+    return Table("projects", _caption(b, "项目支出情况"), UNIT_LINE, PROJECT_COLUMNS, rows,
+                 total, note="注：预算执行率 = 本年决算数 ÷ 全年预算数。")
+
+
+def has_budget(*rows) -> bool:
+    return any(r.budget_initial.stated or r.budget_final.stated for r in rows)
+
+
+def budget_table(b: Build) -> Table | None:
+    exp = b.ds.expenditure
+    keys = [k for k in ("total", "basic", "personnel", "public", "project")
+            if has_budget(exp[k])]
+    if not keys:
+        return None
+    labels = {"total": EXPENDITURE_TOTAL, "personnel": PERSONNEL_LABEL, "public": PUBLIC_LABEL}
+    rows = [_budget_row(b, labels.get(k, exp[k].label), exp[k].budget_initial,
+                        exp[k].budget_final, exp[k].actual, exp[k].prior) for k in keys]
+    total = rows.pop(0) if keys[0] == "total" else None
+    return Table("budget", _caption(b, "预算执行情况"), UNIT_LINE, BUDGET_COLUMNS, tuple(rows),
+                 total, note="注：预算执行率 = 本年决算数 ÷ 全年预算数；"
+                             "预算调整率 = （全年预算数 − 年初预算数）÷ 年初预算数。")
+
+
+def _num(v: Val) -> Decimal | None:
+    return v.value if isinstance(v.value, Decimal) else None
+
+
+def task_table(b: Build) -> Table | None:
+    if not b.ds.key_tasks:
+        return None
+    rows = []
+    for task in b.ds.key_tasks:
+        actual, target, unit = _num(task.actual), _num(task.target), task.unit.value
+        if target is not None:
+            sign = COMPARATOR_SIGNS.get(task.comparator.value, "")
+            target_cell = f"{sign if sign != '=' else ''} {phrases.quantity(target, unit)}".strip()
+        else:
+            target_cell = str(task.target.value or "")
+        if actual is not None:
+            actual_cell = phrases.quantity(actual, unit)
+        else:
+            actual_cell = str(task.actual.value or "")
+        if task.comparator.value == "<=" and actual is not None and target is not None:
+            rate_cell = "达标" if actual <= target else "未达标"
+        else:
+            rate_cell = phrases.pct(completion_rate(actual, target))
+        rows.append(_row(b, name=task.name.value or "", target=b.fig(task.target, target_cell),
+                         actual=b.fig(task.actual, actual_cell), rate=rate_cell,
+                         note=task.note.value or ""))
+    return Table("tasks", _caption(b, "重点工作完成情况", yearly=True), "", TASK_COLUMNS,
+                 tuple(rows), note="注：完成率 = 实际值 ÷ 目标值；≥ 表示目标为不少于，≤ 表示目标为不超过。")
+
+
+def score_text(value) -> str:
+    return "" if value is None else f"{round_half_up(Decimal(value), 2):f}"
+
+
+def scoresheet_table(b: Build, sheet: Any) -> Table:
+    """The 自评表 (INDICATORS.md): 一级 | 二级 | 三级 | 分值 | 评分标准 | 年度指标值 |
+    实际完成值 | 得分 | 扣分原因/偏差说明, and a 合计 row with the grade."""
+    rows = []
+    for ind in sheet.indicators:
+        value = getattr(ind, "value", None)
+        shown = getattr(ind, "value_text", None)
+        if shown is None:
+            shown = phrases.pct(value) if isinstance(value, Decimal) else str(value or "")
+        rows.append(_row(b, level1=str(ind.level1 or ""), level2=str(ind.level2 or ""),
+                         name=str(ind.name or ""),
+                         weight=fmt_number(Decimal(ind.weight)) if ind.weight is not None else "",
+                         criteria=str(ind.criteria or ""),
+                         target=str(getattr(ind, "target", "") or ""), value=shown,
+                         score=getattr(ind, "score_text", None) or score_text(ind.score),
+                         note=str(ind.note or "")))
+    weights = [ind.weight for ind in sheet.indicators]
+    grade = getattr(sheet, "grade_text", None) or sheet.grade
+    total = _row(b, level1="合计",
+                 score=getattr(sheet, "total_text", None) or score_text(sheet.total),
+                 weight=fmt_number(sum(Decimal(w) for w in weights)) if weights
+                 and None not in weights else "", note=f"等级：{grade}" if grade else "")
+    return Table("scoresheet", "", "", SCORESHEET_COLUMNS, tuple(rows), total,
+                 total_last=True, merge_columns=("level1", "level2"))

@@ -1,0 +1,271 @@
+"""The report's content as data, and the small wording helpers every section shares.
+
+Owns the shape the section builders produce and the Word writer consumes:
+:class:`Content` (title, sections, appendices, the list of gaps), a section's
+blocks (:class:`Para`, :class:`Table`, :class:`Figures`) and the rich text they
+hold (:class:`Span`: a piece of text, highlighted when it is a gap marker
+``【待补充：…】``, carrying the :class:`Note` of every finding about the figure it
+prints). Pure: no docx here.
+
+Builders write plain strings. Two things travel inside them until
+:func:`spans` splits them: a figure printed from a contract value is wrapped as
+``FIG_OPEN field FIG_MID text FIG_CLOSE`` (:func:`figure`), so the finding about
+that field can be attached where the figure is printed; and a gap marker is the
+visible ``【待补充：…】`` text itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+CN_DIGITS = "一二三四五六七八九十"
+NONE_TEXT = "无。"
+UNIT_LINE = "单位：万元"
+
+# Private-use characters: never typed by a department, dropped from what it typed.
+FIG_OPEN, FIG_MID, FIG_CLOSE = "\ue000", "\ue001", "\ue002"
+_FIGURE = re.compile(f"{FIG_OPEN}([^{FIG_MID}]*){FIG_MID}([^{FIG_CLOSE}]*){FIG_CLOSE}")
+_PRIVATE = re.compile("[\ue000-\ue002]")
+GAP_OPEN, GAP_CLOSE = "【待补充：", "】"
+_GAP = re.compile(f"{GAP_OPEN}[^{GAP_CLOSE}]*{GAP_CLOSE}")
+
+_PRE_NUMBERED = re.compile(r"^\s*([0-9０-９]+\s*[.．、]|[（(]\s*[0-9０-９一二三四五六七八九十]+\s*[)）]"
+                           r"|[一二三四五六七八九十]+\s*、)")
+_END_PUNCT = "。；;，,、 "
+
+
+# ---------------------------------------------------------------- the content model
+
+
+@dataclass(frozen=True)
+class Note:
+    """What a Word comment on a printed figure says: one finding, with its cells."""
+
+    severity: str
+    message: str
+    cells: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    gap: bool = False
+    notes: tuple[Note, ...] = ()
+
+
+Text = tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Para:
+    """A paragraph: ``style`` is "body", "h2" (二级标题) or "h3" (三级标题)."""
+
+    text: Text
+    style: str = "body"
+
+    @property
+    def plain(self) -> str:
+        return "".join(s.text for s in self.text)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    align: str = "r"          # "l" | "r" | "c"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: ``kind`` names its column widths on the page (the docx side owns them)."""
+
+    kind: str
+    caption: str
+    unit: str
+    columns: tuple[Column, ...]
+    rows: tuple[dict[str, Text], ...]
+    total: dict[str, Text] | None = None
+    total_last: bool = False
+    note: str = ""
+    merge_columns: tuple[str, ...] = ()   # columns whose equal neighbours share a cell
+
+    def cell(self, row: dict[str, Text], key: str) -> str:
+        return "".join(s.text for s in row.get(key, ()))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Where the optional charts go (``--charts``); the writer draws them from ``data``."""
+
+    data: dict
+
+
+Block = Para | Table | Figures
+
+
+@dataclass
+class Section:
+    key: str
+    heading: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Appendix:
+    key: str                   # "scoresheet" | "findings"
+    label: str                 # 附件 / 附件1
+    title: str
+    title_tail: str            # where a long title breaks
+    blocks: list[Block] = field(default_factory=list)
+    landscape: bool = False
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One 【待补充：…】 marker the report writes: the section it is in and what is missing."""
+
+    section: str
+    what: str
+
+
+@dataclass
+class Content:
+    title: str
+    title_tail: str
+    department: str
+    sections: list[Section]
+    appendices: list[Appendix]
+    gaps: list[Gap]
+    chart_data: dict | None = None
+
+    def blocks(self) -> Iterable[Block]:
+        for part in (*self.sections, *self.appendices):
+            yield from part.blocks
+
+    def plain(self) -> str:
+        """Every heading, paragraph and table cell as text, in order (tests, the page)."""
+        out = [self.title]
+        for part in (*self.sections, *self.appendices):
+            out.append(getattr(part, "heading", "") or part.label)
+            for b in part.blocks:
+                if isinstance(b, Para):
+                    out.append(b.plain)
+                elif isinstance(b, Table):
+                    out.append(b.caption)
+                    for row in ([b.total] if b.total else []) + list(b.rows):
+                        out.append(" | ".join(b.cell(row, c.key) for c in b.columns))
+                    out.append(b.note)
+        return "\n".join(t for t in out if t)
+
+
+# ---------------------------------------------------------------- figures and spans
+
+
+def figure(field_name: str | None, shown: str) -> str:
+    """``shown`` marked as the printed figure of contract field ``field_name``."""
+    if not field_name or not shown:
+        return shown
+    return f"{FIG_OPEN}{field_name}{FIG_MID}{shown}{FIG_CLOSE}"
+
+
+def unmark(text: str) -> str:
+    """The text as printed (markers removed)."""
+    return _FIGURE.sub(r"\2", text)
+
+
+def spans(text: str, notes: dict[str, tuple[Note, ...]] | None = None) -> Text:
+    """Split a builder's string into spans: marked figures carry the notes of their
+    field, gap markers are flagged; the rest is plain text."""
+    notes = notes or {}
+    out: list[Span] = []
+
+    def plain(piece: str) -> None:
+        pos = 0
+        for m in _GAP.finditer(piece):
+            if m.start() > pos:
+                out.append(Span(piece[pos:m.start()]))
+            out.append(Span(m.group(0), gap=True))
+            pos = m.end()
+        if pos < len(piece):
+            out.append(Span(piece[pos:]))
+
+    pos = 0
+    for m in _FIGURE.finditer(text):
+        plain(text[pos:m.start()])
+        found = notes.get(m.group(1), ())
+        if found:
+            out.append(Span(m.group(2), notes=found))
+        else:
+            plain(m.group(2))
+        pos = m.end()
+    plain(text[pos:])
+    return tuple(_merge(out))
+
+
+def _merge(items: list[Span]) -> list[Span]:
+    """Neighbouring plain spans become one (fewer runs in Word)."""
+    out: list[Span] = []
+    for s in items:
+        if not s.text:
+            continue
+        if out and not (s.gap or s.notes or out[-1].gap or out[-1].notes):
+            out[-1] = Span(out[-1].text + s.text)
+        else:
+            out.append(s)
+    return out
+
+
+def typed(text: str) -> str:
+    """A department's own text: private-use characters (our markers) cannot sneak in."""
+    return _PRIVATE.sub("", text)
+
+
+# ---------------------------------------------------------------- wording helpers
+
+
+def chinese_number(n: int) -> str:
+    """1 … 99 in Chinese numerals (headings never need more)."""
+    if n <= 10:
+        return CN_DIGITS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (CN_DIGITS[tens - 1] if tens > 1 else "") + "十" + (CN_DIGITS[ones - 1] if ones else "")
+
+
+def sub_heading(index: int) -> str:
+    """1 → （一）."""
+    return f"（{chinese_number(index)}）"
+
+
+def numbered(paras: Sequence[str], style: str = "{}.", *, start: int = 1,
+             force: bool = False) -> list[str]:
+    """Number a list of paragraphs "1." "2." … as the seed does; a single paragraph
+    stays unnumbered (unless ``force``), and paragraphs the department already
+    numbered itself (“1、”“（1）”) are left as typed."""
+    paras = [p for p in paras if p]
+    if any(_PRE_NUMBERED.match(unmark(p)) for p in paras) or (len(paras) < 2 and not force):
+        return list(paras)
+    # “1.2023 年……” would read as a decimal: keep a space before a leading digit
+    return [style.format(i) + (" " if unmark(p)[:1].isdigit() and style.endswith(".") else "")
+            + p for i, p in enumerate(paras, start)]
+
+
+def pre_numbered(paras: Sequence[str]) -> bool:
+    return any(_PRE_NUMBERED.match(unmark(p)) for p in paras)
+
+
+def clause_end(text: str) -> str:
+    """A narrative fragment used inside a sentence: no trailing punctuation."""
+    return text.strip().rstrip(_END_PUNCT)
+
+
+class Counter:
+    """Numbers tables (表1, 表2 …) and appendices as they are used."""
+
+    def __init__(self):
+        self.n = 0
+
+    def next(self) -> int:
+        self.n += 1
+        return self.n

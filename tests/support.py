@@ -56,3 +56,41 @@ def run_cli(*args, guard: float) -> tuple[int, str, str]:
     with no_hang(guard), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main([str(a) for a in args])
     return code, out.getvalue(), err.getvalue()
+
+
+def filled_example(folder: Path, suffix: str = ".xlsx") -> Path:
+    """The bundled example filled into a new workbook in ``folder`` (as ``xlpkg fill`` does)."""
+    from xlpkg.read.inputs import load_input
+    from xlpkg.workbook.build import fill_workbook
+
+    out = Path(folder) / f"安化县总工会2023{suffix}"
+    fill_workbook(load_input(EXAMPLE), out)
+    return out
+
+
+@contextlib.contextmanager
+def serving(**kwargs):
+    """A real ``xlpkg serve`` server on a free loopback port, in a thread; stopped after."""
+    from xlpkg.serve.server import Server
+
+    server = Server(0, **kwargs).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """A ``multipart/form-data`` body and its Content-Type, as a browser sends it."""
+    boundary = "----xlpkgtest7MA4YWxkTrZu0gW"
+    out = io.BytesIO()
+    for name, value in fields.items():
+        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                  f"{value}\r\n".encode())
+    for name, (filename, data) in files.items():
+        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                  f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+                  .encode())
+        out.write(data + b"\r\n")
+    out.write(f"--{boundary}--\r\n".encode())
+    return out.getvalue(), f"multipart/form-data; boundary={boundary}"

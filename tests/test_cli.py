@@ -62,7 +62,7 @@ def test_every_command_has_help():
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     # at least these (helpers add their own commands); each with Chinese help below
     assert {"template", "fill", "export", "check", "report", "score", "batch", "vba-update",
-            "tables", "import"} <= set(sub.choices)
+            "tables", "import", "serve"} <= set(sub.choices)
     for name, p in sub.choices.items():
         assert p.description, name
         for action in p._actions:

@@ -381,9 +381,9 @@ def test_sangong_with_meeting_and_training_columns(tmp_path):
                             ["预算数", "决算数"] * 6,
                             [6.00, 5.00, 1.00, 1.00, 3.00, 2.50, 2.00, 1.50, 4.00, 3.20, 2.00, 1.80]])
     out = r.data["outlays"]
-    assert (out["meeting"]["budget"], out["meeting"]["actual"]) == (D("4"), D("3.2"))
+    assert (out["meeting"]["budget"], out["meeting"]["actual"]) == (D(4), D("3.2"))
     assert out["training"]["actual"] == D("1.8")
-    assert out["total"]["actual"] == D("5")
+    assert out["total"]["actual"] == D(5)
     # no 购置/运行 columns at all: the split is unknown on both sides
     assert out["vehicle_purchase"]["actual"] is None
     assert {f.code for f in warnings(r)} == {"IMPORT_SPLIT_UNKNOWN"}

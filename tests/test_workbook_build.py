@@ -10,11 +10,12 @@ import zipfile
 from decimal import Decimal
 
 import openpyxl
-from openpyxl.utils import get_column_letter
 import pytest
+from openpyxl.utils import get_column_letter
 from support import ROOT, dataset
 
 from xlpkg.cli import main
+from xlpkg.core import sheet_functions as sf
 from xlpkg.core.model import (
     EXPENDITURE_FIELDS,
     EXPENDITURE_ROWS,
@@ -23,7 +24,6 @@ from xlpkg.core.model import (
     OUTLAY_FIELDS,
     OUTLAY_ROWS,
 )
-from xlpkg.core import sheet_functions as sf
 from xlpkg.errors import OutputError
 from xlpkg.read.data_file import read_data_file
 from xlpkg.workbook import layout as L

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
-from pathlib import Path
 
-import openpyxl
 import pytest
 import xlsxwriter
 from departments import department

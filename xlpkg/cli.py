@@ -173,6 +173,13 @@ def build_parser() -> argparse.ArgumentParser:
     _strict(p)
     _common(p)
     p.set_defaults(func=cmd_import)
+    p = sub.add_parser("serve", help="在本机浏览器中打开检查页面（拖入工作簿，下载报告）",
+                       description="启动只在本机（127.0.0.1）可访问的页面：拖入工作簿或数据文件，"
+                                   "查看校验结果和自评表，下载报告。按 Ctrl+C 停止。")
+    p.add_argument("--port", type=int, default=8765, help="端口（默认 8765）")
+    p.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
+    _common(p)
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("vba-update", help="只替换工作簿中的 VBA 工程（升级 xlwings 后使用）",
                        description="先备份，再只替换工作簿中的 xl/vbaProject.bin，其余内容保持不变。")
@@ -351,6 +358,11 @@ def cmd_import(args) -> int:
     print(f"已导入 {len(result.tables)} 张表：{counts['error']} 个错误、{counts['warning']} 个警告"
           + (f"；已写出 {args.output}" if args.output is not None else ""), file=sys.stderr)
     return _strict_code(args, result.findings)
+def cmd_serve(args) -> int:
+    from xlpkg.serve.server import run
+
+    run(args.port, open_browser=not args.no_browser)
+    return EXIT_OK
 
 
 def cmd_vba_update(args) -> int:

@@ -29,9 +29,9 @@ from decimal import Decimal
 from typing import Any
 
 from xlpkg.core import phrases, ratios
+from xlpkg.core.checks.sums import FILL_ZERO
 from xlpkg.core.grades import GRADE_BANDS, grade
 from xlpkg.core.model import COMPARATORS
-from xlpkg.core.checks.sums import FILL_ZERO
 from xlpkg.core.money import ParseError, fmt_amount, parse_amount, round_half_up
 
 UDFS: list[Callable] = []
@@ -343,7 +343,7 @@ CHECK_SUM.__xlpkg_udf__["native"] = native_sum_check  # variadic: built per call
 
 def _code_of(raw: Any) -> str:
     text = "" if raw is None else str(raw).strip()
-    return text[:-2] if text.endswith(".0") else text
+    return text.removesuffix(".0")
 
 
 def caliber_check(total: Any, codes: Sequence[Any], amounts: Sequence[Any],

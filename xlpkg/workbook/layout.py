@@ -608,7 +608,7 @@ def anchor_formula(sheet: str, header_row: int) -> str:
     return f"={_quote(sheet)}!{a1(header_row + 1, 0, absolute=True)}"
 
 
-from xlpkg.workbook.guide import (  # noqa: E402,F401  (the macros and tests look here)
+from xlpkg.workbook.guide import (  # noqa: F401  (the macros and tests look here)
     BUTTONS,
     GUIDE_BUTTON_ROWS,
     GUIDE_FIRST_LINE_ROW,

@@ -214,6 +214,11 @@ def _setup_styles(doc) -> None:
     doc.styles[SIGNATURE].element.pPr.find(_w("ind")).set(
         _w("right"), str(_twips(SIZE_3 * SIGNATURE_RIGHT_CHARS)))
     doc.styles[BODY].next_paragraph_style = doc.styles[BODY]
+    # Word comments on contradicted figures mark their anchor with this character
+    # style (python-docx refers to it by id); define it so the file validates.
+    ref = doc.styles.add_style("annotation reference", WD_STYLE_TYPE.CHARACTER)
+    ref.style_id = "CommentReference"
+    ref.hidden = True
     for name in ("Heading 1", "Heading 2", "Heading 3", "Title"):
         doc.styles[name].next_paragraph_style = doc.styles[BODY]
 

@@ -278,20 +278,19 @@ def cmd_report(args) -> int:
     from xlpkg.atomic import check_writable
     from xlpkg.pipeline import evaluate, load, load_rules
     from xlpkg.report import charts, gaps
-    from xlpkg.report.outline import build_content
-    from xlpkg.report.render import report_path, write_report
+    from xlpkg.report.render import report_content, report_path, write_report
 
     _not_an_input(args.output, args.input, args.rules)
     ds = load(args.input)
     out = report_path(ds, args.output, Path.cwd())
     check_writable(out, force=args.force)   # before the work, as a refusal should come
     ev = evaluate(ds, load_rules(args.rules))
+    content = report_content(ev, with_findings=args.with_findings)   # once: docx and gap list
     out = write_report(ev, out, force=args.force, charts=args.charts,
-                       with_findings=args.with_findings)
+                       with_findings=args.with_findings, content=content)
     print(f"已生成报告：{out}")
     if args.charts and charts.unavailable():
         print(f"注意：{charts.unavailable()}", file=sys.stderr)
-    content = build_content(ds, ev.findings, ev.scoresheet, with_findings=args.with_findings)
     if args.with_findings and content.gaps:
         print("待补充：\n" + "\n".join(gaps.listing(content.gaps)))
     print(gaps.summary(ev.findings, content.gaps))

@@ -62,17 +62,26 @@ def clean_text(value: Any) -> str:
     return _XML_INVALID.sub("", text)
 
 
+def report_content(ev: Evaluation, *, with_findings: bool = False):
+    """What the report says (sections, tables, the 待补充 list), dated today; built once
+    and handed to :func:`render_report` by callers that also show the gaps."""
+    from xlpkg.report.outline import build_content
+
+    return build_content(ev.dataset, ev.findings, ev.scoresheet, with_findings=with_findings,
+                         day=date.today())
+
+
 def render_report(ev: Evaluation, *, charts: bool = False, with_findings: bool = False,
-                  template: bytes | None = None):
-    """Render the report; returns the python-docx ``Document`` (call ``.save``)."""
+                  template: bytes | None = None, content=None):
+    """Render the report; returns the python-docx ``Document`` (call ``.save``).
+    ``content`` is :func:`report_content` of ``ev`` when the caller already built it."""
     import docx
 
-    from xlpkg.report.outline import build_content
     from xlpkg.report.template import template_bytes
     from xlpkg.report.write import Writer
 
-    content = build_content(ev.dataset, ev.findings, ev.scoresheet, with_findings=with_findings,
-                            day=date.today())
+    if content is None:
+        content = report_content(ev, with_findings=with_findings)
     doc = docx.Document(io.BytesIO(template if template is not None else template_bytes()))
     pngs = _chart_pngs(content.chart_data) if charts else []
     Writer(doc, clean=clean_text, charts=pngs).write(content)
@@ -115,7 +124,7 @@ def report_path(ds: Dataset, out: Path | None, default_dir: Path | None = None) 
 
 def write_report(ev: Evaluation, out: Path | None, *, force: bool = False,
                  charts: bool = False, with_findings: bool = False,
-                 default_dir: Path | None = None) -> Path:
+                 default_dir: Path | None = None, content=None) -> Path:
     """Write the report to :func:`report_path` and return that path.
 
     Raises :class:`~xlpkg.errors.OutputError` if the file exists and ``force`` is
@@ -125,7 +134,7 @@ def write_report(ev: Evaluation, out: Path | None, *, force: bool = False,
 
     out = report_path(ev.dataset, out, default_dir)
     check_writable(out, force=force)
-    doc = render_report(ev, charts=charts, with_findings=with_findings)
+    doc = render_report(ev, charts=charts, with_findings=with_findings, content=content)
     with atomic_path(out) as tmp:
         doc.save(str(tmp))
     return out

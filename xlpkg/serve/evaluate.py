@@ -91,10 +91,9 @@ def scoresheet_view(sheet) -> dict:
 def gaps(result: Result) -> list[dict] | None:
     """Every 【待补充：…】 the report would carry ({section, text}), without writing it;
     None while the report side cannot list them."""
-    from xlpkg.report.outline import build_content
+    from xlpkg.report.render import report_content
 
-    ev = result.evaluation
-    content = build_content(ev.dataset, ev.findings, ev.scoresheet)
+    content = report_content(result.evaluation)
     return [{"section": g.section, "text": g.what} for g in content.gaps]
 
 

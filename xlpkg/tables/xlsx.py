@@ -260,7 +260,10 @@ def _write_table(wb: xlsxwriter.Workbook, fmts: _Formats, t: PrintTable) -> None
         ws.set_row(top, SUBTITLE_PT)
         top += 1
     half = max(last_col // 2, 0)
-    ws.merge_range(top, 0, top, half, t.info_left, fmts.info_left)
+    if half:
+        ws.merge_range(top, 0, top, half, t.info_left, fmts.info_left)
+    else:
+        ws.write_string(top, 0, t.info_left, fmts.info_left)
     if half + 1 <= last_col:
         if half + 1 == last_col:
             ws.write_string(top, last_col, t.info_right, fmts.info_right)

@@ -135,19 +135,19 @@ def test_buildings_keep_the_approval_and_lose_the_actuals():
     assert b["actual_scale"].value is None and b["actual_investment"].value is None
 
 
-def test_what_carries_is_what_the_schema_marks_carry():
-    """Derived, not listed: every scalar without ``carry`` (but the year) is blank next year."""
+def test_what_is_kept_is_what_the_schema_marks_keep_next_year():
+    """Derived, not listed: without ``keep_next_year`` a value (but the year) is blank."""
     nxt = next_year(from_mapping(_year()))
     for s, v in scalar_values(nxt):
         if s.path == ("department", "year") or s.path[-1] == "prior":
             continue
-        if not s.carry:
+        if not s.keep_next_year:
             assert v.value is None, s.name
     for tbl, rows in ((schema.ECON, nxt.economic_classification), (schema.TASKS, nxt.key_tasks),
                       (schema.PROJECTS, nxt.projects),
                       (schema.PROJECT_INDICATORS, nxt.projects[0].indicators)):
         for c in tbl.columns:
-            if not c.carry and c.key != "prior" and c.kind != schema.LINK:
+            if not c.keep_next_year and c.key != "prior" and c.kind != schema.LINK:
                 assert all(getattr(r, c.key).value is None for r in rows), (tbl.name, c.key)
 
 

@@ -7,7 +7,7 @@ Owns the rule of the January rebuild, derived from the contract
 - every ``prior`` (上年决算数) takes the ``actual`` (本年决算数) of the same row —
   in the blocks (income, expenditure, outlays) and in every table that has both
   columns (economic classification, projects);
-- a value the schema marks ``carry`` (who, what and the plan: 单位名称, 编制数,
+- a value the schema marks ``keep_next_year`` (who, what and the plan: 单位名称, 编制数,
   project and task names, targets, units, comparators, weights, categories)
   is kept;
 - everything else is a fact of the year just closed — budgets, actuals, self
@@ -32,14 +32,14 @@ PRIOR, ACTUAL = "prior", "actual"
 _YEAR = schema.scalar("department", "year")
 
 
-def _next_row(row: Mapping[str, Any], carried: Mapping[str, bool]) -> dict[str, Any]:
-    """One row next year: ``carried`` says, per key, whether the schema keeps it."""
+def _next_row(row: Mapping[str, Any], kept: Mapping[str, bool]) -> dict[str, Any]:
+    """One row next year: ``kept`` says, per key, whether the schema keeps it."""
     out = {}
-    for key in carried:
-        if key == PRIOR and ACTUAL in carried:
+    for key in kept:
+        if key == PRIOR and ACTUAL in kept:
             out[key] = row.get(ACTUAL)
         else:
-            out[key] = row.get(key) if carried[key] else None
+            out[key] = row.get(key) if kept[key] else None
     return out
 
 
@@ -58,7 +58,7 @@ def _scalars(data: dict) -> dict:
         value = (data.get(group) or {}).get(rest[0])
         if s is _YEAR:
             value = _next_year_value(value)
-        elif not s.carry:
+        elif not s.keep_next_year:
             value = None
         out.setdefault(group, {})[rest[0]] = value
     return out
@@ -67,31 +67,32 @@ def _scalars(data: dict) -> dict:
 def _blocks(data: dict) -> dict:
     out = {}
     for block in schema.BLOCKS:
-        fields = {f: schema.scalar(block.key, block.rows[0][0], f).carry for f in block.fields}
-        if block.reason:
-            fields["reason"] = schema.scalar(block.key, block.rows[0][0], "reason").carry
-        out[block.key] = {row: _next_row((data.get(block.key) or {}).get(row) or {}, fields)
-                          for row, _ in block.rows}
+        source = data.get(block.key) or {}
+        keys = (*block.fields, *(("reason",) if block.reason else ()))
+        out[block.key] = {
+            row: _next_row(source.get(row) or {},
+                           {k: schema.scalar(block.key, row, k).keep_next_year for k in keys})
+            for row, _ in block.rows}
     return out
 
 
-def _carried(tbl: schema.Table) -> dict[str, bool]:
-    return {c.key: c.carry for c in tbl.columns if c.kind != schema.LINK}
+def _kept(tbl: schema.Table) -> dict[str, bool]:
+    return {c.key: c.keep_next_year for c in tbl.columns if c.kind != schema.LINK}
 
 
 def _table(data: dict, tbl: schema.Table) -> list[dict]:
-    return [_next_row(item, _carried(tbl)) for item in data.get(tbl.key) or []]
+    return [_next_row(item, _kept(tbl)) for item in data.get(tbl.key) or []]
 
 
 def _projects(data: dict) -> list[dict]:
     inner = schema.PROJECT_INDICATORS
-    return [{**_next_row(p, _carried(schema.PROJECTS)),
-             inner.key: [_next_row(x, _carried(inner)) for x in p.get(inner.key) or []]}
+    return [{**_next_row(p, _kept(schema.PROJECTS)),
+             inner.key: [_next_row(x, _kept(inner)) for x in p.get(inner.key) or []]}
             for p in data.get(schema.PROJECTS.key) or []]
 
 
 def _narrative(data: dict) -> dict:
-    keep = schema.TEXT_TABLE.column("content").carry
+    keep = schema.TEXT_TABLE.column("content").keep_next_year
     return {section: list(paras) if keep else []
             for section, paras in (data.get(schema.TEXT_TABLE.key) or {}).items()}
 

@@ -220,6 +220,16 @@ def test_guide_explains_blank_units_and_the_command_line(book):
     for phrase in ("空白不等于 0", "万元", "xlwings", "xlpkg check", "xlpkg report", "Windows"):
         assert phrase in text
 
+    # which file in which host, in both flavours' 使用说明
+    portable = openpyxl.load_workbook(io.BytesIO(template_bytes("xlsx")))
+    for ws in (book["使用说明"], portable["使用说明"]):
+        lines = [str(c.value) for row in ws.iter_rows() for c in row if c.value]
+        xlsm = next(t for t in lines if t.startswith("Windows 版 Microsoft Excel"))
+        xlsx = next(t for t in lines if t.startswith("WPS"))
+        assert ".xlsm" in xlsm and "xlwings" in xlsm and "按钮" in xlsm
+        assert ".xlsx" in xlsx and all(w in xlsx for w in ("LibreOffice", "Mac", "审核", "xlpkg check",
+                                                           "本机检查页面"))
+
 
 # ---------------------------------------------------------------- cells: inputs, formulas, checks
 

@@ -102,10 +102,10 @@ def workbook_bytes(ds: Dataset | None = None, flavour: str = F.MACRO) -> bytes:
         print_setup(ws, L.SHEETS_BY_NAME[table.sheet], table.header_row)
 
     W.output_sheet(sheets[L.CHECKS_SHEET], styles, L.SHEET_CHECKS, "校验结果",
-                   "点击“使用说明”页的“校验数据”按钮后，由程序在此逐条列出问题；每次校验会清空后重写本页。",
+                   L.CHECKS_HINT[flavour],
                    L.CHECKS_HEADERS, L.CHECKS_WIDTHS, L.CHECKS_HEADER_ROW)
     W.output_sheet(sheets[L.SCORESHEET_SHEET], styles, L.SHEET_SCORESHEET, "部门整体支出绩效自评表",
-                   "点击“使用说明”页的“更新自评表”按钮后，由程序按评分规则填写；需人工判断的得分请填在“自评打分”页。",
+                   L.SCORESHEET_HINT[flavour],
                    L.SCORESHEET_HEADERS, L.SCORESHEET_WIDTHS, L.SCORESHEET_HEADER_ROW)
     for sheet, header_row in ((L.SHEET_CHECKS, L.CHECKS_HEADER_ROW),
                               (L.SHEET_SCORESHEET, L.SCORESHEET_HEADER_ROW)):

@@ -11,7 +11,7 @@ cached values come from :mod:`xlpkg.workbook.formulas`, the formats from
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from xlpkg.workbook import formulas as F
@@ -55,9 +55,12 @@ def _write_cached(ws, row: int, col: int, value: Any, fmt) -> None:
 
 
 def write_formulas(ws, styles: Styles, formulas: Iterable[L.Formula], ctx,
-                   flavour: str) -> None:
+                   flavour: str, widths: Mapping[int, float]) -> None:
+    """The computed cells with their cached values; a row whose check message needs
+    more than one line (at ``widths``, sheet column → width) gets the height for it."""
     fields, tables, sizes = ctx
     formulas = list(formulas)
+    messages: dict[int, list[tuple[Any, float]]] = {}
     runs = F.udf_runs(formulas) if flavour == F.MACRO else []
     in_runs = {id(f) for run in runs for f in run}
     for run in runs:
@@ -79,6 +82,10 @@ def write_formulas(ws, styles: Styles, formulas: Iterable[L.Formula], ctx,
             continue
         cached = F.cached_value(f, fields, tables, sizes)
         ws.write_formula(f.row, f.col, F.formula_text(f, flavour), styles.calc(f.kind), cached)
+        if f.kind == L.CHECK:
+            messages.setdefault(f.row, []).append((cached, widths.get(f.col, 8.43)))
+    for row, cells in messages.items():
+        fit_row(ws, row, cells, size=10)
 
 
 def fixed_sheet(ws, styles: Styles, sheet: L.Sheet, widths, ctx, flavour: str) -> None:
@@ -100,7 +107,8 @@ def fixed_sheet(ws, styles: Styles, sheet: L.Sheet, widths, ctx, flavour: str) -
     for sheet_name, row, col in L.BLANK_CALC:
         if sheet_name == sheet.name:
             ws.write_blank(row, col, None, styles.calc(L.TEXT))
-    write_formulas(ws, styles, (f for f in L.FORMULAS if f.sheet == sheet.name), ctx, flavour)
+    write_formulas(ws, styles, (f for f in L.FORMULAS if f.sheet == sheet.name), ctx, flavour,
+                   dict(enumerate(widths)))
 
 
 def _score_choices(ws, styles: Styles, table: L.Table) -> str:
@@ -124,8 +132,12 @@ def table_sheet(ws, styles: Styles, table: L.Table, ctx, flavour: str) -> None:
     write_labels(ws, styles, [L.Label(table.sheet, 0, 0, table.title, "title", width),
                               L.Label(table.sheet, 1, 0, table.note, "note", width)])
     for s in table.summary:
-        ws.write_string(table.header_row - s.offset, table.first_col, s.label,
-                        styles.label("calc_label"))
+        # the label spans the columns left of the first figure: it is wider than a code
+        last = min(table.col(key) for key in s.args) - 1
+        row, fmt = table.header_row - s.offset, styles.label("calc_label")
+        if last > table.first_col:
+            ws.merge_range(row, table.first_col, row, last, "", fmt)
+        ws.write_string(row, table.first_col, s.label, fmt)
     columns = []
     for c in table.columns:
         fmt = styles.input(c.kind) if c.key else styles.calc(c.kind)
@@ -158,7 +170,9 @@ def table_sheet(ws, styles: Styles, table: L.Table, ctx, flavour: str) -> None:
         if f.row > table.header_row:  # a calculated column's cell: its value cached
             ws.write_formula(f.row, f.col, texts[f.col], styles.calc(f.kind),
                              F.cached_value(f, fields, tables, sizes))
-    write_formulas(ws, styles, (f for f in cells if f.row < table.header_row), ctx, flavour)
+    widths = {table.first_col + j: c.width for j, c in enumerate(table.columns)}
+    write_formulas(ws, styles, (f for f in cells if f.row < table.header_row), ctx, flavour,
+                   widths)
     ws.freeze_panes(table.header_row + 1, 0)
 
 
@@ -184,6 +198,8 @@ def guide_sheet(ws, styles: Styles, macro: bool = True) -> None:
             fit_row(ws, row, [(button.does, L.GUIDE_WIDTHS[2])])
         row += 1
     for style, text in L.GUIDE_LINES:
+        if style in F.FLAVOURS and style != (F.MACRO if macro else F.PORTABLE):
+            continue
         if style == "group":
             row += 1  # a blank line before each heading
             ws.write_string(row, 1, text, styles.label("guide_group"))

@@ -63,6 +63,8 @@ class Styles:
             props["font_color"] = _COLORS["bad_font"]
         if kind in (L.TEXT, L.CHECK):
             props["font_size"] = 10
+        if kind == L.CHECK:  # the whole message shows: a neighbouring formula cell stops overflow
+            props["text_wrap"] = True
         return self._make(f"calc:{kind}", self._boxed(props))
 
     def label(self, style: str) -> Any:
@@ -96,14 +98,14 @@ class Styles:
 _LINE_HEIGHT = 15.0  # points per line of 11 pt text
 
 
-def wrapped_lines(text: str, width: float) -> int:
+def wrapped_lines(text: str, width: float, size: float = 11) -> int:
     """How many lines ``text`` takes in a wrapped cell ``width`` characters wide.
 
     A CJK character is about 2.2 widths of the digit "0" that Excel measures
     columns in. Neither Excel nor LibreOffice re-measures rows of a generated
     file reliably, so rows holding paragraphs get a height from this estimate.
     """
-    per_line = max(width - 1.0, 1.0)
+    per_line = max(width - 1.0, 1.0) * 11 / size
     lines = 0
     for part in text.split("\n"):
         w = sum(2.2 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in part)
@@ -111,12 +113,13 @@ def wrapped_lines(text: str, width: float) -> int:
     return lines
 
 
-def fit_row(ws, row: int, cells: Iterable[tuple[Any, float]]) -> None:
-    """Give ``row`` the height its longest wrapped text needs (if more than one line)."""
-    lines = max((wrapped_lines(v, w) for v, w in cells if isinstance(v, str) and v),
+def fit_row(ws, row: int, cells: Iterable[tuple[Any, float]], size: float = 11) -> None:
+    """Give ``row`` the height its longest wrapped text needs (if more than one line),
+    for text of ``size`` points."""
+    lines = max((wrapped_lines(v, w, size) for v, w in cells if isinstance(v, str) and v),
                 default=1)
     if lines > 1:
-        ws.set_row(row, _LINE_HEIGHT * lines + 3)
+        ws.set_row(row, _LINE_HEIGHT * size / 11 * lines + 3)
 
 
 # ---------------------------------------------------------------- print, validation

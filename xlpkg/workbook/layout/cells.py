@@ -89,6 +89,18 @@ CHECKS_HEADER_ROW = 2
 CHECKS_ANCHOR = "checks_anchor"          # defined name of the first data cell
 CHECKS_ANCHOR_CELL = a1(CHECKS_HEADER_ROW + 1, 0)
 
+# The hint under each title, per flavour: the portable workbook has no buttons.
+CHECKS_HINT = {
+    "xlsm": "点击“使用说明”页的“校验数据”按钮后，由程序在此逐条列出问题；每次校验会清空后重写本页。",
+    "xlsx": ("本文件是通用版（没有按钮）：校验请运行 xlpkg check 工作簿，或把工作簿拖入本机检查页面；"
+             "各页的“核对”行已在表内实时核对。"),
+}
+SCORESHEET_HINT = {
+    "xlsm": "点击“使用说明”页的“更新自评表”按钮后，由程序按评分规则填写；需人工判断的得分请填在“自评打分”页。",
+    "xlsx": ("本文件是通用版（没有按钮）：自评表请运行 xlpkg score 工作簿，或把工作簿拖入本机检查页面；"
+             "需人工判断的得分请填在“自评打分”页。"),
+}
+
 SCORESHEET_SHEET = SHEET_SCORESHEET.name
 SCORESHEET_HEADERS = ("一级指标", "二级指标", "三级指标", "分值", "评分标准", "指标值", "得分",
                       "说明（扣分原因）")

@@ -155,8 +155,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
           UNIT_NOTE + "。每个经济分类科目一行，科目编码填 301、302、303……", 7, (
               _input(_E, "code", CODE, 10),
               _input(_E, "name", TEXT, 26),
-              _input(_E, "prior", AMOUNT, 13),
-              _input(_E, "actual", AMOUNT, 13),
+              _input(_E, "prior", AMOUNT, 16),   # wide enough for “相差 123.45 万元” above
+              _input(_E, "actual", AMOUNT, 16),
               Column("增减额", None, AMOUNT, 12, "YOY_DIFF", (Here("actual"), Here("prior"))),
               Column("增减率", None, PCT, 10, "PCT_CHANGE", (Here("actual"), Here("prior"))),
               Column("占比", None, PCT, 10, "SHARE", (Here("actual"), Field("exp_basic_actual"))),
@@ -179,10 +179,11 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table(_I.name, SHEET_INDICATORS.name, "项目绩效指标（项目支出绩效自评表）",
           "每个三级指标一行；“项目名称”与“项目支出”页的项目名称完全一致；“比较”选 ≥（至少）、≤（至多）或 =；"
           "定性指标的目标值写文字，自评得分自行判断填写。", 2, (
-              _input(_I, "project", TEXT, 20),
-              _input(_I, "category", TEXT, 9),
-              _input(_I, "subcategory", TEXT, 11),
-              _input(_I, "name", TEXT, 22),
+              # names wrap rather than being cut (服务对象满意度指标)
+              _input(_I, "project", LONGTEXT, 20),
+              _input(_I, "category", LONGTEXT, 11),
+              _input(_I, "subcategory", LONGTEXT, 13),
+              _input(_I, "name", LONGTEXT, 22),
               _input(_I, "unit", TEXT, 8),
               _input(_I, "comparator", COMPARATOR, 6),
               _input(_I, "target", NUMBER, 10),

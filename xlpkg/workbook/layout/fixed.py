@@ -77,6 +77,10 @@ _BASIC_CALC = {
                   ("投资概算控制率", "SHARE", ("bld_actual_investment", "bld_budget_investment"),
                    "实际投资 ÷ 预算投资")),
 }
+# Planned before actual, so the two rates below them are one array call in the .xlsm
+# (a run needs each argument on consecutive rows); other scalars keep the schema's order.
+_ORDER = {"buildings": ("bld_approved_scale", "bld_budget_investment", "bld_actual_scale",
+                        "bld_actual_investment")}
 _CARRY_NAMES = ("carry_begin", "inc_total_actual", "exp_total_actual", "carry_end")
 _BLOCK_KEYS = {b.key for b in schema.BLOCKS}
 
@@ -107,7 +111,10 @@ def _build_basic() -> None:
     for group, title in BASIC_GROUPS:
         put_label(s, row, 0, title, "group", 4)
         row += 1
-        for x in (x for x in scalars if basic_group(x) == group):
+        members = [x for x in scalars if basic_group(x) == group]
+        order = _ORDER.get(group, ())
+        members.sort(key=lambda x: order.index(x.name) if x.name in order else len(order))
+        for x in members:
             kind = basic_kind(x)
             put_label(s, row, 0, x.label)
             put_name(x.name, s, row, 1, kind)

@@ -171,10 +171,11 @@ TABLES: dict[str, Table] = {t.name: t for t in (
               _input(_P, "actual", AMOUNT, 12.5),
               Column("执行率", None, PCT, 9, "EXEC_RATE", (Here("actual"), Here("budget_final"))),
               Column("增减率", None, PCT, 9, "PCT_CHANGE", (Here("actual"), Here("prior"))),
-              _input(_P, "purpose", LONGTEXT, 28),
-              _input(_P, "reason", LONGTEXT, 24),
-              _input(_P, "goal", LONGTEXT, 28),
-              _input(_P, "result", LONGTEXT, 28),
+              # four text columns wrap at 22: the page prints at about 80 %, not 70 %
+              _input(_P, "purpose", LONGTEXT, 22),
+              _input(_P, "reason", LONGTEXT, 22),
+              _input(_P, "goal", LONGTEXT, 22),
+              _input(_P, "result", LONGTEXT, 22),
           ), 15, _project_summary()),
     Table(_I.name, SHEET_INDICATORS.name, "项目绩效指标（项目支出绩效自评表）",
           "每个三级指标一行；“项目名称”与“项目支出”页的项目名称完全一致；“比较”选 ≥（至少）、≤（至多）或 =；"

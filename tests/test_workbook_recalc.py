@@ -208,7 +208,7 @@ def test_libreoffice_shows_no_error_and_the_cached_values(books, name):
 
 
 def test_buildings_rates_and_the_new_columns_recalculate(books):
-    ds, cached, lo = books["full"]
+    _, cached, lo = books["full"]
     rates = {f.args[0].name: f for f in L.FORMULAS if f.sheet == L.SHEET_BASIC.name
              and f.func == "SHARE" and f.args[0].name.startswith("bld_")}
     scale, money = rates["bld_actual_scale"], rates["bld_actual_investment"]
@@ -249,7 +249,7 @@ def _cell(sheet, row, col):
 
 
 def test_checks_are_blank_aware(books):
-    _, cached, lo = books["gaps"]
+    _, _, lo = books["gaps"]
     econ = L.TABLES["tbl_econ"]
     personnel = next(s for s in econ.summary if s.bases == L.PERSONNEL_CODES)
     public = next(s for s in econ.summary if s.bases == L.PUBLIC_CODES)

@@ -25,7 +25,7 @@ from xlpkg.workbook.guide import (  # noqa: F401  (the macros and tests look her
 )
 from xlpkg.workbook.layout import fixed as _fixed
 from xlpkg.workbook.layout import tables as _tables
-from xlpkg.workbook.layout.cells import *  # noqa: F403
+from xlpkg.workbook.layout.cells import *
 from xlpkg.workbook.layout.cells import (
     CHECKS_ANCHOR,
     FORMULAS,
@@ -33,8 +33,8 @@ from xlpkg.workbook.layout.cells import (
     SCORESHEET_ANCHOR,
     Formula,
 )
-from xlpkg.workbook.layout.fixed import *  # noqa: F403
-from xlpkg.workbook.layout.tables import *  # noqa: F403
+from xlpkg.workbook.layout.fixed import *
+from xlpkg.workbook.layout.tables import *
 from xlpkg.workbook.layout.tables import TABLE_ROWS_DEFAULT, TABLES, Sizes, table_formulas
 
 _fixed.build()

@@ -39,11 +39,17 @@ CONTRACT_SCALARS = (
     + [f"inc_{r}_{f}" for r in INCOME_ROWS for f in INCOME_FIELDS]
     + [f"exp_{r}_{f}" for r in EXPENDITURE_ROWS for f in EXPENDITURE_FIELDS]
     + [f"out_{r}_{f}" for r in OUTLAY_ROWS for f in OUTLAY_FIELDS]
+    + ["report_date", "bld_approved_scale", "bld_actual_scale", "bld_budget_investment",
+       "bld_actual_investment"]
+    + [f"exp_{r}_reason" for r in EXPENDITURE_ROWS] + [f"out_{r}_reason" for r in OUTLAY_ROWS]
 )
 CONTRACT_TABLES = {
     "tbl_tasks": ["工作内容", "计量单位", "比较", "目标值", "实际值", "说明", "指标类别", "分值"],
     "tbl_econ": ["科目编码", "科目名称", "上年决算数", "本年决算数"],
-    "tbl_projects": ["项目名称", "年初预算数", "全年预算数", "本年决算数", "上年决算数", "资金用途"],
+    "tbl_projects": ["项目名称", "年初预算数", "全年预算数", "本年决算数", "上年决算数", "资金用途",
+                     "变动原因", "年度目标", "实际完成情况"],
+    "tbl_project_indicators": ["项目名称", "一级指标", "二级指标", "三级指标", "计量单位", "比较",
+                               "目标值", "实际值", "分值", "自评得分", "偏差原因"],
     "tbl_text": ["栏目", "内容"],
     "tbl_scores": ["指标", "自评得分", "说明"],
 }
@@ -134,7 +140,7 @@ def test_anchors_point_below_the_output_headers(book):
     assert L.SCORESHEET_HEADERS[:4] == ("一级指标", "二级指标", "三级指标", "分值")
 
 
-def test_the_five_tables_carry_the_contract_headers(book):
+def test_the_tables_carry_the_contract_headers(book):
     found = {}
     for ws in book.worksheets:
         for table in ws.tables.values():
@@ -150,9 +156,28 @@ def test_the_five_tables_carry_the_contract_headers(book):
         assert rows == L.TABLE_ROWS_DEFAULT[name]
 
 
+def test_the_layout_places_every_name_and_column_of_the_schema(book):
+    from xlpkg.core import schema
+
+    names = _defined(book)
+    assert {s.name for s in schema.SCALARS} <= set(names)
+    assert set(L.NAMED) == {s.name for s in schema.SCALARS}
+    for s in schema.SCALARS:   # each input cell is labelled with the schema's label
+        named = L.NAMED[s.name]
+        if named.sheet == "基本情况":
+            assert book[named.sheet].cell(named.row + 1, 1).value == s.label
+    for tbl in schema.TABLES:
+        # the schema's headers, in the layout's column order
+        assert set(L.TABLES[tbl.name].headers.items()) == set(tbl.headers.items()), tbl.name
+    reason = L.NAMED["exp_personnel_reason"]
+    assert (reason.sheet, reason.row) == ("收支情况", L.EXPENDITURE_ROW["personnel"])
+    assert book["收支情况"].cell(L.BUDGET_HEADER_ROW + 1, reason.col + 1).value == "变动原因"
+    assert L.NAMED["out_reception_reason"].sheet == "“三公”经费"
+
+
 def test_sheets_have_chinese_names_and_ascii_codenames(template, book):
     assert book.sheetnames == [s.name for s in L.SHEETS]
-    for want in ("使用说明", "基本情况", "收支情况", "经济分类", "项目支出", "“三公”经费",
+    for want in ("使用说明", "基本情况", "收支情况", "经济分类", "项目支出", "项目绩效", "“三公”经费",
                  "重点工作", "文字内容", "自评打分", "自评表", "校验结果", "xlwings.conf"):
         assert want in book.sheetnames
     assert 'codeName="ThisWorkbook"' in _member(template, "xl/workbook.xml")
@@ -194,6 +219,16 @@ def test_guide_explains_blank_units_and_the_command_line(book):
                      if c.value)
     for phrase in ("空白不等于 0", "万元", "xlwings", "xlpkg check", "xlpkg report", "Windows"):
         assert phrase in text
+
+    # which file in which host, in both flavours' 使用说明
+    portable = openpyxl.load_workbook(io.BytesIO(template_bytes("xlsx")))
+    for ws in (book["使用说明"], portable["使用说明"]):
+        lines = [str(c.value) for row in ws.iter_rows() for c in row if c.value]
+        xlsm = next(t for t in lines if t.startswith("Windows 版 Microsoft Excel"))
+        xlsx = next(t for t in lines if t.startswith("WPS"))
+        assert ".xlsm" in xlsm and "xlwings" in xlsm and "按钮" in xlsm
+        assert ".xlsx" in xlsx and all(w in xlsx for w in ("LibreOffice", "Mac", "审核", "xlpkg check",
+                                                           "本机检查页面"))
 
 
 # ---------------------------------------------------------------- cells: inputs, formulas, checks
@@ -277,7 +312,9 @@ def test_no_full_recalculation_forced_on_open(template):
 def test_number_formats_and_validation(book):
     ws = book["收支情况"]
     amount = L.NAMED["exp_basic_actual"]
-    assert ws[amount.cell].number_format == "0.00"
+    assert ws[amount.cell].number_format == "#,##0.00"   # thousands separators: 1,234.56
+    diff = next(f for f in L.FORMULAS if f.func == "YOY_DIFF" and f.sheet == "收支情况")
+    assert ws[diff.cell].number_format == "#,##0.00"
     pct = next(f for f in L.FORMULAS if f.func == "PCT_CHANGE" and f.sheet == "收支情况")
     assert ws[pct.cell].number_format == "0.00%"
     rules = {(dv.type, dv.formula1) for dv in ws.data_validations.dataValidation}
@@ -287,6 +324,21 @@ def test_number_formats_and_validation(book):
     assert '"≥,≤,="' in lists
     assert '"' + ",".join(L.SECTION_CHOICES) + '"' in lists
     assert L.SECTION_CHOICES[0] == "部门职能" and L.SECTION_CHOICES[5] == "存在的问题及原因分析"
+
+
+def test_self_scores_offer_the_indicators_that_need_judgement_as_a_dropdown(book):
+    ws = book["自评打分"]
+    table = L.TABLES["tbl_scores"]
+    col = get_column_letter(table.col("indicator") + 1)
+    (dv,) = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
+    assert str(dv.sqref).startswith(f"{col}{table.first_data_row() + 1}:")
+    listed = book["自评打分"][dv.formula1.replace("$", "")]
+    names = [row[0].value for row in listed]
+    # the default rules' judgement indicators, a repeated 三级 name with its 二级
+    assert "绩效目标合理性" in names and "社会公众或服务对象满意度" in names
+    assert "预算管理—管理制度健全性" in names and "资产管理—管理制度健全性" in names
+    assert "预算执行率" not in names   # computed from the data, not scored by hand
+    assert dv.errorStyle == "information"   # a checklist item may still be typed
 
 
 def test_a_stated_total_turns_red_when_its_check_reports_a_difference(book):
@@ -455,3 +507,86 @@ def test_libreoffice_opens_the_template(tmp_path, template):
         for phrase in ("收支情况", "本年决算数", "财政拨款支出合计", "核对", "使用说明"):
             assert phrase in text
 
+
+
+RICH = """
+department: {name: 测试局, year: 2024, staff_authorized: 20, staff_actual: 18,
+             report_date: 2025-03-15}
+income:
+  total: {prior: 500, actual: 520}
+  fiscal: {prior: 450, actual: 470}
+  other: {prior: 50, actual: 50}
+expenditure:
+  total: {prior: 480, budget_initial: 500, budget_final: 510, actual: 505,
+          reason: 追加了工资性支出}
+  basic: {prior: 300, budget_initial: 310, budget_final: 320, actual: 318}
+  personnel: {prior: 250, budget_initial: 260, budget_final: 262, actual: 263.5,
+              reason: "调资，\\n人员增加 2 人"}
+  public: {prior: 50, budget_initial: 50, budget_final: 58, actual: 54.5}
+  project: {prior: 180, budget_initial: 190, budget_final: 190, actual: 187}
+outlays:
+  total: {prior: 10, budget: 12, actual: 9.5, reason: 压减公务接待}
+  outbound: {prior: 0, budget: 0, actual: 0}
+  vehicle_purchase: {prior: 0, budget: 0, actual: 0}
+  vehicle_operation: {prior: 6, budget: 7, actual: 6.5}
+  reception: {prior: 4, budget: 5, actual: 3, reason: 严控接待标准}
+  meeting: {prior: 1, budget: 1.2, actual: 0.8}
+  training: {prior: 2, budget: 2, actual: 2.4}
+buildings: {approved_scale: 1200, actual_scale: 1150, budget_investment: 300,
+            actual_investment: 296.35}
+projects:
+  - name: 工资性支出
+    prior: 230
+    budget_initial: 238.93
+    budget_final: 251.89
+    actual: 251.89
+    purpose: 在职人员工资
+    reason: 年中调资
+    goal: 按时足额发放工资、缴纳社保
+    result: 全年按时足额发放
+    indicators:
+      - {category: 产出指标, subcategory: 数量指标, name: 发放(缴纳)覆盖率, unit: "%",
+         comparator: ">=", target: 100, actual: 100, weight: 60}
+      - {category: 产出指标, subcategory: 质量指标, name: 足额保障率(参保率), unit: "%",
+         comparator: "=", target: 100, actual: 98, weight: 30, reason: 2 人新入职未满一月}
+  - name: 职工培训
+    budget_final: 20
+    actual: 18
+    indicators:
+      - {category: 满意度指标, subcategory: 服务对象满意度指标, name: 学员满意度, comparator: ">=",
+         target: 显著提升, actual: 提升, weight: 10, score: 8}
+key_tasks:
+  - {name: 培训, unit: 人次, comparator: ">=", target: 400, actual: 500}
+self_scores:
+  - {indicator: 绩效目标合理性, score: 4, note: 目标基本合理}
+"""
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xlsm"])
+def test_fill_then_export_keeps_every_contract_value(tmp_path, suffix):
+    """Reasons, report date, buildings, project goals/results/reasons and indicators survive
+    `xlpkg fill` → `xlpkg export` in both flavours."""
+    import yaml
+
+    from xlpkg.core.model import from_mapping, to_mapping
+
+    data = tmp_path / "data.yaml"
+    data.write_text(RICH, encoding="utf-8")
+    book, back = tmp_path / f"book{suffix}", tmp_path / "back.yaml"
+    assert main(["fill", str(data), "-o", str(book)]) == 0
+    assert main(["export", str(book), "-o", str(back)]) == 0
+    want = to_mapping(read_data_file(data))
+    got = to_mapping(from_mapping(yaml.safe_load(back.read_text(encoding="utf-8"))))
+    assert got == want
+    assert want["department"]["report_date"] == "2025-03-15"
+    assert want["expenditure"]["personnel"]["reason"] == "调资，\n人员增加 2 人"
+    assert want["buildings"]["actual_investment"] == 296.35
+    assert [len(p["indicators"]) for p in want["projects"]] == [2, 1]
+    assert want["projects"][0]["goal"] == "按时足额发放工资、缴纳社保"
+    wb = openpyxl.load_workbook(book)
+    ws = wb["项目绩效"]
+    top = ws[ws.tables["tbl_project_indicators"].ref.split(":")[0]].row
+    assert [ws.cell(top + i, 1).value for i in (1, 2, 3)] == ["工资性支出", "工资性支出", "职工培训"]
+    assert ws.cell(top + 2, 6).value == "="
+    date_cell = wb["基本情况"][L.NAMED["report_date"].cell]
+    assert date_cell.is_date and date_cell.number_format == "yyyy-mm-dd"

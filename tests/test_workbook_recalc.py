@@ -128,7 +128,8 @@ def _full():
     """Every scalar stated, every table used, and totals that disagree with their parts."""
     amounts = lambda *v: dict(zip(("prior", "budget_initial", "budget_final", "actual"), v))
     return dataset(
-        department={"name": "测试局", "year": 2024, "staff_authorized": 20, "staff_actual": 18},
+        department={"name": "测试局", "year": 2024, "staff_authorized": 20, "staff_actual": 18,
+                    "report_date": "2025-03-15"},
         income={"total": {"prior": 500, "actual": 520}, "fiscal": {"prior": 450, "actual": 470},
                 "other": {"prior": 40, "actual": 50}},
         expenditure={"total": amounts(480, 500, 510, 505), "basic": amounts(300, 310, 320, 318),
@@ -140,10 +141,16 @@ def _full():
                                   "actual": 53.51},
                                  {"code": "310", "name": "资本性支出", "prior": 1, "actual": None}],
         projects=[{"name": "甲项目", "prior": 100, "budget_initial": 120, "budget_final": 110,
-                   "actual": 99.5},
+                   "actual": 99.5, "reason": "预算调减", "goal": "完成甲", "result": "完成",
+                   "indicators": [{"category": "产出指标", "subcategory": "数量指标",
+                                   "name": "覆盖率", "unit": "%", "comparator": ">=",
+                                   "target": 100, "actual": 98, "weight": 60,
+                                   "reason": "新入职"},
+                                  {"name": "满意度", "comparator": ">=", "target": "显著提升",
+                                   "actual": "提升", "weight": 10, "score": 8}]},
                   {"name": "乙项目", "prior": 70, "budget_initial": 70, "budget_final": 80,
                    "actual": 0}],
-        outlays={"total": {"prior": 10, "budget": 12, "actual": 11},
+        outlays={"total": {"prior": 10, "budget": 12, "actual": 11, "reason": "压减"},
                  "outbound": {"prior": 0, "budget": 0, "actual": 0},
                  "vehicle_purchase": {"prior": 0, "budget": 0, "actual": 0},
                  "vehicle_operation": {"prior": 6, "budget": 7, "actual": 6.5},
@@ -151,6 +158,8 @@ def _full():
                  "meeting": {"prior": 1, "budget": 1.2, "actual": 0.8},
                  "training": {"prior": 2, "budget": 2, "actual": 2.4}},
         carryover={"begin": 5, "end": 3}, procurement={"budget": 40, "actual": 36.4},
+        buildings={"approved_scale": 1200, "actual_scale": 1150, "budget_investment": 300,
+                   "actual_investment": 296.35},
         fixed_assets={"total": 800, "in_use": 760},
         key_tasks=[{"name": "培训", "unit": "人次", "comparator": ">=", "target": 400, "actual": 500},
                    {"name": "投诉", "unit": "件", "comparator": "<=", "target": 5, "actual": 4},
@@ -167,6 +176,15 @@ def books(tmp_path_factory):
     datasets = {"example": read_data_file(EXAMPLE), "full": _full(), "empty": None,
                 "gaps": _gaps()}
     datasets.update({f"dept{seed}": from_mapping(department(seed)) for seed in range(4)})
+    # an unseen department with the later contract parts: buildings, reasons, indicators
+    rich = department(7)
+    rich["buildings"] = {"approved_scale": 800, "actual_scale": 820, "budget_investment": 150,
+                         "actual_investment": 149.99}
+    rich["expenditure"]["total"]["reason"] = "人员调资"
+    for project in rich.get("projects") or []:
+        project["indicators"] = [{"name": "完成率", "comparator": ">=", "target": 100,
+                                  "actual": 95, "weight": 50}]
+    datasets["dept7"] = from_mapping(rich)
     paths = []
     for name, ds in datasets.items():
         path = tmp / f"{name}.xlsx"
@@ -177,7 +195,8 @@ def books(tmp_path_factory):
             for (name, ds), path, lo in zip(datasets.items(), paths, recalculated)}
 
 
-@pytest.mark.parametrize("name", ["example", "full", "empty", "gaps", "dept0", "dept1", "dept2", "dept3"])
+@pytest.mark.parametrize("name", ["example", "full", "empty", "gaps", "dept0", "dept1", "dept2", "dept3",
+                                  "dept7"])
 def test_libreoffice_shows_no_error_and_the_cached_values(books, name):
     ds, cached, lo = books[name]
     formulas = L.all_formulas(table_sizes(ds))
@@ -186,6 +205,24 @@ def test_libreoffice_shows_no_error_and_the_cached_values(books, name):
         key = (f.sheet, f.cell)
         assert not (isinstance(lo.get(key), str) and lo[key].startswith("#")), (key, lo[key])
         assert _same(lo.get(key), cached.get(key)), (key, cached.get(key), lo.get(key))
+
+
+def test_buildings_rates_and_the_new_columns_recalculate(books):
+    _, cached, lo = books["full"]
+    rates = {f.args[0].name: f for f in L.FORMULAS if f.sheet == L.SHEET_BASIC.name
+             and f.func == "SHARE" and f.args[0].name.startswith("bld_")}
+    scale, money = rates["bld_actual_scale"], rates["bld_actual_investment"]
+    assert lo[(scale.sheet, scale.cell)] == pytest.approx(1150 / 1200)
+    assert lo[(money.sheet, money.cell)] == pytest.approx(296.35 / 300)
+    assert cached[(money.sheet, money.cell)] == pytest.approx(296.35 / 300)
+    # the text inputs next to the figures are values, and LibreOffice keeps them
+    reason = L.NAMED["out_total_reason"]
+    assert lo[(reason.sheet, reason.cell)] == cached[(reason.sheet, reason.cell)] == "压减"
+    table = L.TABLES["tbl_project_indicators"]
+    first = table.first_data_row()
+    at = lambda i, key: lo.get((table.sheet, L.a1(first + i, table.col(key))))
+    assert [at(0, "project"), at(1, "project"), at(0, "actual"), at(1, "score")] == \
+        ["甲项目", "甲项目", 98, 8]
 
 
 def test_the_personnel_check_shows_the_examples_difference(books):
@@ -212,7 +249,7 @@ def _cell(sheet, row, col):
 
 
 def test_checks_are_blank_aware(books):
-    _, cached, lo = books["gaps"]
+    _, _, lo = books["gaps"]
     econ = L.TABLES["tbl_econ"]
     personnel = next(s for s in econ.summary if s.bases == L.PERSONNEL_CODES)
     public = next(s for s in econ.summary if s.bases == L.PUBLIC_CODES)

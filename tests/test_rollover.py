@@ -200,6 +200,18 @@ def test_rollover_writes_next_years_workbook_that_reads_back(tmp_path, source, s
     (project,) = back.projects
     assert (project.name.value, project.prior.value, project.actual.value,
             project.purpose.value) == ("工资性支出", D("251.89"), None, "保障在职人员工资")
+    # the workbook carries the plan (goal, indicators' targets) and blanks the year's facts
+    assert project.goal.value == _year()["projects"][0]["goal"]
+    assert project.result.value is None and project.reason.value is None
+    assert [(i.name.value, i.target.value, i.weight.value, i.actual.value, i.score.value,
+             i.reason.value) for i in project.indicators] == [
+        (i["name"], i["target"] if isinstance(i["target"], str) else D(str(i["target"])),
+         D(str(i["weight"])), None, None, None)
+        for i in _year()["projects"][0]["indicators"]]
+    assert back.buildings["approved_scale"].value == D(1200)
+    assert back.buildings["actual_scale"].value is None
+    assert back.department.report_date.value is None
+    assert back.expenditure["basic"].reason.value is None
     (task,) = back.key_tasks
     assert (task.name.value, task.comparator.value, task.target.value, task.weight.value,
             task.actual.value) == ("帮助困难职工", ">=", D(400), D(5), None)

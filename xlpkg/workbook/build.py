@@ -29,6 +29,7 @@ from typing import Any
 import xlsxwriter
 
 from xlpkg.atomic import write_bytes_atomic
+from xlpkg.core import schema
 from xlpkg.core.model import COMPARATOR_SIGNS, NARRATIVE_LABELS, Dataset, Val
 from xlpkg.errors import OutputError
 from xlpkg.workbook import formulas as F
@@ -130,15 +131,15 @@ def _table_rows(ds: Dataset | None, name: str) -> list[dict[str, Any]]:
     """A table's data rows as the workbook shows them (comparator signs, section labels)."""
     if ds is None:
         return []
-    if name == "tbl_text":
+    if name == schema.TEXT_TABLE.name:
         return [{"section": NARRATIVE_LABELS[p.section], "content": p.text.value}
                 for p in ds.narrative]
-    items = {"tbl_econ": ds.economic_classification, "tbl_projects": ds.projects,
-             "tbl_tasks": ds.key_tasks, "tbl_scores": ds.self_scores}[name]
+    items = {schema.ECON.name: ds.economic_classification, schema.PROJECTS.name: ds.projects,
+             schema.TASKS.name: ds.key_tasks, schema.SCORES.name: ds.self_scores}[name]
     rows = []
     for item in items:
         row = {key: getattr(item, key).value for key in L.TABLES[name].input_keys}
-        if name == "tbl_tasks" and row.get("comparator"):
+        if name == schema.TASKS.name and row.get("comparator"):
             row["comparator"] = COMPARATOR_SIGNS.get(row["comparator"], row["comparator"])
         rows.append(row)
     return rows

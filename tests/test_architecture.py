@@ -330,3 +330,53 @@ def test_no_test_skips_when_the_projects_own_import_breaks():
                 if guarded:
                     bad.append(f"{path.name}:{node.lineno} try/except ImportError around xlpkg")
     assert bad == []
+
+
+# ---------------------------------------------------------------- docs
+
+
+def _contract_doc():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("contract_doc", ROOT / "tools" / "contract_doc.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_docs_contract_md_equals_a_fresh_generation_from_the_schema():
+    """After a change to core/schema.py or to a command: python3 tools/contract_doc.py"""
+    tool = _contract_doc()
+    committed = tool.DOC.read_text("utf-8")
+    assert tool.refresh(committed) == committed, "docs/contract.md is stale: " \
+        "run python3 tools/contract_doc.py"
+    for name in schema.CONTRACT_NAMES:
+        assert f"`{name}`" in committed, name
+    for t in schema.TABLES:
+        assert all(f"| {c.header} | `{c.key}` |" in committed for c in t.columns), t.name
+    assert all(f"| {s.label} |" in committed for s in schema.SECTIONS)
+
+
+def test_the_generator_replaces_only_its_blocks():
+    tool = _contract_doc()
+    text = "".join(f"<!-- BEGIN GENERATED: {k} -->\nstale\n<!-- END GENERATED: {k} -->\nprose\n"
+                   for k in tool.GENERATORS)
+    fresh = tool.refresh(text)
+    assert "stale" not in fresh and fresh.count("prose") == len(tool.GENERATORS)
+    assert "| `carryover.begin` | `carry_begin` | 年初结转结余 | amount |  |" in fresh
+    assert "`xlpkg check INPUT [--json] [--strict]`" in fresh
+
+
+def test_docs_and_readme_stand_alone():
+    """The project's docs point into the project, never to briefing files beside it."""
+    texts = {p.relative_to(ROOT).as_posix(): p.read_text("utf-8")
+             for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]}
+    outside = re.compile(r"\.\./|/work/|\bshared/|CONTRACT\.md|GLOSSARY\.md|DESIGN\.md")
+    bad = {k: outside.findall(v) for k, v in texts.items()}
+    assert {k: v for k, v in bad.items() if v} == {}
+    for name, text in texts.items():
+        for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", text):
+            if "://" in target:
+                continue
+            where = (ROOT / name).parent / target
+            assert where.exists(), f"{name} links to {target}, which is not in the project"

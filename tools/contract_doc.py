@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))     # this checkout's xlpkg, not an installed copy
 
-from xlpkg.core import schema  # noqa: E402
+from xlpkg.core import schema
 
 DOC = ROOT / "docs" / "contract.md"
 _BLOCK = re.compile(r"(<!-- BEGIN GENERATED: (\w+) -->\n).*?(<!-- END GENERATED: \2 -->)",

@@ -206,6 +206,28 @@ def test_only_the_excel_layer_imports_xlpkg_excel():
     assert {k: v for k, v in bad.items() if v} == {}
 
 
+# The layers of docs/architecture.md, bottom up. A module imports only its own layer
+# or lower ones: products never reach up to the pipeline or a front end.
+LAYERS = {
+    "xlpkg": 0, "xlpkg.core": 0, "xlpkg.errors": 0, "xlpkg.atomic": 0,
+    "xlpkg.read": 1, "xlpkg.workbook": 1, "xlpkg.vba": 1, "xlpkg.report": 1,
+    "xlpkg.tables": 1, "xlpkg.juesuan": 1, "xlpkg.console": 1,
+    "xlpkg.pipeline": 2,
+    "xlpkg.cli": 3, "xlpkg.excel": 3, "xlpkg.batch": 3, "xlpkg.serve": 3,
+}
+
+
+def _layer(module: str) -> str:
+    return ".".join(module.split(".")[:2])
+
+
+def test_arrows_point_one_way():
+    assert {_layer(m) for m in modules()} <= set(LAYERS), "a new folder: give it a layer"
+    upward = sorted(f"{_rel(m)} -> {e}" for m in modules() for e in edges(m)
+                    if LAYERS[_layer(e)] > LAYERS[_layer(m)])
+    assert upward == []
+
+
 # ---------------------------------------------------------------- size
 
 

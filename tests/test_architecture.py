@@ -402,3 +402,14 @@ def test_docs_and_readme_stand_alone():
                 continue
             where = (ROOT / name).parent / target
             assert where.exists(), f"{name} links to {target}, which is not in the project"
+
+
+def test_the_glossary_has_one_identifier_per_term():
+    text = (ROOT / "docs" / "glossary.md").read_text("utf-8")
+    table = text[:text.index("## Finding codes")]
+    terms = [line.split("|")[1].strip() for line in table.splitlines()
+             if line.startswith("| ") and not line.startswith("| 中文 ")]
+    assert len(terms) > 60
+    assert sorted(t for t in set(terms) if terms.count(t) > 1) == []
+    for name in ("carryover", "execution_rate", "pending", "Evaluation", "outline"):
+        assert f"`{name}`" in table or f" {name} " in table, name

@@ -7,7 +7,8 @@ import json
 from decimal import Decimal as D
 
 import pytest
-from support import ROOT, dataset
+import yaml
+from support import EXAMPLE, ROOT, dataset
 
 from xlpkg.cli import main
 from xlpkg.core.scoring import ProjectRules, score, score_project
@@ -125,3 +126,29 @@ def test_score_json_gives_projects(capsys):
     assert wages["execution"] == {"weight": 10, "rate": 100, "score": 10, "note": ""}
     assert [i["score"] for i in wages["indicators"]] == [60, 29.4]
     assert wages["indicators"][0]["target"] == "≥100%" and wages["pending"] == []
+
+
+@pytest.mark.parametrize("comparator", ["=", ">="])
+def test_the_example_plus_the_wages_project_scores_99_40_by_score_json(tmp_path, capsys,
+                                                                       comparator):
+    """Issue 18's done-when: the bundled example with the real project added to it."""
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["projects"].append({
+        "name": "工资性支出", "budget_initial": 238.93, "budget_final": 251.89, "actual": 251.89,
+        "indicators": [
+            ind("发放(缴纳)覆盖率", comparator=comparator, target=100, actual=100, weight=60),
+            ind("足额保障率(参保率)", comparator=comparator, target=100, actual=98, weight=30)]})
+    path = tmp_path / "示例加工资性支出.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert main(["score", str(path), "--json"]) == 0
+    projects = json.loads(capsys.readouterr().out)["projects"]
+    assert [p["name"] for p in projects][-1] == "工资性支出" and len(projects) == 5
+    wages = projects[-1]
+    assert wages["execution"]["rate"] == 100 and wages["execution"]["score"] == 10
+    assert [i["score"] for i in wages["indicators"]] == [60, 29.4]
+    assert [i["weight"] for i in wages["indicators"]] == [60, 30]
+    assert wages["total"] == 99.4 and wages["grade"] == "优" and wages["pending"] == []
+    sign = {"=": "=", ">=": "≥"}[comparator]
+    assert [i["target"] for i in wages["indicators"]] == [f"{sign}100%"] * 2
+    # the example's own projects state no budget and no indicator: pending, never 0
+    assert all(p["total"] is None and p["execution"]["score"] is None for p in projects[:-1])

@@ -4,6 +4,9 @@ missing scores 待评分) and the printable workbook (A4, fitted to width, heade
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import subprocess
 
 import openpyxl
 import pytest
@@ -159,3 +162,109 @@ def test_sheet_names_are_legal(name):
     assert len(book.sheetnames) == 4 and all(len(n) <= 31 for n in book.sheetnames)
     assert not any(ch in n for n in book.sheetnames for ch in "[]:*?/\\")
     assert len({n.lower() for n in book.sheetnames}) == 4
+
+
+# ---------------------------------------------------------------- print layout
+
+
+def _long_table(rows=80, label_rows=None):
+    """A table with a one-column label merged over ``label_rows`` (all) data rows."""
+    from xlpkg.tables.grid import Cell, Column, PrintTable
+
+    label_rows = label_rows or rows
+    body = [(Cell("甲" if r == 0 else ""), Cell(f"第{r + 1}行")) for r in range(rows)]
+    return PrintTable(sheet="长表", title="长表", columns=(Column(10), Column(40)),
+                      rows=((Cell("一级", head=True), Cell("三级", head=True)), *body),
+                      header_rows=(0, 0), merges=((1, 0, label_rows, 0),))
+
+
+def _breaks(ws):
+    """1-based rows after which a page ends."""
+    return [b.id for b in ws.row_breaks.brk]
+
+
+def test_a_label_cut_by_a_page_break_is_printed_again_on_the_next_page():
+    ws = openpyxl.load_workbook(io.BytesIO(tables_bytes([_long_table()])))["长表"]
+    breaks = _breaks(ws)
+    assert breaks, "80 rows of 20 pt do not fit one A4 page"
+    labels = [m for m in ws.merged_cells.ranges if m.min_col == m.max_col == 1]
+    for b in breaks:
+        assert ws.cell(b + 1, 1).value == "甲"          # the first row of the next page
+        assert not any(m.min_row <= b < m.max_row for m in labels), b
+    assert ws.print_title_rows == "$3:$3"                # the header row, on every page
+    assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_breaks_keep_short_merges_whole_and_the_header_with_a_row():
+    from xlpkg.tables.grid import Cell, Column, PrintTable
+    from xlpkg.tables.xlsx import page_breaks
+
+    rows = ((Cell("头", head=True), Cell("头", head=True)),) + tuple(
+        (Cell(str(r)), Cell(str(r))) for r in range(1, 11))
+    pairs = tuple((r, 0, r + 1, 0) for r in range(1, 11, 2))     # 1-2, 3-4, … glued
+    t = PrintTable(sheet="s", title="t", columns=(Column(5), Column(5)), rows=rows,
+                   header_rows=(0, 0), merges=pairs)
+    heights = [10.0] * len(rows)
+    breaks = page_breaks(t, heights, lead=0.0, room=35.0)
+    assert breaks and all(b % 2 == 1 for b in breaks)             # only before a pair
+    assert page_breaks(t, heights, lead=30.0, room=35.0)[0] >= 2  # never header alone
+
+
+def test_numbers_keep_off_the_border_and_fit_their_column():
+    ds = load_input(WAGES)
+    tables = submission_tables(ds, score(ds, load_rules()))
+    book = openpyxl.load_workbook(io.BytesIO(tables_bytes(tables)))
+    ws = book.worksheets[-1]
+    rate = next(c for row in ws.iter_rows() for c in row if c.value == 1 and
+                c.number_format.startswith("0.00%"))
+    # 100.00% would show as ##### in a column narrower than the number
+    assert ws.column_dimensions[rate.column_letter].width >= len("100.00%") + 2
+    amount = next(c for row in ws.iter_rows() for c in row if c.value == 251.89)
+    assert amount.number_format == "0.00_ " and not amount.alignment.indent
+    assert amount.alignment.horizontal == "right"
+
+
+def test_each_table_numbers_its_own_pages():
+    ds = load_input(WAGES)
+    tables = submission_tables(ds, score(ds, load_rules()))
+    for ws in openpyxl.load_workbook(io.BytesIO(tables_bytes(tables))).worksheets:
+        assert ws.oddFooter.center.text == "第 &P 页"      # no 共 &N 页: the whole file there
+        assert ws.page_setup.useFirstPageNumber and ws.page_setup.firstPageNumber in (None, 1)
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(SOFFICE is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice or poppler-utils is not installed")
+def test_the_tables_print_on_a4_with_headers_and_labels_on_every_page(tmp_path):
+    ds = load_input(EXAMPLE)
+    tables = submission_tables(ds, score(ds, load_rules()))
+    book = tmp_path / "表格.xlsx"
+    book.write_bytes(tables_bytes(tables))
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(book)],
+                   check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "表格.pdf"
+    layout = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                            text=True, check=True).stdout.split("\f")[:-1]
+    pages = ["".join(p.split()) for p in layout]
+    first_lines = ["".join(next(line for line in p.splitlines() if line.strip()).split())
+                   for p in layout]
+    ws = openpyxl.load_workbook(book)["部门整体支出绩效自评表"]
+    breaks = _breaks(ws)
+    assert breaks                                        # the 自评表 takes more than a page
+    sheet_pages = [i for i, p in enumerate(pages) if "评分标准" in p]
+    assert len(sheet_pages) == len(breaks) + 1
+    for i, b in zip(sheet_pages[1:], breaks):
+        assert first_lines[i].startswith("一级指标二级指标三级指标")   # the header, again
+        assert ws.cell(b + 1, 1).value in pages[i]      # its 一级指标, again
+    assert [p for p in pages if p.endswith("第1页")] and not any("共" in p[-8:] for p in pages)
+    assert "填报单位：安化县总工会" in pages[0] and "单位：万元" in pages[0]
+    assert "填报日期" in pages[0]
+    sizes = subprocess.run(["pdfinfo", "-f", "1", "-l", "99", str(pdf)], capture_output=True,
+                           text=True, check=True).stdout
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", sizes)
+    assert len(sizes) == len(pages)
+    assert all(sorted(map(float, s)) == [595.28, 841.89] or
+               sorted(round(float(x)) for x in s) == [595, 842] for s in sizes)

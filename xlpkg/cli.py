@@ -97,6 +97,17 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(func=cmd_fill)
 
+    p = sub.add_parser("rollover", help="由本年工作簿生成下一年度的工作簿（本年决算数转为上年决算数）",
+                       description="读取本年的工作簿或数据文件（不修改它），生成下一年度的新工作簿：年度加 1，"
+                                   "本年决算数转为上年决算数，保留单位、项目、指标及其目标值；预算数、决算数、"
+                                   "实际值、自评得分、原因和文字内容留空待填。")
+    p.add_argument("book", type=Path, help="本年的工作簿（.xlsx / .xlsm）或数据文件")
+    p.add_argument("-o", "--output", type=Path, required=True,
+                   help="下一年度工作簿路径（.xlsm 启用宏版，.xlsx 通用版）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    _common(p)
+    p.set_defaults(func=cmd_rollover)
+
     p = sub.add_parser("export", help="把工作簿中的数据导出为 YAML/JSON",
                        description="读取工作簿（不修改它），按数据约定导出为 YAML（或 JSON）。")
     p.add_argument("book", type=Path, help="工作簿（.xlsx / .xlsm）")
@@ -235,6 +246,30 @@ def cmd_fill(args) -> int:
     ds = load(args.data)
     fill_workbook(ds, args.output)
     print(f"已生成工作簿：{args.output}")
+    return EXIT_OK
+
+
+def cmd_rollover(args) -> int:
+    from xlpkg.atomic import check_writable
+    from xlpkg.core.rollover import next_year
+    from xlpkg.pipeline import load
+    from xlpkg.workbook.build import fill_workbook
+
+    if args.output.suffix.lower() not in (".xlsm", ".xlsx"):
+        raise OutputError(f"下一年度工作簿须为 .xlsm 或 .xlsx：{args.output}",
+                          "请用 -o 指定 .xlsm（启用宏版）或 .xlsx（通用版）文件名")
+    _not_an_input(args.output, args.book)
+    check_writable(args.output, force=args.force)
+    ds = load(args.book)
+    nxt = next_year(ds)
+    fill_workbook(nxt, args.output)
+    year = nxt.department.year.value
+    print(f"已生成{f'{year}年度' if year is not None else '下一年度'}工作簿：{args.output}"
+          "（上年决算数已填入，预算数、决算数、实际值等待填）")
+    unreadable = sum(f.severity == "error" for f in ds.read_findings)
+    if unreadable:
+        print(f"注意：{args.book} 中有 {unreadable} 处无法识别的值，新工作簿中相应位置留空",
+              file=sys.stderr)
     return EXIT_OK
 
 

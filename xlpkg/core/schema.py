@@ -46,6 +46,9 @@ class Scalar:
     # Added to the contract after workbooks were handed out: a workbook without
     # the name is not from an older template, the value is simply not stated.
     optional: bool = False
+    # Who/what/plan rather than a fact of the year: next year's workbook (rollover)
+    # keeps it; every other value starts blank there (see core/rollover.py).
+    keep_next_year: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Column:
     kind: str
     required: bool = False      # a table without this column's values means nothing
     optional: bool = False      # added later (as Scalar.optional): a table may lack it silently
+    keep_next_year: bool = False  # as Scalar.keep_next_year
 
 
 @dataclass(frozen=True)
@@ -143,9 +147,10 @@ def _block_scalars(block: Block) -> list[Scalar]:
 # In the order the workbook reader has always visited them (its findings keep that order).
 
 _DEPARTMENT = (
-    Scalar("dept_name", ("department", "name"), "单位名称", TEXT),
+    Scalar("dept_name", ("department", "name"), "单位名称", TEXT, keep_next_year=True),
     Scalar("dept_year", ("department", "year"), "年度", NUMBER),
-    Scalar("staff_authorized", ("department", "staff_authorized"), "编制数", NUMBER),
+    Scalar("staff_authorized", ("department", "staff_authorized"), "编制数", NUMBER,
+           keep_next_year=True),
     Scalar("staff_actual", ("department", "staff_actual"), "实际在职人数", NUMBER),
     Scalar("report_date", ("department", "report_date"), "报告日期", DATE, optional=True),
 )
@@ -164,11 +169,11 @@ _OTHER_BUDGETS = (
 )
 _BUILDINGS = (
     Scalar("bld_approved_scale", ("buildings", "approved_scale"), "楼堂馆所批复规模", NUMBER,
-           optional=True),
+           optional=True, keep_next_year=True),
     Scalar("bld_actual_scale", ("buildings", "actual_scale"), "楼堂馆所实际规模", NUMBER,
            optional=True),
     Scalar("bld_budget_investment", ("buildings", "budget_investment"), "楼堂馆所预算投资",
-           AMOUNT, optional=True),
+           AMOUNT, optional=True, keep_next_year=True),
     Scalar("bld_actual_investment", ("buildings", "actual_investment"), "楼堂馆所实际投资",
            AMOUNT, optional=True),
 )
@@ -190,30 +195,37 @@ def scalar(*path: str) -> Scalar:
 # ---------------------------------------------------------------- tables
 
 _C = Column
+
+
+def _K(*args, **kwargs) -> Column:
+    """A column next year's workbook keeps (a name, a target …: see core/rollover.py)."""
+    return Column(*args, keep_next_year=True, **kwargs)
+
+
 ECON = Table("tbl_econ", ("economic_classification",), "经济分类", (
-    _C("code", "科目编码", TEXT, required=True), _C("name", "科目名称", TEXT),
+    _K("code", "科目编码", TEXT, required=True), _K("name", "科目名称", TEXT),
     _C("prior", "上年决算数", AMOUNT), _C("actual", "本年决算数", AMOUNT, required=True),
 ), keyed_by="code")
 PROJECTS = Table("tbl_projects", ("projects",), "项目支出", (
-    _C("name", "项目名称", TEXT, required=True), _C("budget_initial", "年初预算数", AMOUNT),
+    _K("name", "项目名称", TEXT, required=True), _C("budget_initial", "年初预算数", AMOUNT),
     _C("budget_final", "全年预算数", AMOUNT), _C("actual", "本年决算数", AMOUNT, required=True),
-    _C("prior", "上年决算数", AMOUNT), _C("purpose", "资金用途", TEXT),
-    _C("reason", "变动原因", TEXT, optional=True), _C("goal", "年度目标", TEXT, optional=True),
+    _C("prior", "上年决算数", AMOUNT), _K("purpose", "资金用途", TEXT),
+    _C("reason", "变动原因", TEXT, optional=True), _K("goal", "年度目标", TEXT, optional=True),
     _C("result", "实际完成情况", TEXT, optional=True),
 ))
 PROJECT_INDICATORS = Table("tbl_project_indicators", ("projects", "indicators"), "项目绩效指标", (
-    _C("project", "项目名称", LINK, required=True),
-    _C("category", "一级指标", TEXT), _C("subcategory", "二级指标", TEXT),
-    _C("name", "三级指标", TEXT, required=True), _C("unit", "计量单位", TEXT),
-    _C("comparator", "比较", COMPARATOR), _C("target", "目标值", TARGET),
-    _C("actual", "实际值", TARGET), _C("weight", "分值", NUMBER),
+    _K("project", "项目名称", LINK, required=True),
+    _K("category", "一级指标", TEXT), _K("subcategory", "二级指标", TEXT),
+    _K("name", "三级指标", TEXT, required=True), _K("unit", "计量单位", TEXT),
+    _K("comparator", "比较", COMPARATOR), _K("target", "目标值", TARGET),
+    _C("actual", "实际值", TARGET), _K("weight", "分值", NUMBER),
     _C("score", "自评得分", NUMBER), _C("reason", "偏差原因", TEXT),
 ), optional=True)
 TASKS = Table("tbl_tasks", ("key_tasks",), "重点工作", (
-    _C("name", "工作内容", TEXT, required=True), _C("unit", "计量单位", TEXT),
-    _C("comparator", "比较", COMPARATOR), _C("target", "目标值", TARGET, required=True),
+    _K("name", "工作内容", TEXT, required=True), _K("unit", "计量单位", TEXT),
+    _K("comparator", "比较", COMPARATOR), _K("target", "目标值", TARGET, required=True),
     _C("actual", "实际值", TARGET, required=True), _C("note", "说明", TEXT),
-    _C("category", "指标类别", TEXT), _C("weight", "分值", NUMBER),
+    _K("category", "指标类别", TEXT), _K("weight", "分值", NUMBER),
 ))
 TEXT_TABLE = Table("tbl_text", ("narrative",), "文字内容", (
     _C("section", "栏目", SECTION, required=True), _C("content", "内容", TEXT, required=True),

@@ -63,8 +63,7 @@ def filled_by(ds: Dataset) -> str:
 
 def date_line(ds: Dataset) -> str:
     """填报日期 from ``department.report_date``, else blank spaces to write it by hand."""
-    value = getattr(ds.department, "report_date", None)
-    day = getattr(value, "value", None)
+    day = ds.department.report_date.value
     if isinstance(day, _dt.date):
         return f"填报日期：{day.year}年{day.month}月{day.day}日"
     return f"填报日期：{INDENT * 3}年{INDENT * 2}月{INDENT * 2}日"
@@ -144,7 +143,7 @@ def base_data_table(ds: Dataset) -> PrintTable:
     rows.append(_money_row("四、政府采购金额", None, _num(ds.proc_budget), _num(ds.proc_actual)))
     four(len(rows) - 1)
 
-    b = getattr(ds, "buildings", {}) or {}
+    b = ds.buildings
     approved, built = _num(b.get("approved_scale")), _num(b.get("actual_scale"))
     planned, spent = _num(b.get("budget_investment")), _num(b.get("actual_investment"))
     rows.append((head("楼堂馆所控制情况"), head("批复规模\n（㎡）"), head("实际规模\n（㎡）"),

@@ -386,6 +386,8 @@ def test_the_generator_replaces_only_its_blocks():
     fresh = tool.refresh(text)
     assert "stale" not in fresh and fresh.count("prose") == len(tool.GENERATORS)
     assert "| `carryover.begin` | `carry_begin` | 年初结转结余 | amount |  |" in fresh
+    assert "| `department.name` | `dept_name` | 单位名称 | text | kept next year |" in fresh
+    assert "| 项目名称 | `name` | text | required, kept next year |" in fresh
     assert "`xlpkg check INPUT [--json] [--strict]`" in fresh
 
 

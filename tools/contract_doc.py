@@ -44,9 +44,18 @@ def _tick(text: str) -> str:
 
 def scalars() -> str:
     """Every defined name, in the order of the YAML shape's blocks."""
-    rows = [(_tick(".".join(s.path)), _tick(s.name), s.label, s.kind,
-             "optional" if s.optional else "") for s in _by_shape(schema.SCALARS)]
+    rows = [(_tick(".".join(s.path)), _tick(s.name), s.label, s.kind, _notes(s))
+            for s in _by_shape(schema.SCALARS)]
     return _table(("YAML path", "defined name", "中文", "kind", ""), rows)
+
+
+def _notes(item) -> str:
+    """required / optional, and whether next year's workbook keeps the value."""
+    notes = ["required" if getattr(item, "required", False) else
+             "optional" if item.optional else ""]
+    if item.keep_next_year:
+        notes.append("kept next year")
+    return ", ".join(n for n in notes if n)
 
 
 def _by_shape(items):
@@ -68,9 +77,7 @@ def tables() -> str:
         if t.keyed_by:
             notes.append(f"rows are named by `{t.keyed_by}` in field names")
         extra = f" ({'; '.join(notes)})" if notes else ""
-        rows = [(c.header, _tick(c.key), c.kind,
-                 "required" if c.required else "optional" if c.optional else "")
-                for c in t.columns]
+        rows = [(c.header, _tick(c.key), c.kind, _notes(c)) for c in t.columns]
         parts.append(f"**{_tick(t.name)}** — YAML {_tick(where)}, {t.label}{extra}\n\n"
                      + _table(("中文 header", "key", "kind", ""), rows))
     return "\n\n".join(parts)

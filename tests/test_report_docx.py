@@ -13,6 +13,7 @@ import pytest
 import yaml
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
+from docx_text import body_items, texts
 from support import EXAMPLE, ROOT, dataset, evaluation
 
 from xlpkg.cli import main
@@ -36,24 +37,6 @@ HEADINGS = ["一、部门（单位）基本情况", "二、一般公共预算支
             "四、国有资本经营预算支出情况", "五、社会保险基金预算支出情况", "六、部门整体支出绩效情况",
             "七、存在的问题及原因分析", "八、下一步改进措施", "九、绩效自评结果拟应用和公开情况",
             "十、其他需要说明的情况"]
-
-
-def body_items(source) -> list[tuple[str, str]]:
-    """(style name or "cell", text) of every paragraph and table cell, in document order."""
-    d = docx.Document(io.BytesIO(source) if isinstance(source, bytes) else source)
-    out = []
-    for block in d.element.body.iterchildren():
-        if block.tag == qn("w:p"):
-            para = docx.text.paragraph.Paragraph(block, d)
-            out.append((para.style.name, para.text))
-        elif block.tag == qn("w:tbl"):
-            table = docx.table.Table(block, d)
-            out += [("cell", c.text) for row in table.rows for c in row.cells]
-    return out
-
-
-def texts(source) -> list[str]:
-    return [t for _, t in body_items(source)]
 
 
 @pytest.fixture(scope="module")

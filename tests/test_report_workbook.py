@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import yaml
+from docx_text import texts
 from support import EXAMPLE
-from test_report_docx import texts
+from unseen import UNSEEN
 
 from xlpkg.cli import main
-
-workbook_build = pytest.importorskip("xlpkg.workbook.build")
-pytest.importorskip("xlpkg.read.workbook_read")
 
 
 def test_yaml_and_filled_workbook_give_the_same_report(tmp_path):
@@ -24,9 +22,6 @@ def test_yaml_and_filled_workbook_give_the_same_report(tmp_path):
 
 
 def test_unseen_department_same_text_from_workbook(tmp_path):
-    import yaml
-    from test_report_context import UNSEEN
-
     data = tmp_path / "unseen.yaml"
     data.write_text(yaml.safe_dump(UNSEEN, allow_unicode=True), encoding="utf-8")
     book = tmp_path / "unseen.xlsm"

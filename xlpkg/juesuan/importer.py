@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xlpkg.core import schema
 from xlpkg.core.finding import Finding, sort_findings
-from xlpkg.core.model import OTHER_BUDGET_NAMES, Dataset, describe_field, from_mapping, to_mapping
+from xlpkg.core.model import Dataset, describe_field, from_mapping, to_mapping
 from xlpkg.errors import InputError
 from xlpkg.juesuan.balance import check_between, check_table
 from xlpkg.juesuan.catalog import KINDS
@@ -34,17 +35,14 @@ from xlpkg.juesuan.segment import Table, find_tables
 from xlpkg.juesuan.spending import fill_economic, fill_expenditure, fill_other_budgets
 from xlpkg.juesuan.text import norm
 
+_BLOCK_KEYS = {b.key for b in schema.BLOCKS}
 NOT_IN_TABLES = ("projects", "key_tasks", "narrative", "self_scores")
 _LIST_LABELS = {"economic_classification": "基本支出按经济分类", "projects": "项目支出（项目名称、预算、绩效目标）", "key_tasks": "年度重点工作",
                 "narrative": "文字内容（部门职能、问题、改进措施等）", "self_scores": "人工评分"}
-_PREFIX = {"income": "inc", "expenditure": "exp", "outlays": "out"}
-_SCALARS = {"department.name": "dept_name", "department.year": "dept_year",
-            "department.staff_authorized": "staff_authorized",
-            "department.staff_actual": "staff_actual", "carryover.begin": "carry_begin",
-            "carryover.end": "carry_end", "procurement.budget": "proc_budget",
-            "procurement.actual": "proc_actual", "fixed_assets.total": "fa_total",
-            "fixed_assets.in_use": "fa_in_use",
-            **{f"other_budgets.{k}": v for k, v in OTHER_BUDGET_NAMES.items()}}
+# Contract path → defined name, for labels: every required scalar and every block field
+# (the optional 楼堂馆所 and 报告日期 fields keep their path, as before).
+_SCALARS = {".".join(s.path): s.name for s in schema.SCALARS
+            if not s.optional or s.path[0] in _BLOCK_KEYS}
 
 
 @dataclass
@@ -74,9 +72,6 @@ def field_label(path: str) -> str:
         return _LIST_LABELS[path]
     if path in _SCALARS:
         return describe_field(_SCALARS[path])
-    parts = path.split(".")
-    if parts[0] in _PREFIX and len(parts) == 3:
-        return describe_field(f"{_PREFIX[parts[0]]}_{parts[1]}_{parts[2]}")
     return path
 
 

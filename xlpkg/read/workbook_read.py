@@ -153,7 +153,8 @@ class _Assembler:
         scalar_names = [n for n in SCALAR_PATHS if n in names]
         table_names = [t for t in TABLE_KEYS if t in tables]
         if not scalar_names and not table_names:
-            raise InputError(f"{self.source_name}：不是 xlpkg 工作簿：找不到约定的名称（dept_name 等）",
+            raise InputError(f"{self.source_name}：不是 xlpkg 工作簿：找不到约定的名称"
+                             f"（{schema.scalar('department', 'name').name} 等）",
                              "请用 xlpkg template 生成模板，或用 xlpkg fill 把数据填入新工作簿")
         missing = [n for n in CONTRACT_NAMES
                    if n not in names and n not in tables and n not in _OPTIONAL]

@@ -38,21 +38,27 @@ from xlpkg.workbook.layout.cells import (
     put_name,
 )
 
+
+def _n(*path: str) -> str:
+    """The defined name at a YAML path (the schema spells names, the layout places them)."""
+    return schema.scalar(*path).name
+
+
 # ---------------------------------------------------------------- 基本情况
 
 BASIC_HEADER_ROW = 2
 BASIC_WIDTHS = (26, 30, 8, 48)
 _KIND_OF = {schema.AMOUNT: AMOUNT, schema.TEXT: TEXT, schema.DATE: DATE, schema.NUMBER: NUMBER}
 # Layout kinds finer than the schema's (a year, a head count).
-_KIND_OVERRIDE = {"dept_year": YEAR, "staff_authorized": INT, "staff_actual": INT}
+_KIND_OVERRIDE = {_n("department", "year"): YEAR, "staff_authorized": INT, "staff_actual": INT}
 _UNIT_OF_KIND = {AMOUNT: "万元", INT: "人", YEAR: "年"}
-_UNIT_OVERRIDE = {"bld_approved_scale": "平方米", "bld_actual_scale": "平方米"}
+_UNIT_OVERRIDE = {_n("buildings", "approved_scale"): "平方米", _n("buildings", "actual_scale"): "平方米"}
 _NOTES = {
-    "dept_name": "全称，如“安化县总工会”",
-    "dept_year": "自评的预算年度，如 2023",
+    _n("department", "name"): "全称，如“安化县总工会”",
+    _n("department", "year"): "自评的预算年度，如 2023",
     "report_date": "报告落款日期，如 2024-03-15；不填则用生成报告当天的日期",
-    "bld_approved_scale": "建筑面积",
-    "bld_actual_scale": "建筑面积",
+    _n("buildings", "approved_scale"): "建筑面积",
+    _n("buildings", "actual_scale"): "建筑面积",
 }
 # (group key, title); a scalar's group is its YAML group, the head counts apart.
 BASIC_GROUPS = (
@@ -68,20 +74,20 @@ BASIC_GROUPS = (
 _BASIC_CALC = {
     "staff": (("在职人员控制率", "SHARE", ("staff_actual", "staff_authorized"),
                "实际在职人数 ÷ 编制数"),),
-    "procurement": (("政府采购执行率", "EXEC_RATE", ("proc_actual", "proc_budget"),
+    "procurement": (("政府采购执行率", "EXEC_RATE", (_n("procurement", "actual"), _n("procurement", "budget")),
                      "实际采购金额 ÷ 采购预算"),),
-    "fixed_assets": (("固定资产利用率", "SHARE", ("fa_in_use", "fa_total"),
+    "fixed_assets": (("固定资产利用率", "SHARE", (_n("fixed_assets", "in_use"), _n("fixed_assets", "total")),
                       "在用固定资产 ÷ 固定资产总额"),),
-    "buildings": (("规模控制率", "SHARE", ("bld_actual_scale", "bld_approved_scale"),
+    "buildings": (("规模控制率", "SHARE", (_n("buildings", "actual_scale"), _n("buildings", "approved_scale")),
                    "实际规模 ÷ 批复规模"),
-                  ("投资概算控制率", "SHARE", ("bld_actual_investment", "bld_budget_investment"),
+                  ("投资概算控制率", "SHARE", (_n("buildings", "actual_investment"), _n("buildings", "budget_investment")),
                    "实际投资 ÷ 预算投资")),
 }
 # Planned before actual, so the two rates below them are one array call in the .xlsm
 # (a run needs each argument on consecutive rows); other scalars keep the schema's order.
-_ORDER = {"buildings": ("bld_approved_scale", "bld_budget_investment", "bld_actual_scale",
-                        "bld_actual_investment")}
-_CARRY_NAMES = ("carry_begin", "inc_total_actual", "exp_total_actual", "carry_end")
+_ORDER = {"buildings": (_n("buildings", "approved_scale"), _n("buildings", "budget_investment"), _n("buildings", "actual_scale"),
+                        _n("buildings", "actual_investment"))}
+_CARRY_NAMES = (_n("carryover", "begin"), _n("income", "total", "actual"), _n("expenditure", "total", "actual"), _n("carryover", "end"))
 _BLOCK_KEYS = {b.key for b in schema.BLOCKS}
 
 

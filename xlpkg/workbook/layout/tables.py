@@ -118,6 +118,10 @@ def _input(table: schema.Table, key: str, kind: str, width: float) -> Column:
 
 PERSONNEL_CODES = (("301", "303"),)          # 决算口径 (core.checks.check_personnel_caliber)
 PUBLIC_CODES = (("302",), ("302", "310"))     # either basis (core.checks.check_public_caliber)
+def _n(*path: str) -> str:
+    return schema.scalar(*path).name
+
+
 _ECON, _PROJ, _TASKS = schema.ECON.name, schema.PROJECTS.name, schema.TASKS.name
 
 
@@ -125,12 +129,12 @@ def _econ_summary() -> tuple[SummaryRow, ...]:
     both = ("prior", "actual")
 
     def caliber(row: str) -> dict:
-        return {k: (Field(f"exp_{row}_{k}"), Span(_ECON, "code"), Span(_ECON, k)) for k in both}
+        return {k: (Field(_n("expenditure", row, k)), Span(_ECON, "code"), Span(_ECON, k)) for k in both}
 
     return (
         SummaryRow(5, "经济分类合计", "SUM", {k: (Span(_ECON, k),) for k in both}, AMOUNT),
         SummaryRow(4, "核对：基本支出＝各科目合计", "CHECK_SUM",
-                   {k: (Field(f"exp_basic_{k}"), Span(_ECON, k)) for k in both}, CHECK),
+                   {k: (Field(_n("expenditure", "basic", k)), Span(_ECON, k)) for k in both}, CHECK),
         SummaryRow(3, "核对：人员经费＝301＋303", "CHECK_CALIBER", caliber("personnel"), CHECK,
                    PERSONNEL_CODES),
         SummaryRow(2, "核对：公用经费＝302（＋310）", "CHECK_CALIBER", caliber("public"), CHECK,
@@ -143,7 +147,7 @@ def _project_summary() -> tuple[SummaryRow, ...]:
     return (
         SummaryRow(3, "项目明细合计", "SUM", {k: (Span(_PROJ, k),) for k in cols}, AMOUNT),
         SummaryRow(2, "核对：项目支出＝各项目合计", "CHECK_SUM",
-                   {k: (Field(f"exp_project_{k}"), Span(_PROJ, k)) for k in cols}, CHECK),
+                   {k: (Field(_n("expenditure", "project", k)), Span(_PROJ, k)) for k in cols}, CHECK),
     )
 
 
@@ -159,7 +163,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
               _input(_E, "actual", AMOUNT, 16),
               Column("增减额", None, AMOUNT, 12, "YOY_DIFF", (Here("actual"), Here("prior"))),
               Column("增减率", None, PCT, 10, "PCT_CHANGE", (Here("actual"), Here("prior"))),
-              Column("占比", None, PCT, 10, "SHARE", (Here("actual"), Field("exp_basic_actual"))),
+              Column("占比", None, PCT, 10, "SHARE", (Here("actual"), Field(_n("expenditure", "basic", "actual")))),
           ), 10, _econ_summary()),
     Table(_P.name, SHEET_PROJECTS.name, "项目支出",
           UNIT_NOTE + "。每个项目一行；执行率＝本年决算数 ÷ 全年预算数。"

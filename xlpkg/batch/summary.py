@@ -9,6 +9,7 @@ or ``+86…`` stays text, never becomes a formula (formula injection).
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from xlpkg.atomic import atomic_path
@@ -108,6 +109,7 @@ def stats_rows(findings: list[dict]) -> list[dict]:
 def write_summary(path: Path, result) -> None:
     """Write 汇总.xlsx atomically from a :class:`~xlpkg.batch.runner.BatchResult`."""
     import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError
 
     findings = finding_rows(result)
     with atomic_path(Path(path)) as tmp:
@@ -118,4 +120,8 @@ def write_summary(path: Path, result) -> None:
         _table(wb.add_worksheet("校验结果"), fmt, FINDING_COLUMNS, findings)
         _table(wb.add_worksheet("问题统计"), fmt, STATS_COLUMNS, stats_rows(findings))
         _table(wb.add_worksheet("无法读取"), fmt, FAILURE_COLUMNS, result.failures)
-        wb.close()
+        try:
+            wb.close()
+        except FileCreateError as exc:   # a full disk, reported as the OSError it is
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+            raise cause or OSError(errno.EIO, str(exc)) from None

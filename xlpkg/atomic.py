@@ -166,8 +166,7 @@ def os_reason(exc: OSError) -> str:
         return _OS_REASONS[exc.errno]
     if isinstance(exc, PermissionError):
         return "没有读写权限"
-    code = errno.errorcode.get(exc.errno) if exc.errno else None
-    return f"系统错误 {code}" if code else "系统错误"
+    return f"系统错误，代码 {exc.errno}" if exc.errno else "系统错误"
 
 
 _MEMORY_WORDS = ("memory allocation failed", "cannot allocate memory", "out of memory",

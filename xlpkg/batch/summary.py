@@ -27,7 +27,7 @@ SUMMARY_COLUMNS = [
     ("outlays", "“三公”经费（万元）", "amount", 14),
     ("outlays_change", "“三公”经费变动率", "pct", 14),
     ("score", "自评得分", "amount", 9),
-    ("grade", "等级", "text", 6),
+    ("grade", "等级", "text", 22),   # 优, or “N 项指标待评分，暂不定级”
     ("errors", "错误数", "int", 7),
     ("warnings", "警告数", "int", 7),
     ("report", "报告文件", "text", 40),

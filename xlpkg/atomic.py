@@ -209,7 +209,7 @@ def free_name(path: Path) -> Path:
         return path
     n = 2
     while True:
-        candidate = path.with_name(f"{path.stem}({n}){path.suffix}")
+        candidate = path.with_name(names.with_marker(path.name, f"({n})"))
         if not candidate.exists():
             return candidate
         n += 1

@@ -46,6 +46,28 @@ def _raise_interrupted(signum, frame):
     raise Interrupted()
 
 
+class deferred_signals:
+    """``with deferred_signals() as d:`` — Ctrl-C and SIGTERM during the block (the closing
+    writes: reports placed, manifest, summary) are only noted in ``d.caught``; so a
+    placed report is always in the manifest that makes it batch's own."""
+
+    SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM") if hasattr(signal, n))
+
+    def __enter__(self):
+        self.caught, self.old = [], {}
+        try:
+            for sig in self.SIGNALS:
+                self.old[sig] = signal.signal(sig, lambda signum, frame:
+                                              self.caught.append(signum))
+        except ValueError:    # not the main thread
+            pass
+        return self
+
+    def __exit__(self, *exc):
+        for sig, old in self.old.items():
+            signal.signal(sig, old)
+
+
 def _end_workers(pool: ProcessPoolExecutor) -> None:
     """Cancel what is queued and end the running workers now (their files are abandoned:
     they wrote only to the staging folder)."""

@@ -22,7 +22,7 @@ from xlpkg.atomic import os_reason
 from xlpkg.batch import folder as F
 from xlpkg.batch.manifest import MANIFEST, load_manifest, write_manifest
 from xlpkg.batch.naming import Names, tables_name
-from xlpkg.batch.pool import CRASHED, run_pool, stop_signals
+from xlpkg.batch.pool import CRASHED, deferred_signals, run_pool, stop_signals
 from xlpkg.batch.progress import Progress
 from xlpkg.batch.worker import process_one, summary_row
 from xlpkg.errors import XlpkgError
@@ -150,9 +150,17 @@ def _run(src, out, staging, jobs, force, rules_path, progress) -> BatchResult:
         outcomes.close()     # ends the workers at once when we stopped early
         bar.close()
     result.left = len(todo) - result.processed
+    with deferred_signals() as late:
+        _finish(out, result, entries, old, manifest.owned(), force)
+    result.interrupted |= bool(late.caught)
+    return result
+
+
+def _finish(out, result, entries, old, owned, force) -> None:
+    """Place the reports, remove stale ones, write manifest.json and 汇总.xlsx."""
     kept, shown = _settle(entries, old)
     _place_reports(out, kept, old, force)
-    result.removed = _remove_stale(out, kept, manifest.owned())
+    result.removed = _remove_stale(out, kept, owned)
     for rel in sorted(shown):
         e = shown[rel]
         if "failure" in e:
@@ -165,7 +173,6 @@ def _run(src, out, staging, jobs, force, rules_path, progress) -> BatchResult:
     from xlpkg.batch.summary import write_summary
 
     write_summary(out / SUMMARY, result)
-    return result
 
 
 def _settle(entries: dict[str, dict], old: dict[str, dict]) -> tuple[dict, dict]:

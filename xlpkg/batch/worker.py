@@ -57,6 +57,8 @@ def process_one(path: str, staging: str, key: str, rules_path: str | None) -> di
     Returns ``{"row": …, "findings": […], "report_name": …, "staged": …,
     "staged_tables": …}`` or ``{"failure": reason, "transient": bool}``.
     """
+    staged = Path(staging) / f"{key}.docx"
+    tables = Path(staging) / f"{key}.xlsx"     # the submission tables beside the report
     try:
         from xlpkg.pipeline import evaluate_file
         from xlpkg.report.render import report_filename, write_report
@@ -64,9 +66,7 @@ def process_one(path: str, staging: str, key: str, rules_path: str | None) -> di
         from xlpkg.tables.xlsx import tables_bytes
 
         ev = evaluate_file(Path(path), Path(rules_path) if rules_path else None)
-        staged = Path(staging) / f"{key}.docx"
         write_report(ev, staged, force=True)
-        tables = Path(staging) / f"{key}.xlsx"     # the submission tables beside the report
         write_bytes_atomic(tables, tables_bytes(submission_tables(ev.dataset, ev.scoresheet)))
         return {
             "row": summary_row(ev.dataset, ev.scoresheet, ev.counts),
@@ -76,9 +76,10 @@ def process_one(path: str, staging: str, key: str, rules_path: str | None) -> di
             "staged_tables": str(tables),
         }
     except XlpkgError as exc:
-        # the summary names the file in its own column
-        return {"failure": exc.message.removeprefix(f"{Path(path).name}："),
-                "transient": transient(exc)}
+        # the summary names the file in its own column; the staging names mean nothing
+        message = exc.message.removeprefix(f"{Path(path).name}：")
+        message = message.replace(str(staged), "报告").replace(str(tables), "表格")
+        return {"failure": message, "transient": transient(exc)}
     except MemoryError:
         return {"failure": OUT_OF_MEMORY, "transient": True}
     except OSError as exc:

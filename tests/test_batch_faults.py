@@ -19,7 +19,7 @@ from departments import department
 from support import run_cli
 
 from xlpkg.batch.folder import LOCK, FolderLock
-from xlpkg.batch.runner import MANIFEST, REPORTS, SUMMARY, BatchInterrupted, run_batch
+from xlpkg.batch.runner import MANIFEST, REPORTS, SUMMARY, run_batch
 from xlpkg.core.model import from_mapping
 from xlpkg.errors import OutputError
 from xlpkg.names import NAME_BYTES, byte_len, fit_name, temp_affixes, with_marker
@@ -157,7 +157,7 @@ def test_a_symlinked_reports_or_staging_folder_is_refused(tmp_path, book):
 
 
 def test_a_full_disk_is_not_remembered_in_the_manifest(tmp_path, book, monkeypatch):
-    import xlpkg.report.render as render
+    from xlpkg.report import render
 
     src = copies(book, tmp_path / "in", 1)
     out = tmp_path / "out"
@@ -342,7 +342,8 @@ def tiny_disk(tmp_path: Path):
     mount = tmp_path / "tiny"
     mount.mkdir()
     if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs",
-                                            str(mount)], capture_output=True).returncode:
+                                            str(mount)], capture_output=True,
+                                           check=False).returncode:
         pytest.skip("cannot mount a small tmpfs here (needs root)")
     try:
         yield mount
@@ -388,14 +389,14 @@ def test_a_full_disk_during_report_is_one_message_and_no_python_trace(tmp_path):
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         done = subprocess.run([sys.executable, "-m", "xlpkg.cli", "report", str(src), "-o",
                                str(disk / "报告.docx")], env=env, capture_output=True, text=True,
-                              timeout=120)
+                              timeout=120, check=False)
         assert done.returncode == 2 and "磁盘空间不足" in done.stderr, done.stderr
         assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr
         assert sorted(p.name for p in disk.iterdir()) == ["filler"]
 
 
 def test_out_of_memory_in_a_library_is_a_clear_message(tmp_path, monkeypatch, example_path):
-    import xlpkg.pipeline as pipeline
+    from xlpkg import pipeline
 
     for exc in (ImportError("libxml2.so: failed to map segment from shared object"),
                 MemoryError(), RuntimeError("Memory allocation failed : growing buffer")):

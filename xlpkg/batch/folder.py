@@ -86,7 +86,7 @@ class FolderLock:
         self.path = Path(out) / LOCK
         self.fd: int | None = None
 
-    def __enter__(self) -> FolderLock:
+    def __enter__(self):
         for _ in range(5):   # the file may be unlinked by its owner between open and lock
             fd = self._open()
             if not _try_lock(fd):

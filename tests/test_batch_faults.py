@@ -282,6 +282,18 @@ def test_a_write_removes_temp_files_a_killed_writer_left_beside_its_target(tmp_p
     assert not stale.exists() and other.exists() and (tmp_path / "book.xlsm").read_bytes() == b"new"
 
 
+def test_vba_update_removes_the_temp_file_a_killed_update_left(tmp_path, book):
+    from xlpkg.vba.update import update_workbook_vba
+
+    work = tmp_path / "book.xlsm"
+    shutil.copy(book, work)
+    stale = tmp_path / f".book.{dead_pid()}.k3j4h5g6.tmp"
+    stale.write_bytes(b"half")
+    update_workbook_vba(work)
+    assert not stale.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
 # ---------------------------------------------------------------- 15. nested folders
 
 

@@ -40,7 +40,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; on success rename it onto ``path``."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    remove_stale_temps(folder, path.stem)
+    _clean_once(folder)
     prefix, suffix = names.temp_affixes(path.stem, path.suffix, os.getpid())
     try:
         fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
@@ -64,6 +64,18 @@ def atomic_path(path: Path) -> Iterator[Path]:
             tmp_path.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+_CLEANED: set[str] = set()
+
+
+def _clean_once(folder: Path) -> None:
+    """Stale temp files go on the first write into a folder in this process: once, so a
+    batch worker writing thousands of files into one folder does not rescan it each time."""
+    key = os.path.abspath(folder)
+    if key not in _CLEANED:
+        _CLEANED.add(key)
+        remove_stale_temps(folder)
 
 
 def release_quietly(exc: BaseException) -> None:

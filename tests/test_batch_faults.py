@@ -140,6 +140,18 @@ def test_batch_never_overwrites_a_file_it_did_not_write(tmp_path):
     assert again.rows[0]["report"] == mine.name and mine.read_bytes() != b"a report someone wrote by hand"
 
 
+def test_a_summary_batch_did_not_write_is_kept_without_force(tmp_path, book):
+    src = copies(book, tmp_path / "in", 1)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / SUMMARY).write_bytes(b"the bureau's own summary")
+    code, _, err = run_cli("batch", src, "-o", out, guard=120)
+    assert code == 2 and "不是批处理写出的" in err, err
+    assert (out / SUMMARY).read_bytes() == b"the bureau's own summary"
+    assert run_cli("batch", src, "-o", out, "--force", guard=120)[0] == 0
+    assert (out / SUMMARY).read_bytes() != b"the bureau's own summary"
+
+
 def test_a_symlinked_reports_or_staging_folder_is_refused(tmp_path, book):
     src = copies(book, tmp_path / "in", 1)
     elsewhere = tmp_path / "elsewhere"

@@ -32,6 +32,17 @@ def refuse_nested(src: Path, out: Path) -> None:
                           "请用 -o 指定输入文件夹以外的文件夹（否则下次运行会把汇总表当作输入）")
 
 
+def refuse_foreign(out: Path, names: tuple[str, ...], marker: str, force: bool) -> None:
+    """Files with batch's names in a folder batch never wrote (no ``marker`` file, i.e.
+    no manifest) are someone else's: replaced only with ``force``."""
+    if force or (out / marker).exists():
+        return
+    for name in names:
+        if (out / name).exists() or (out / name).is_symlink():
+            raise OutputError(f"输出文件夹中已有 {name}，但它不是批处理写出的：{out / name}",
+                              "如需覆盖，请加 --force；或用 -o 指定另一个输出文件夹")
+
+
 def _refuse_link(path: Path, what: str) -> None:
     if path.is_symlink():
         raise OutputError(f"输出文件夹中的 {what} 是符号链接：{path}",

@@ -100,6 +100,7 @@ def run_batch(src: Path, out: Path, *, jobs: int | None = None, force: bool = Fa
         load_rules(rules_path)  # a bad rules file fails once, up front, not per workbook
     F.make_folder(out)
     with F.FolderLock(out), stop_signals():
+        F.refuse_foreign(out, (SUMMARY,), MANIFEST, force)
         staging = F.prepare(out)
         try:
             result = _run(src, out, staging, jobs, force, rules_path, progress)

@@ -1,8 +1,8 @@
 """File names that every file system takes: one length rule for every name xlpkg makes.
 
-Owns the byte budget of a file name (255 bytes on ext4, APFS and NTFS alike once
-UTF-8 is counted: a Chinese character is 3 bytes, so 85 characters already fill
-it), the cut at a character boundary with a short hash of the whole text (two
+Owns the budget of a file name: 255 UTF-8 bytes (ext4, APFS; NTFS counts 255
+UTF-16 units, which a name of 255 UTF-8 bytes never exceeds) — a Chinese
+character is 3 bytes, so 85 characters already fill it. Also the cut at a character boundary with a short hash of the whole text (two
 long names that differ only at the end stay two names), the room kept for the
 ``(2)`` of a duplicate and for a temporary name beside the target, and the
 characters Windows refuses. The report, tables, batch and temp names all use it.

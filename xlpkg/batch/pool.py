@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import signal
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
 from xlpkg.batch.worker import init_worker, process_one
@@ -106,16 +106,13 @@ def run_pool(todo, staging, rules_path, jobs, work=process_one):
     try:
         futures = {pool.submit(work, str(path), str(staging), key, rules): (rel, path, key)
                    for rel, path, key in todo}
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
-            for fut in sorted(done, key=lambda f: futures[f][0]):
-                try:
-                    outcome = fut.result()
-                except BrokenProcessPool:
-                    suspects.append(futures[fut])
-                    continue
-                yield futures[fut][0], outcome
+        for fut in as_completed(futures):   # one waiter for all: linear in the files
+            try:
+                outcome = fut.result()
+            except BrokenProcessPool:
+                suspects.append(futures[fut])
+                continue
+            yield futures[fut][0], outcome
     except BaseException:       # Ctrl-C, SIGTERM, the consumer closed us
         _end_workers(pool)
         raise

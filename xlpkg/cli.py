@@ -217,14 +217,14 @@ def _not_an_input(output: Path | None, *inputs: Path | None) -> None:
 
 
 def cmd_template(args) -> int:
-    from xlpkg.atomic import check_writable, write_bytes_atomic
+    from xlpkg.atomic import check_writable, os_reason, write_bytes_atomic
     from xlpkg.workbook.build import template_bytes
     from xlpkg.workbook.formulas import flavour_of
 
     try:
         args.output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法创建输出文件夹 {args.output.parent}：{exc.strerror or exc}",
+        raise OutputError(f"无法创建输出文件夹 {args.output.parent}（{os_reason(exc)}）",
                           "请用 -o 指定一个可写的位置") from None
     data = template_bytes(flavour_of(args.output))
     # Rebuilding an identical template is harmless; anything else there (a filled
@@ -429,6 +429,15 @@ def _drop_stdout() -> None:
         pass
 
 
+def _out_of_memory(exc: BaseException) -> int:
+    from xlpkg.atomic import release_quietly
+
+    release_quietly(exc)
+    print("xlpkg：内存不足，无法完成处理（文件可能过大或已损坏）。", file=sys.stderr)
+    print("提示：请关闭其他程序后重试，或检查该文件是否异常庞大", file=sys.stderr)
+    return EXIT_INPUT
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     debug = "--debug" in argv
@@ -455,13 +464,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("xlpkg：已中断，未写出半成品文件。", file=sys.stderr)
         return 130
-    except MemoryError:
-        print("xlpkg：内存不足，无法完成处理（文件可能过大或已损坏）。", file=sys.stderr)
-        return EXIT_INPUT
+    except MemoryError as exc:
+        return _out_of_memory(exc)
     except OSError as exc:
         if debug:
             raise
-        from xlpkg.atomic import os_reason
+        from xlpkg.atomic import memory_exhausted, os_reason, release_quietly
+
+        release_quietly(exc)
+        if memory_exhausted(exc):
+            return _out_of_memory(exc)
 
         where = f"：{exc.filename}" if exc.filename else ""
         print(f"xlpkg：文件读写失败{where}（{os_reason(exc)}）", file=sys.stderr)
@@ -470,6 +482,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             raise
+        from xlpkg.atomic import memory_exhausted
+
+        if memory_exhausted(exc):   # lxml, an import: low memory in other words
+            return _out_of_memory(exc)
         print(f"xlpkg：处理失败（{type(exc).__name__}）。这可能是程序缺陷。", file=sys.stderr)
         print("提示：请加 --debug 重新运行，并把输出发给维护人员", file=sys.stderr)
         return EXIT_INPUT

@@ -1,34 +1,39 @@
 """Batch for a finance bureau: a folder of workbooks → every report + one summary workbook.
 
-Owns walking the input folder, the process pool (imports paid once per worker,
-all cores used), fault isolation (one bad file is a row, never a stop), the
-manifest that lets a rerun skip unchanged departments, deterministic report
-names, and the progress bar. Each worker returns only a small summary row and
-its findings; reports go straight to disk, so the parent's memory stays flat.
+Owns one run from start to end: finding the input workbooks, deciding what is
+unchanged since the last run (manifest), running the rest in the pool, placing
+the finished reports under their final names, removing the reports of
+departments that are gone, and writing manifest.json and 汇总.xlsx — also when
+the run is interrupted, for the files that finished. The parts live beside it:
+:mod:`.folder` (output folder, lock), :mod:`.manifest`, :mod:`.pool`,
+:mod:`.worker`, :mod:`.naming`, :mod:`.progress`, :mod:`.summary`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import sys
-import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xlpkg import __version__
-from xlpkg.atomic import os_reason, write_bytes_atomic
-from xlpkg.errors import OutputError, XlpkgError
+from xlpkg.atomic import os_reason
+from xlpkg.batch import folder as F
+from xlpkg.batch.manifest import MANIFEST, load_manifest, write_manifest
+from xlpkg.batch.naming import Names, tables_name
+from xlpkg.batch.pool import CRASHED, deferred_signals, run_pool, stop_signals
+from xlpkg.batch.progress import Progress
+from xlpkg.batch.worker import process_one, summary_row
+from xlpkg.errors import XlpkgError
+
+__all__ = ["CRASHED", "MANIFEST", "REPORTS", "SUMMARY", "BatchResult", "Progress",
+           "find_workbooks", "process_one", "run_batch", "summary_row"]
 
 WORKBOOK_PATTERNS = ("*.xlsx", "*.xlsm")
-MANIFEST = "manifest.json"
 SUMMARY = "汇总.xlsx"
-REPORTS = "reports"
-_STAGING = ".staging"
+REPORTS = F.REPORTS
+_run_pool = run_pool   # the name the tests know
 
 
 @dataclass
@@ -37,10 +42,19 @@ class BatchResult:
     failures: list[dict] = field(default_factory=list)   # files that could not be read
     skipped: int = 0                                      # unchanged since the last run
     processed: int = 0                                    # read (or tried) in this run
+    removed: int = 0                                      # stale reports deleted
+    interrupted: bool = False                             # stopped by Ctrl-C / SIGTERM
+    left: int = 0                                         # not processed because of that
 
     @property
     def errors(self) -> int:
         return sum(r["errors"] for r in self.rows) + len(self.failures)
+
+
+class BatchInterrupted(XlpkgError):
+    """The run was stopped; what finished is kept (exit 130, like a Ctrl-C)."""
+
+    exit_code = 130
 
 
 # ---------------------------------------------------------------- inputs
@@ -68,278 +82,175 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-# ---------------------------------------------------------------- the worker
-
-
-def process_one(path: str, staging: str, key: str, rules_path: str | None) -> dict:
-    """Read, check, score and render one workbook; never raises.
-
-    Returns ``{"row": …, "findings": […], "report": staged path}`` or
-    ``{"failure": reason}``. Runs in a worker process.
-    """
-    from xlpkg.pipeline import evaluate_file
-    from xlpkg.report.render import report_filename, write_report
-    from xlpkg.tables.rows import submission_tables
-    from xlpkg.tables.xlsx import tables_bytes
-
-    try:
-        ev = evaluate_file(Path(path), Path(rules_path) if rules_path else None)
-        staged = Path(staging) / f"{key}.docx"
-        write_report(ev, staged, force=True)
-        tables = Path(staging) / f"{key}.xlsx"     # the submission tables beside the report
-        write_bytes_atomic(tables, tables_bytes(submission_tables(ev.dataset, ev.scoresheet)))
-        return {
-            "row": summary_row(ev.dataset, ev.scoresheet, ev.counts),
-            "findings": [f.to_json() for f in ev.findings],
-            "report_name": report_filename(ev.dataset),
-            "staged": str(staged),
-            "staged_tables": str(tables),
-        }
-    except XlpkgError as exc:
-        # the summary names the file in its own column
-        return {"failure": exc.message.removeprefix(f"{Path(path).name}：")}
-    except MemoryError:
-        return {"failure": "内存不足，文件可能过大或已损坏"}
-    except Exception as exc:  # noqa: BLE001 - one file must never stop the batch
-        return {"failure": f"处理失败（{type(exc).__name__}: {exc}）"}
-
-
-def _num(value):
-    return None if value is None else float(value)
-
-
-def summary_row(ds, sheet, n: dict) -> dict:
-    """One department's line of the summary workbook (plain JSON-able values)."""
-    from xlpkg.core import ratios
-
-    exp = ds.expenditure
-    total, basic, project = exp["total"], exp["basic"], exp["project"]
-    out_total = ds.outlays["total"]
-    exec_rate = ratios.execution_rate(total.actual.value, total.budget_final.value)
-    return {
-        "department": ds.department.name.value,
-        "year": _num(ds.department.year.value),
-        "total": _num(total.actual.value),
-        "total_change": _num(ratios.pct_change(total.actual.value, total.prior.value)),
-        "basic": _num(basic.actual.value),
-        "project": _num(project.actual.value),
-        "execution_rate": _num(exec_rate),
-        "outlays": _num(out_total.actual.value),
-        "outlays_change": _num(ratios.outlay_change_rate(out_total.actual.value,
-                                                         out_total.prior.value)),
-        "score": _num(sheet.total),
-        "grade": sheet.grade,
-        "errors": n["error"],
-        "warnings": n["warning"],
-    }
-
-
-# ---------------------------------------------------------------- progress
-
-
-class Progress:
-    """A one-line progress bar with counts and ETA on a terminal; silent otherwise."""
-
-    def __init__(self, total: int, stream=None, enabled: bool | None = None):
-        self.total, self.done, self.failed = total, 0, 0
-        self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty() if enabled is None else enabled
-        self.start = time.monotonic()
-        self._last = 0.0
-
-    def advance(self, failed: bool = False) -> None:
-        self.done += 1
-        self.failed += failed
-        now = time.monotonic()
-        if self.enabled and (now - self._last > 0.1 or self.done == self.total):
-            self._last = now
-            self.stream.write("\r" + self.line(now))
-            self.stream.flush()
-
-    def line(self, now: float | None = None) -> str:
-        now = time.monotonic() if now is None else now
-        elapsed = now - self.start
-        frac = self.done / self.total if self.total else 1.0
-        width = 30
-        bar = "█" * int(frac * width) + "░" * (width - int(frac * width))
-        eta = elapsed / self.done * (self.total - self.done) if self.done else 0
-        fail = f"，失败 {self.failed}" if self.failed else ""
-        return (f"{bar} {self.done}/{self.total}（{frac:.0%}）{fail} "
-                f"已用 {_clock(elapsed)} 预计剩余 {_clock(eta)}")
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(seconds)
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
-
-
 # ---------------------------------------------------------------- the run
-
-
-def _load_manifest(out: Path) -> dict:
-    try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return data if data.get("version") == __version__ else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def _prepare_out(out: Path) -> Path:
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        (out / REPORTS).mkdir(exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"无法创建输出文件夹 {out}：{exc.strerror or exc}") from None
-    if not os.access(out, os.W_OK):
-        raise OutputError(f"输出文件夹没有写入权限：{out}")
-    staging = out / _STAGING
-    shutil.rmtree(staging, ignore_errors=True)  # leftovers of an interrupted run
-    try:
-        staging.mkdir()
-    except OSError as exc:   # os.access cannot see read-only mounts or immutable folders
-        raise OutputError(f"输出文件夹无法写入：{out}（{os_reason(exc)}）",
-                          "请换一个可写的文件夹") from None
-    return staging
 
 
 def run_batch(src: Path, out: Path, *, jobs: int | None = None, force: bool = False,
               rules_path: Path | None = None, progress: bool | None = None) -> BatchResult:
-    """Process every workbook under ``src`` into ``out`` (reports, 汇总.xlsx, manifest.json)."""
+    """Process every workbook under ``src`` into ``out`` (reports, 汇总.xlsx, manifest.json).
+
+    Raises :class:`BatchInterrupted` after keeping what finished when stopped."""
     src, out = Path(src), Path(out)
     if not src.is_dir():
         raise XlpkgError(f"找不到输入文件夹：{src}")
+    F.refuse_nested(src, out)
     if rules_path is not None:
         from xlpkg.read.rules_file import load_rules
 
         load_rules(rules_path)  # a bad rules file fails once, up front, not per workbook
+    F.make_folder(out)
+    with F.FolderLock(out), stop_signals():
+        F.refuse_foreign(out, (SUMMARY,), MANIFEST, force)
+        staging = F.prepare(out)
+        try:
+            result = _run(src, out, staging, jobs, force, rules_path, progress)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    print(summary_line(result, out / SUMMARY), file=sys.stderr)
+    if result.interrupted:
+        raise BatchInterrupted(f"已中断：{result.left} 个文件未处理；已完成的报告、汇总表和清单已保存",
+                               "再次运行同一命令即可继续（已完成的文件会跳过）")
+    return result
+
+
+def _run(src, out, staging, jobs, force, rules_path, progress) -> BatchResult:
     files = find_workbooks(src, out)
-    staging = _prepare_out(out)
-    old = {} if force else _load_manifest(out).get("entries", {})
+    manifest = load_manifest(out)
+    if manifest.problem:
+        print(f"注意：{manifest.problem}", file=sys.stderr)
+    old = manifest.entries
+    reuse = {} if force else manifest.reusable()
     entries: dict[str, dict] = {}
     todo = []
-    unreadable = 0
     for i, path in enumerate(files):
         rel = path.relative_to(src).as_posix()
         try:
             digest = file_hash(path)
         except OSError as exc:   # no permission, locked: a row of the summary, not a stop
-            entries[rel] = {"sha256": "", "failure": f"无法读取文件（{exc.strerror or exc}）"}
-            unreadable += 1
+            entries[rel] = {"failure": f"无法读取文件（{os_reason(exc)}）", "transient": True}
             continue
-        prev = old.get(rel)
-        if prev and prev.get("sha256") == digest and _outputs_exist(out, prev):
+        prev = reuse.get(rel)
+        if prev and prev["sha256"] == digest and _outputs_exist(out, prev):
             entries[rel] = prev
             continue
         entries[rel] = {"sha256": digest}
         todo.append((rel, path, f"{i:06d}"))
-    result = BatchResult(skipped=len(files) - len(todo) - unreadable)
+    result = BatchResult(skipped=sum(e is reuse.get(r) for r, e in entries.items()))
     bar = Progress(len(todo), enabled=progress)
+    outcomes = run_pool(todo, staging, rules_path, jobs)
     try:
-        for rel, outcome in _run_pool(todo, staging, rules_path, jobs):
+        for rel, outcome in outcomes:
             entries[rel].update(outcome)
+            result.processed += 1
             bar.advance(failed="failure" in outcome)
             if "failure" in outcome:
-                print(f"\n无法处理 {rel}：{outcome['failure']}" if bar.enabled else
-                      f"无法处理 {rel}：{outcome['failure']}", file=sys.stderr)
+                bar.say(f"无法处理 {rel}：{outcome['failure']}")
+    except KeyboardInterrupt:     # Ctrl-C, or SIGTERM (Interrupted)
+        result.interrupted = True
     finally:
+        outcomes.close()     # ends the workers at once when we stopped early
         bar.close()
-    _place_reports(out, entries)
-    shutil.rmtree(staging, ignore_errors=True)
-    for rel in sorted(entries):
-        e = entries[rel]
+    result.left = len(todo) - result.processed
+    with deferred_signals() as late:
+        _finish(out, result, entries, old, manifest.owned(), force)
+    result.interrupted |= bool(late.caught)
+    return result
+
+
+def _finish(out, result, entries, old, owned, force) -> None:
+    """Place the reports, remove stale ones, write manifest.json and 汇总.xlsx."""
+    kept, shown = _settle(entries, old)
+    _place_reports(out, kept, old, force)
+    result.removed = _remove_stale(out, kept, owned)
+    for rel in sorted(shown):
+        e = shown[rel]
         if "failure" in e:
             result.failures.append({"file": rel, "reason": e["failure"]})
         else:
             result.rows.append({**e["row"], "file": rel, "report": e.get("report", ""),
                                 "findings": e["findings"]})
+    # the manifest first: once the reports are placed it is what makes them ours
+    write_manifest(out, kept)
     from xlpkg.batch.summary import write_summary
 
     write_summary(out / SUMMARY, result)
-    manifest = {"version": __version__, "entries": {
-        rel: {k: v for k, v in e.items() if k != "staged"} for rel, e in entries.items()}}
-    write_bytes_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1)
-                       .encode("utf-8"))
-    result.processed = len(todo)
-    print(summary_line(result, out / SUMMARY), file=sys.stderr)
-    return result
+
+
+def _settle(entries: dict[str, dict], old: dict[str, dict]) -> tuple[dict, dict]:
+    """``(kept, shown)``: what the manifest keeps — this run's outcomes, and the last
+    good entry of a file that failed transiently or was not reached — and what the
+    summary shows: the same, with this run's transient failures in place of the old."""
+    kept, shown = {}, {}
+    for rel, e in entries.items():
+        done = "failure" in e or "staged" in e or "report" in e
+        if done and not e.get("transient"):
+            kept[rel] = shown[rel] = e
+            continue
+        if rel in old:
+            kept[rel] = shown[rel] = old[rel]
+        if done:                         # a transient failure: shown, never remembered
+            shown[rel] = e
+    return kept, shown
 
 
 def summary_line(result: BatchResult, summary: Path) -> str:
     """What this run did; the summary workbook always lists every department."""
     done = f"本次处理 {result.processed} 个文件" if result.processed else "没有需要处理的新文件"
     skipped = f"，{result.skipped} 个未变化已跳过" if result.skipped else ""
-    return (f"完成：{done}{skipped}。汇总表共 {len(result.rows)} 个单位"
-            f"（另有 {len(result.failures)} 个文件无法读取）：{summary}")
+    removed = f"，删除 {result.removed} 个过时的报告" if result.removed else ""
+    left = f"，{result.left} 个因中断未处理" if result.interrupted else ""
+    return (f"{'已中断' if result.interrupted else '完成'}：{done}{skipped}{removed}{left}。"
+            f"汇总表共 {len(result.rows)} 个单位（另有 {len(result.failures)} 个文件无法读取）："
+            f"{summary}")
 
 
 def _outputs_exist(out: Path, entry: dict) -> bool:
     if "failure" in entry:
         return True
-    return all(entry.get(k) and (out / REPORTS / entry[k]).exists() for k in ("report", "tables"))
+    return all((out / REPORTS / entry[k]).is_file() for k in ("report", "tables"))
 
 
-CRASHED = "处理该文件时工作进程异常退出（文件可能过大或已损坏）"
+def _place_reports(out: Path, kept: dict[str, dict], old: dict[str, dict], force: bool) -> None:
+    """Move staged reports to their final names, in input order, so names are deterministic.
 
-
-def _run_pool(todo, staging: Path, rules_path, jobs, work=process_one):
-    """Yield ``(rel, outcome)`` as workers finish; a crashed worker fails only its file.
-
-    When a worker dies (killed, out of memory) every unfinished file of that
-    pool is suspect; each is then run alone in a fresh one-worker pool, so only
-    the file that really kills its worker is reported as failed.
+    A name is free unless an entry that stays holds it or a file batch did not write
+    (not in the last manifest) is there — that one is replaced only with ``force``.
     """
-    if not todo:
-        return
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    rules = str(rules_path) if rules_path else None
-    suspects = []
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-        futures = {pool.submit(work, str(path), str(staging), key, rules): (rel, path, key)
-                   for rel, path, key in todo}
-        for fut in as_completed(futures):
-            try:
-                yield futures[fut][0], fut.result()
-            except BrokenProcessPool:
-                suspects.append(futures[fut])
-    for rel, path, key in sorted(suspects):
-        with ProcessPoolExecutor(max_workers=1) as alone:
-            try:
-                yield rel, alone.submit(work, str(path), str(staging), key, rules).result()
-            except BrokenProcessPool:
-                yield rel, {"failure": CRASHED}
-
-
-def _place_reports(out: Path, entries: dict[str, dict]) -> None:
-    """Move staged reports to their final names, in input order, so names are deterministic."""
-    from xlpkg.report.render import REPORT_SUFFIX
-    from xlpkg.tables.xlsx import TABLES_SUFFIX
-
-    taken: set[str] = set()
-    for rel in sorted(entries):
-        e = entries[rel]
+    reports = out / REPORTS
+    owned = {e[k] for e in old.values() for k in ("report", "tables") if k in e}
+    taken = []
+    with os.scandir(reports) as it:
+        for entry in it:
+            if entry.is_dir(follow_symlinks=False) or (entry.name not in owned and not force):
+                taken.append(entry.name)
+    names = Names(taken)
+    for rel in sorted(kept):
+        e = kept[rel]
         if "report" in e and "staged" not in e:
-            taken.add(e["report"])
-    for rel in sorted(entries):
-        e = entries[rel]
-        staged = e.get("staged")
+            names.reserve(e["report"])
+            names.reserve(e.get("tables") or tables_name(e["report"]))
+    for rel in sorted(kept):
+        e = kept[rel]
+        staged = e.pop("staged", None)
         if not staged:
             continue
-        name = e.pop("report_name")
-        stem, suffix = name[: -len(".docx")], ".docx"
-        n = 1
-        while name in taken:
-            n += 1
-            name = f"{stem}({n}){suffix}"
-        taken.add(name)
-        os.replace(staged, out / REPORTS / name)
-        e["report"] = name
-        del e["staged"]
-        tables = e.pop("staged_tables", None)
-        if tables:   # 甲_2023_部门整体支出绩效自评报告(2).docx → 甲_2023_绩效自评表格(2).xlsx
-            e["tables"] = name.removesuffix(".docx").replace(REPORT_SUFFIX, TABLES_SUFFIX) + ".xlsx"
-            os.replace(tables, out / REPORTS / e["tables"])
+        name = names.claim(e.pop("report_name"))
+        tables = e.pop("staged_tables")
+        os.replace(staged, reports / name)
+        os.replace(tables, reports / tables_name(name))
+        e["report"], e["tables"] = name, tables_name(name)
+
+
+def _remove_stale(out: Path, kept: dict[str, dict], owned: set[str]) -> int:
+    """Delete the reports batch wrote for inputs that are gone or now fail; how many."""
+    live = {e[k] for e in kept.values() for k in ("report", "tables") if k in e}
+    removed = 0
+    for name in sorted(owned - live):
+        path = out / REPORTS / name
+        try:
+            if path.is_file() and not path.is_symlink():
+                path.unlink()
+                removed += name.endswith(".docx")
+        except OSError:
+            pass
+    return removed

@@ -9,6 +9,7 @@ or ``+86…`` stays text, never becomes a formula (formula injection).
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from xlpkg.atomic import atomic_path
@@ -26,7 +27,7 @@ SUMMARY_COLUMNS = [
     ("outlays", "“三公”经费（万元）", "amount", 14),
     ("outlays_change", "“三公”经费变动率", "pct", 14),
     ("score", "自评得分", "amount", 9),
-    ("grade", "等级", "text", 6),
+    ("grade", "等级", "text", 22),   # 优, or “N 项指标待评分，暂不定级”
     ("errors", "错误数", "int", 7),
     ("warnings", "警告数", "int", 7),
     ("report", "报告文件", "text", 40),
@@ -108,6 +109,7 @@ def stats_rows(findings: list[dict]) -> list[dict]:
 def write_summary(path: Path, result) -> None:
     """Write 汇总.xlsx atomically from a :class:`~xlpkg.batch.runner.BatchResult`."""
     import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError
 
     findings = finding_rows(result)
     with atomic_path(Path(path)) as tmp:
@@ -118,4 +120,8 @@ def write_summary(path: Path, result) -> None:
         _table(wb.add_worksheet("校验结果"), fmt, FINDING_COLUMNS, findings)
         _table(wb.add_worksheet("问题统计"), fmt, STATS_COLUMNS, stats_rows(findings))
         _table(wb.add_worksheet("无法读取"), fmt, FAILURE_COLUMNS, result.failures)
-        wb.close()
+        try:
+            wb.close()
+        except FileCreateError as exc:   # a full disk, reported as the OSError it is
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+            raise cause or OSError(errno.EIO, str(exc)) from None

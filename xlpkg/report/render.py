@@ -31,12 +31,9 @@ from xlpkg.core.money import fmt_number
 
 REPORT_SUFFIX = "部门整体支出绩效自评报告"
 
-# Characters Windows (and so most shared folders) refuse in file names.
-_ILLEGAL_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 # Characters XML 1.0 cannot carry at all, and lone surrogates.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _LINE_BREAKS = re.compile(r"\s*[\r\n\t\v\f\x85\u2028\u2029]+\s*")
-_MAX_NAME = 120
 # A pair of straight quotes around Chinese text ("三公"经费) prints as Chinese quotes.
 _CJK_QUOTED = re.compile(r'"([^"]*[\u3400-\u9fff][^"]*)"')
 
@@ -46,9 +43,9 @@ def report_filename(ds: Dataset) -> str:
     name = (ds.department.name.value or "未填单位名称").strip()
     year = ds.department.year.value
     year_text = fmt_number(year) if isinstance(year, Decimal) else "未填年度"
-    name = _ILLEGAL_NAME.sub("_", name).strip(" .") or "未填单位名称"
-    name = name[:_MAX_NAME]
-    return f"{name}_{year_text}_{REPORT_SUFFIX}.docx"
+    from xlpkg.names import file_name
+
+    return file_name(name, f"_{year_text}_{REPORT_SUFFIX}.docx", "未填单位名称")
 
 
 def clean_text(value: Any) -> str:
@@ -86,8 +83,9 @@ def render_report(ev: Evaluation, *, charts: bool = False, with_findings: bool =
     pngs = _chart_pngs(content.chart_data) if charts else []
     Writer(doc, clean=clean_text, charts=pngs).write(content)
     props = doc.core_properties
-    props.title = clean_text(content.title)
-    props.author = clean_text(content.department)
+    # core properties hold at most 255 characters (python-docx refuses more)
+    props.title = clean_text(content.title)[:255]
+    props.author = clean_text(content.department)[:255]
     props.last_modified_by = "xlpkg"
     props.created = props.modified = datetime.now().replace(microsecond=0)
     return doc

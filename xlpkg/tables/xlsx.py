@@ -335,12 +335,12 @@ def _unique(t: PrintTable, names: set[str]) -> PrintTable:
 
 def tables_filename(ds: Dataset) -> str:
     """``<单位>_<年度>_绩效自评表格.xlsx``."""
-    from xlpkg.atomic import safe_stem
+    from xlpkg.names import file_name
 
-    name = safe_stem((ds.department.name.value or "").strip(), "未填单位名称")
     year = ds.department.year.value
     year_text = fmt_number(year) if isinstance(year, Decimal) else "未填年度"
-    return f"{name}_{year_text}_{TABLES_SUFFIX}.xlsx"
+    return file_name((ds.department.name.value or "").strip(), f"_{year_text}_{TABLES_SUFFIX}.xlsx",
+                     "未填单位名称")
 
 
 def tables_path(ds: Dataset, out: Path | None, default_dir: Path) -> Path:

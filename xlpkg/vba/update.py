@@ -182,7 +182,12 @@ def replace_vba_project(book: Path, new_bin: bytes, *, backup_dir: Path | None =
 
     backup = _write_backup(book, data, Path(backup_dir) if backup_dir is not None else None)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{book.stem}.", suffix=".tmp", dir=book.parent)
+        from xlpkg.atomic import remove_stale_temps
+        from xlpkg.names import temp_affixes
+
+        remove_stale_temps(book.parent, book.stem)   # left by a killed run (its pid is gone)
+        prefix, suffix = temp_affixes(book.stem, "", os.getpid())
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=book.parent)
     except OSError as exc:
         raise VbaUpdateError(f"无法在 {book.parent} 中写入临时文件；原文件未改动") from exc
     try:

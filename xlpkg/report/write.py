@@ -69,6 +69,7 @@ def column_widths(table: Table, total_mm: float) -> list[float]:
 
 
 _KEEP = {None: "", True: "<w:keepNext/>", False: '<w:keepNext w:val="0"/>'}
+_MERGE = {"": "", "restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}
 
 
 class _P:
@@ -93,21 +94,6 @@ class _P:
             ppr = f"<w:pPr>{inner}</w:pPr>" if inner else "<w:pPr/>"
         body = "".join(x for is_run, x in self.items if runs or not is_run)
         return f"<w:p>{ppr}{body}</w:p>" if ppr or body else "<w:p/>"
-
-
-class _Cell:
-    __slots__ = ("p", "span", "vmerge", "width")
-
-    def __init__(self, p: _P, span: int = 1):
-        self.width, self.span, self.vmerge, self.p = 0, span, "", p
-
-    def xml(self) -> str:
-        span = f'<w:gridSpan w:val="{self.span}"/>' if self.span > 1 else ""
-        merge = {"": "", "restart": '<w:vMerge w:val="restart"/>',
-                 "continue": "<w:vMerge/>"}[self.vmerge]
-        return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{self.width}"/>{span}{merge}'
-                f'<w:vAlign w:val="center"/></w:tcPr>{self.p.xml(self.vmerge != "continue")}'
-                "</w:tc>")
 
 
 class Writer:
@@ -202,40 +188,58 @@ class Writer:
         rows = list(table.rows)
         body_rows = ([table.total] if table.total and not table.total_last else []) + rows \
             + ([table.total] if table.total and table.total_last else [])
-        grid = [[self._cell((Span(col.header),), head, keep=True) for col in table.columns]]
-        for row in body_rows:
-            is_total = row is table.total
-            columns = list(table.columns)
-            span = is_total and table.total_last and len(columns) > SCORESHEET_TOTAL_SPAN
-            if span:
-                columns = [columns[0]] + columns[SCORESHEET_TOTAL_SPAN:]
-            cells = []
-            for c, col in enumerate(columns):
-                align = "c" if is_total and c == 0 and table.total_last else col.align
-                cells.append(self._cell(row.get(col.key, ()), styles[align], bold=is_total,
-                                        keep=is_total and not table.total_last))
-            if span:
-                cells[0].span = SCORESHEET_TOTAL_SPAN
-            grid.append(cells)
+        n = 1 + len(body_rows)
+        kept = set()
         if table.note:
-            _keep_with_next(grid[-1])          # the last row stays with its 表注
-        if table.total_last and len(grid) > 2:
-            _keep_with_next(grid[-2])          # … and the 自评表's last row with 合计
+            kept.add(n - 1)                    # the last row stays with its 表注
+        if table.total_last and n > 2:
+            kept.add(n - 2)                    # … and the 自评表's last row with 合计
+        merged: dict[tuple[int, int], str] = {}
         for key in table.merge_columns:
-            _merge_runs(grid, table, key, 1 if table.total and not table.total_last else 0,
+            _merge_runs(merged, table, key, 1 if table.total and not table.total_last else 0,
                         rows)
         widths = column_widths(table, total_mm)
-        caption = T.SCORESHEET_CAPTION if table.kind == "scoresheet" else ""
-        self.body.append(_table_xml(grid, widths, self.style("Table Grid", "table"), caption))
+        twips = [_mm_twips(w) for w in widths]
+        out = [_table_open(widths, self.style("Table Grid", "table"),
+                           T.SCORESHEET_CAPTION if table.kind == "scoresheet" else ""),
+               "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"]
+        out += [self._cell((Span(col.header),), head, twips[c], keep=True)
+                for c, col in enumerate(table.columns)]
+        out.append("</w:tr>")
+        for r, row in enumerate(body_rows, 1):
+            is_total = row is table.total
+            columns = list(table.columns)
+            out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            keep = r in kept or (is_total and not table.total_last)
+            first = 0
+            if is_total and table.total_last and len(columns) > SCORESHEET_TOTAL_SPAN:
+                # 合计 spans 一级、二级、三级指标
+                out.append(self._cell(row.get(columns[0].key, ()), styles["c"],
+                                      _mm_twips(sum(widths[:SCORESHEET_TOTAL_SPAN])),
+                                      bold=True, keep=keep, span=SCORESHEET_TOTAL_SPAN))
+                columns, first = columns[SCORESHEET_TOTAL_SPAN:], SCORESHEET_TOTAL_SPAN
+            for c, col in enumerate(columns, first):
+                align = "c" if is_total and c == 0 and table.total_last else col.align
+                out.append(self._cell(row.get(col.key, ()), styles[align], twips[c],
+                                      bold=is_total, keep=keep,
+                                      merge=merged.get((r, c - first + (first > 0)), "")))
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        self.body.append("".join(out))
         if table.note:
             self.plain(table.note, T.NOTE)
 
-    def _cell(self, spans, style: str, *, bold: bool = False, keep: bool = False) -> _Cell:
+    def _cell(self, spans, style: str, width: int, *, bold: bool = False, keep: bool = False,
+              span: int = 1, merge: str = "") -> str:
+        """One ``w:tc``: width, span, vertical merge, centred; its paragraph in ``style``.
+        A continued merge keeps its (empty) paragraph, without runs."""
         p = _P(self.style(style))
         if keep:
             p.keep = True
         self.runs(p, spans, bold=bold)
-        return _Cell(p)
+        return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
+                + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + _MERGE[merge]
+                + f'<w:vAlign w:val="center"/></w:tcPr>{p.xml(merge != "continue")}</w:tc>')
 
     # ------------------------------------------------------------ the whole report
 
@@ -325,56 +329,39 @@ def _landscape(sect: str) -> str:
                                       "footer": _mm_twips(T.LANDSCAPE_FOOTER)})
 
 
-def _keep_with_next(row: list[_Cell]) -> None:
-    """Keep a table row on the page of the row (or paragraph) after it."""
-    for cell in row:
-        cell.p.keep = True
-
-
-def _table_xml(grid: list[list[_Cell]], widths_mm, style: str, name: str) -> str:
+def _table_open(widths_mm, style: str, name: str) -> str:
     """Fixed column widths that add up to the text width; centred; header row repeats;
     rows never split across pages (a table still breaks between rows, and short body
     rows read better whole); cells centred vertically."""
     total = sum(_mm_twips(w) for w in widths_mm)
     margin = _mm_twips(CELL_MARGIN)
-    out = ["<w:tbl><w:tblPr>",
-           style,
-           (f'<w:tblW w:type="dxa" w:w="{total}"/><w:jc w:val="center"/>'
-            '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
-            f'<w:left w:w="{margin}" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
-            f'<w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'),
-           f'<w:tblCaption w:val="{attr(name)}"/>' if name else "",
-           "</w:tblPr><w:tblGrid>",
-           "".join(f'<w:gridCol w:w="{_mm_twips(w)}"/>' for w in widths_mm),
-           "</w:tblGrid>"]
-    for r, row in enumerate(grid):
-        out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if r == 0
-                   else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-        col = 0
-        for cell in row:
-            cell.width = _mm_twips(sum(widths_mm[col:col + cell.span]))
-            col += cell.span
-            out.append(cell.xml())
-        out.append("</w:tr>")
-    out.append("</w:tbl>")
-    return "".join(out)
+    return "".join([
+        "<w:tbl><w:tblPr>", style,
+        (f'<w:tblW w:type="dxa" w:w="{total}"/><w:jc w:val="center"/>'
+         '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
+         f'<w:left w:w="{margin}" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
+         f'<w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'),
+        f'<w:tblCaption w:val="{attr(name)}"/>' if name else "",
+        "</w:tblPr><w:tblGrid>",
+        "".join(f'<w:gridCol w:w="{_mm_twips(w)}"/>' for w in widths_mm),
+        "</w:tblGrid>"])
 
 
-def _merge_runs(grid: list[list[_Cell]], table: Table, key: str, offset: int, rows) -> None:
+def _merge_runs(merged: dict[tuple[int, int], str], table: Table, key: str, offset: int,
+                rows) -> None:
     """Rows of one 一级指标 (and of one 二级指标 within it) share one merged cell, as the
-    printed form has it; decided from the data, not from rendered text. A continued
-    cell keeps its (empty) paragraph, without runs."""
+    printed form has it; decided from the data, not from rendered text. ``merged`` gets
+    (table row, cell) → "restart" | "continue"."""
     keys = [c.key for c in table.columns]
     col = keys.index(key)
     upto = keys[:col + 1]
     values = [tuple(table.cell(r, k) for k in upto) for r in rows]
-    trs = grid[1 + offset:1 + offset + len(rows)]
     start = 0
     for i in range(1, len(rows) + 1):
         if i < len(rows) and values[i][-1] and values[i] == values[start]:
             continue
         if i - start > 1:
-            trs[start][col].vmerge = "restart"
-            for tr in trs[start + 1:i]:
-                tr[col].vmerge = "continue"
+            merged[(1 + offset + start, col)] = "restart"
+            for r in range(start + 1, i):
+                merged[(1 + offset + r, col)] = "continue"
         start = i

@@ -113,3 +113,22 @@ def test_comment_and_image_relationships_take_the_next_free_ids():
     new = [rid for rid, _, _ in pkg.new_rels]
     assert len(new) == 2 and not taken & set(new)
     assert [p for _, p, _ in pkg.images] == ["media/image1.png"]
+
+
+def test_core_properties_as_python_docx_wrote_them():
+    from datetime import datetime
+
+    d = docx.Document(io.BytesIO(template_bytes()))
+    when = datetime(2025, 3, 4, 5, 6, 7)
+    d.core_properties.title, d.core_properties.author = 'a&b<"x">', ""
+    d.core_properties.last_modified_by = "xlpkg"
+    d.core_properties.created = d.core_properties.modified = when
+    out = io.BytesIO()
+    d.save(out)
+    pkg = Package(parsed_template(template_bytes()))
+    for tag, value in (("dc:title", 'a&b<"x">'), ("dc:creator", ""), ("cp:lastModifiedBy", "xlpkg"),
+                       ("dcterms:created", when), ("dcterms:modified", when)):
+        pkg.set_property(tag, value)
+    assert pkg._core() == zipfile.ZipFile(out).read("docProps/core.xml").decode("utf-8")
+    with pytest.raises(ValueError):   # python-docx's limit on a property
+        pkg.set_property("dc:title", "长" * 256)

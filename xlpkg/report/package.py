@@ -59,12 +59,11 @@ class Template:
         start = doc.rindex("<w:sectPr")
         end = doc.index("</w:sectPr>", start) + len("</w:sectPr>")
         self.body_open, self.sect, self.body_close = doc[:start], doc[start:end], doc[end:]
-        self.rels = re.findall(r'<Relationship Id="([^"]*)"', parts[DOCUMENT_RELS].decode())
-        types = parts[CONTENT_TYPES].decode("utf-8")
-        self.defaults = dict(re.findall(r'<Default Extension="([^"]*)" ContentType="([^"]*)"/>',
-                                        types))
-        self.overrides = dict(re.findall(r'<Override PartName="([^"]*)" ContentType="([^"]*)"/>',
-                                         types))
+        self.rels = [a["Id"] for a in _elements(parts[DOCUMENT_RELS], "Relationship")]
+        self.defaults = {a["Extension"]: a["ContentType"]
+                         for a in _elements(parts[CONTENT_TYPES], "Default")}
+        self.overrides = {a["PartName"]: a["ContentType"]
+                          for a in _elements(parts[CONTENT_TYPES], "Override")}
         # lxml writes an element without content as <x/>: python-docx re-serialised it so
         self.core = re.sub(r"<([\w:]+)([^<>]*)></\1>", r"<\1\2/>", parts[CORE].decode("utf-8"))
 
@@ -78,6 +77,15 @@ class Template:
         if style_type != kind:
             raise ValueError(f"style '{name}' is not of type {kind}")
         return None if style_id == self.styles["defaults"].get(kind) else style_id
+
+
+def _elements(xml: bytes, name: str) -> list[dict[str, str]]:
+    """The attributes of every ``name`` element of a small package part (expat)."""
+    found: list[dict[str, str]] = []
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = lambda tag, attrs: found.append(attrs) if tag == name else None
+    parser.Parse(xml, True)
+    return found
 
 
 def _bytes_io(data: bytes):
@@ -202,12 +210,22 @@ class Package:
         core = self.template.core
         for tag, value in self.props.items():
             text = esc(value)
-            pattern = re.compile(rf"<{tag}((?: [^<>]*?)?)(?:/>|>[^<]*</{tag}>)")
-            if pattern.search(core):
-                core = pattern.sub(lambda m, t=tag, x=text: f"<{t}{m.group(1)}>{x}</{t}>", core, 1)
-            else:   # not in the template: appended, as python-docx adds it
+            start = core.find(f"<{tag}>")
+            if start < 0:
+                start = core.find(f"<{tag} ")
+            if start < 0:
+                start = core.find(f"<{tag}/>")
+            if start < 0:   # not in the template: appended, as python-docx adds it
                 core = core.replace("</cp:coreProperties>", f"<{tag}>{text}</{tag}>"
                                     "</cp:coreProperties>")
+                continue
+            open_end = core.index(">", start)
+            if core[open_end - 1] == "/":      # <tag/> or <tag attr="…"/>
+                head, end = core[start:open_end - 1], open_end + 1
+            else:
+                head = core[start:open_end]
+                end = core.index(f"</{tag}>", open_end) + len(f"</{tag}>")
+            core = f"{core[:start]}{head}>{text}</{tag}>{core[end:]}"
         return core
 
     def _content_types(self) -> str:

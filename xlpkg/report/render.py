@@ -37,7 +37,7 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\ud
 _LINE_BREAKS = re.compile(r"\s*[\r\n\t\v\f\x85\u2028\u2029]+\s*")
 _MAX_NAME = 120
 # A pair of straight quotes around Chinese text ("三公"经费) prints as Chinese quotes.
-_CJK_QUOTED = re.compile(r'"([^"]*[\u3400-\u9fff][^"]*)"')
+_CJK_QUOTED = r'"([^"]*[\u3400-\u9fff][^"]*)"'   # compiled when a text has quotes
 
 
 def report_filename(ds: Dataset) -> str:
@@ -57,7 +57,7 @@ def clean_text(value: Any) -> str:
     text = "" if value is None else str(value)
     text = _LINE_BREAKS.sub(" ", text)
     if '"' in text and text.count('"') % 2 == 0:
-        text = _CJK_QUOTED.sub(r"“\1”", text)
+        text = re.sub(_CJK_QUOTED, r"“\1”", text)
     return _XML_INVALID.sub("", text)
 
 

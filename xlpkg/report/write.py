@@ -10,8 +10,6 @@ sections it is given; the outline lives in :mod:`xlpkg.report.outline`.
 
 from __future__ import annotations
 
-import re
-
 from xlpkg.report import template as T
 from xlpkg.report.ooxml import _mm_twips, attr, run_xml
 from xlpkg.report.text import Appendix, Block, Content, Figures, Para, Span, Table, tight
@@ -313,11 +311,15 @@ def _comment(span: Span) -> str:
 def _set_attrs(xml: str, tag: str, values: dict[str, object]) -> str:
     """``xml`` with the attributes of its first ``<w:tag …/>`` set (existing ones keep their
     place, new ones are added last, as lxml does)."""
-    m = re.search(rf"<w:{tag}((?: [^<>/]*?)?)\s*/>", xml)
-    attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', m.group(1)))
+    start = xml.index(f"<w:{tag} ")
+    end = xml.index("/>", start)
+    attrs = {}
+    for pair in xml[start + len(tag) + 3:end].split('" '):   # name="value" pairs
+        name, _, value = pair.strip().partition('="')
+        attrs[name] = value.removesuffix('"')
     attrs.update({f"w:{k}": str(v) for k, v in values.items()})
     new = f"<w:{tag}" + "".join(f' {k}="{v}"' for k, v in attrs.items()) + "/>"
-    return xml[:m.start()] + new + xml[m.end():]
+    return xml[:start] + new + xml[end + 2:]
 
 
 def _landscape(sect: str) -> str:

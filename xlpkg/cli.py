@@ -300,7 +300,7 @@ def cmd_check(args) -> int:
     from xlpkg.console import format_findings
     from xlpkg.pipeline import evaluate_file
 
-    ev = evaluate_file(args.input)
+    ev = evaluate_file(args.input, scoring=False)   # check shows findings only
     if args.json:
         print(json.dumps({"findings": [f.to_json() for f in ev.findings]}, ensure_ascii=False,
                          indent=2))

@@ -9,7 +9,6 @@ from __future__ import annotations
 from xlpkg.core.evaluation import Evaluation
 from xlpkg.core.finding import SEVERITIES, SEVERITY_LABELS
 from xlpkg.core.model import Dataset, describe_field
-from xlpkg.core.scoring import score_text
 
 
 def dataset_title(ds: Dataset) -> str:
@@ -103,6 +102,7 @@ def format_scoresheet(ev: Evaluation) -> str:
 def format_project_score(p) -> list[str]:
     """One project's 自评表 in a few lines: 执行率, each indicator, total and grade."""
     from xlpkg.core.money import fmt_number
+    from xlpkg.core.scoring import score_text  # here: ``xlpkg check`` scores nothing
 
     lines = [f"项目：{p.name}", f"  评分规则：{p.rules_name}",
              (f"  预算执行率 {p.execution_text or '无法计算'}，{fmt_number(p.execution_weight)} 分，"

@@ -34,18 +34,26 @@ def load_rules(path: Path | None = None) -> Any:
     return read_rules(path)
 
 
-def evaluate(ds: Dataset, rules: Any = None) -> Evaluation:
-    """Check and score one dataset; ``rules`` defaults to the shipped rules."""
+def evaluate(ds: Dataset, rules: Any = None, *, scoring: bool = True) -> Evaluation:
+    """Check and score one dataset; ``rules`` defaults to the shipped rules. Without
+    ``scoring`` the evaluation has findings only (``xlpkg check`` shows nothing else)."""
     # Imported here: loading a file for ``fill`` or ``export`` needs neither.
     from xlpkg.core.checks import run_checks
+
+    findings = tuple(sort_findings(run_checks(ds)))
+    if not scoring:
+        return Evaluation(ds, findings)
     from xlpkg.core.scoring import score
 
     if rules is None:
         rules = load_rules(None)
-    return Evaluation(ds, tuple(sort_findings(run_checks(ds))), score(ds, rules))
+    return Evaluation(ds, findings, score(ds, rules))
 
 
-def evaluate_file(path: Path, rules_path: Path | None = None) -> Evaluation:
+def evaluate_file(path: Path, rules_path: Path | None = None, *,
+                  scoring: bool = True) -> Evaluation:
     """:func:`load` then :func:`evaluate` with the rules in ``rules_path``."""
     ds = load(path)
+    if not scoring:
+        return evaluate(ds, scoring=False)
     return evaluate(ds, load_rules(rules_path))

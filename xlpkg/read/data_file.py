@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
-
-import yaml
 
 from xlpkg.atomic import write_bytes_atomic
 from xlpkg.core.model import Dataset, from_mapping, to_mapping
@@ -22,25 +21,32 @@ MAX_DATA_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 100   # the contract nests 3 levels; anything deeper is not a data file
 
 
-class _SafeLoader(yaml.SafeLoader):
-    """SafeLoader without anchors/aliases expansion bombs: aliases are refused."""
+@cache
+def _safe_loader():
+    """SafeLoader without anchors/aliases expansion bombs: aliases are refused. Built on
+    first use: PyYAML is imported only when a YAML file is read or written."""
+    import yaml
 
-    depth = 0
+    class _SafeLoader(yaml.SafeLoader):
+        depth = 0
 
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError("", None, "不允许使用 YAML 别名（*alias）",
-                                       event.start_mark)
-        # The composer recurses once per level: stop a hostile file long before Python's limit.
-        if self.depth >= MAX_DEPTH:
-            raise yaml.MarkedYAMLError("", None, f"嵌套超过 {MAX_DEPTH} 层",
-                                       self.peek_event().start_mark)
-        self.depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.MarkedYAMLError("", None, "不允许使用 YAML 别名（*alias）",
+                                           event.start_mark)
+            # The composer recurses once per level: stop a hostile file long before
+            # Python's limit.
+            if self.depth >= MAX_DEPTH:
+                raise yaml.MarkedYAMLError("", None, f"嵌套超过 {MAX_DEPTH} 层",
+                                           self.peek_event().start_mark)
+            self.depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    return _SafeLoader
 
 
 def read_text(path: Path, *, what: str = "文件", max_bytes: int = MAX_DATA_BYTES,
@@ -64,15 +70,25 @@ def read_text(path: Path, *, what: str = "文件", max_bytes: int = MAX_DATA_BYT
         raise InputError(f"{what} {path.name} 不是 UTF-8 编码的文本", "请用 UTF-8 编码保存") from None
 
 
+class _NoError(Exception):
+    """Raised by nothing: the YAML error class when the file is not YAML."""
+
+
 def parse_structured(text: str, path: Path, *, what: str = "文件") -> dict:
     """JSON, YAML (aliases refused) or TOML by the file's suffix; amounts stay exact."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        import yaml
+
+        yaml_error: type[Exception] = yaml.YAMLError
+    else:
+        yaml_error = _NoError
     try:
         if suffix == ".json":
             data = json.loads(text, parse_float=Decimal)
         elif suffix in (".yaml", ".yml"):
-            data = yaml.load(text, Loader=_SafeLoader)  # a SafeLoader subclass
+            data = yaml.load(text, Loader=_safe_loader())  # a SafeLoader subclass
         elif suffix == ".toml":
             import tomllib
 
@@ -82,7 +98,7 @@ def parse_structured(text: str, path: Path, *, what: str = "文件") -> dict:
     except json.JSONDecodeError as exc:
         raise InputError(f"无法读取{what} {path.name}：JSON 格式错误"
                          f"（第 {exc.lineno} 行第 {exc.colno} 列）") from None
-    except yaml.YAMLError as exc:
+    except yaml_error as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
         problem = getattr(exc, "problem", None) or ""
@@ -118,21 +134,23 @@ def _json_default(value):
     raise TypeError(type(value).__name__)
 
 
-class _Dumper(yaml.SafeDumper):
-    """Never anchors and aliases (``&id001``): two fields holding one Decimal object are
-    written twice, because our own reader refuses aliases."""
+@cache
+def _dumper():
+    """A SafeDumper that never anchors and aliases (``&id001``): two fields holding one
+    Decimal object are written twice, because our own reader refuses aliases."""
+    import yaml
 
-    def ignore_aliases(self, data) -> bool:
-        return True
+    class _Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data) -> bool:
+            return True
 
+    def represent_decimal(dumper, value: Decimal):
+        if value == value.to_integral_value() and value.as_tuple().exponent >= 0:
+            return dumper.represent_int(int(value))
+        return dumper.represent_scalar("tag:yaml.org,2002:float", f"{value:f}")
 
-def _represent_decimal(dumper, value: Decimal):
-    if value == value.to_integral_value() and value.as_tuple().exponent >= 0:
-        return dumper.represent_int(int(value))
-    return dumper.represent_scalar("tag:yaml.org,2002:float", f"{value:f}")
-
-
-_Dumper.add_representer(Decimal, _represent_decimal)
+    _Dumper.add_representer(Decimal, represent_decimal)
+    return _Dumper
 
 
 def dumps(ds: Dataset, *, as_json: bool = False) -> str:
@@ -140,7 +158,9 @@ def dumps(ds: Dataset, *, as_json: bool = False) -> str:
     data = to_mapping(ds, exact=True)
     if as_json:
         return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+    import yaml
+
+    return yaml.dump(data, Dumper=_dumper(), allow_unicode=True, sort_keys=False,
                      default_flow_style=False, width=1000)
 
 

@@ -330,10 +330,24 @@ def load_rules(path: Path | None = None) -> Rules:
     Projects are scored by the file's ``[project]`` table, else by the shipped
     caiyu-2020-10 one."""
     path = default_rules_path() if path is None else _resolve(Path(path))
+    try:   # parsed once per process and file version: a batch worker scores hundreds
+        st = path.stat()
+        key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = None   # _read says what is wrong with it
+    if key in _PARSED:
+        return _PARSED[key]
     rules = parse_rules(_read(path), source=path.name)
     if rules.project is None:
         rules = replace(rules, project=default_project_rules())
+    if key is not None:
+        if len(_PARSED) >= 8:
+            _PARSED.clear()
+        _PARSED[key] = rules   # Rules is frozen: every caller may share it
     return rules
+
+
+_PARSED: dict[tuple, Rules] = {}
 
 
 @cache

@@ -1,13 +1,83 @@
-"""Small helpers for the WordprocessingML that python-docx has no API for.
+"""Small helpers for WordprocessingML: the template builder's (python-docx elements)
+and the report writer's (XML text).
 
 Owns setting run fonts (Latin and East Asian, size, bold, character spacing) and
-paragraph properties in the element order Word expects, and unit conversions.
-Used by the template builder and the report writer.
+paragraph properties in the element order Word expects (template build, with
+python-docx), unit conversions, and the report's text escaping and runs: the
+report is written as XML text, serialised as lxml serialised python-docx's tree.
 """
 
 from __future__ import annotations
 
+import re
+
 LATIN = "Times New Roman"   # the Latin font of every style (digits, letters)
+
+# What lxml refused ("All strings must be XML compatible"): the report refuses it too
+# (checked once over each finished part, see :func:`check_xml`).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_RUN_BREAKS = re.compile("([\t\r\n])")
+HIGHLIGHT = '<w:highlight w:val="yellow"/>'
+
+
+def check_xml(text: str) -> str:
+    if _NOT_XML.search(text):
+        raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes "
+                         "or control characters")
+    return text
+
+
+def esc(text: str) -> str:
+    """``text`` as element content (``&``, ``<``, ``>`` escaped, as lxml does)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def attr(text: str) -> str:
+    """``text`` as an attribute value (between double quotes)."""
+    text = esc(text)
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    for ch, ref in (("\n", "&#10;"), ("\r", "&#13;"), ("\t", "&#9;")):
+        if ch in text:
+            text = text.replace(ch, ref)
+    return text
+
+
+def _t(text: str) -> str:
+    if len(text.strip()) < len(text):
+        return f'<w:t xml:space="preserve">{esc(text)}</w:t>'
+    return f"<w:t>{esc(text)}</w:t>"
+
+
+def run_content(text: str) -> str:
+    """A run's text: ``w:t`` pieces, a tab as ``w:tab``, a line break as ``w:br``."""
+    if "\t" not in text and "\n" not in text and "\r" not in text:
+        return _t(text) if text else ""
+    out = []
+    for piece in _RUN_BREAKS.split(text):
+        if piece == "\t":
+            out.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            out.append("<w:br/>")
+        elif piece:
+            out.append(_t(piece))
+    return "".join(out)
+
+
+def run_xml(text: str, *, bold: bool = False, highlight: bool = False) -> str:
+    """A ``w:r`` holding ``text``, bold and/or highlighted yellow."""
+    rpr = ""
+    if bold or highlight:
+        rpr = "<w:rPr>" + ("<w:b/>" if bold else "") + (HIGHLIGHT if highlight else "") \
+            + "</w:rPr>"
+    content = run_content(text)
+    return f"<w:r>{rpr}{content}</w:r>" if rpr or content else "<w:r/>"
 
 
 

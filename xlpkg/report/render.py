@@ -10,15 +10,14 @@ overwritten without ``force``. It renders an
 never runs a check or a score itself. The CLI (``xlpkg report``), the Excel button
 (``macros.export_report``) and the batch run all call :func:`write_report`.
 
-Data is only ever text: every value becomes the text of a run (python-docx
-escapes it), so ``{{ … }}``, ``<w:p>`` or ``{% … %}`` inside a field print
-literally. Heavy imports (python-docx, matplotlib) happen inside the functions, so
-importing this module is cheap.
+Data is only ever text: every value becomes the escaped text of a run, so ``{{ … }}``, ``<w:p>`` or ``{% … %}`` inside a field print
+literally. The report is written without python-docx (see
+:mod:`xlpkg.report.package`); matplotlib is imported only for ``--charts``, so
+importing and running this module is cheap.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -35,7 +34,7 @@ REPORT_SUFFIX = "部门整体支出绩效自评报告"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _LINE_BREAKS = re.compile(r"\s*[\r\n\t\v\f\x85\u2028\u2029]+\s*")
 # A pair of straight quotes around Chinese text ("三公"经费) prints as Chinese quotes.
-_CJK_QUOTED = re.compile(r'"([^"]*[\u3400-\u9fff][^"]*)"')
+_CJK_QUOTED = r'"([^"]*[\u3400-\u9fff][^"]*)"'   # compiled when a text has quotes
 
 
 def report_filename(ds: Dataset) -> str:
@@ -54,8 +53,8 @@ def clean_text(value: Any) -> str:
     straight double quotes around Chinese text become “” (when they pair up)."""
     text = "" if value is None else str(value)
     text = _LINE_BREAKS.sub(" ", text)
-    if text.count('"') % 2 == 0:
-        text = _CJK_QUOTED.sub(r"“\1”", text)
+    if '"' in text and text.count('"') % 2 == 0:
+        text = re.sub(_CJK_QUOTED, r"“\1”", text)
     return _XML_INVALID.sub("", text)
 
 
@@ -68,27 +67,43 @@ def report_content(ev: Evaluation, *, with_findings: bool = False):
                          day=date.today())
 
 
-def render_report(ev: Evaluation, *, charts: bool = False, with_findings: bool = False,
-                  template: bytes | None = None, content=None):
-    """Render the report; returns the python-docx ``Document`` (call ``.save``).
-    ``content`` is :func:`report_content` of ``ev`` when the caller already built it."""
-    import docx
+class RenderedReport:
+    """A rendered report: its .docx bytes (``blob``); :meth:`save` writes them."""
 
+    def __init__(self, blob: bytes):
+        self.blob = blob
+
+    def save(self, target) -> None:
+        """Write to a path or a binary file object."""
+        if hasattr(target, "write"):
+            target.write(self.blob)
+        else:
+            with open(target, "wb") as fh:
+                fh.write(self.blob)
+
+
+def render_report(ev: Evaluation, *, charts: bool = False, with_findings: bool = False,
+                  template: bytes | None = None, content=None) -> RenderedReport:
+    """Render the report (call ``.save`` on the result, or take its ``.blob``).
+    ``content`` is :func:`report_content` of ``ev`` when the caller already built it."""
+    from xlpkg.report.package import Package, parsed_template
     from xlpkg.report.template import template_bytes
     from xlpkg.report.write import Writer
 
     if content is None:
         content = report_content(ev, with_findings=with_findings)
-    doc = docx.Document(io.BytesIO(template if template is not None else template_bytes()))
+    package = Package(parsed_template(template if template is not None else template_bytes()))
     pngs = _chart_pngs(content.chart_data) if charts else []
-    Writer(doc, clean=clean_text, charts=pngs).write(content)
-    props = doc.core_properties
-    # core properties hold at most 255 characters (python-docx refuses more)
-    props.title = clean_text(content.title)[:255]
-    props.author = clean_text(content.department)[:255]
-    props.last_modified_by = "xlpkg"
-    props.created = props.modified = datetime.now().replace(microsecond=0)
-    return doc
+    writer = Writer(package, clean=clean_text, charts=pngs)
+    writer.write(content)
+    # core properties: Word and python-docx hold at most 255 characters
+    package.set_property("dc:title", clean_text(content.title)[:255])
+    package.set_property("dc:creator", clean_text(content.department)[:255])
+    package.set_property("cp:lastModifiedBy", "xlpkg")
+    now = datetime.now().replace(microsecond=0)
+    package.set_property("dcterms:created", now)
+    package.set_property("dcterms:modified", now)
+    return RenderedReport(package.docx(writer.xml(), writer.sect))
 
 
 def _chart_pngs(data) -> list[tuple[str, bytes]]:
@@ -102,9 +117,7 @@ def _chart_pngs(data) -> list[tuple[str, bytes]]:
 
 def report_bytes(ev: Evaluation, **kwargs) -> bytes:
     """The rendered report as .docx bytes (for tests and callers without a file)."""
-    out = io.BytesIO()
-    render_report(ev, **kwargs).save(out)
-    return out.getvalue()
+    return render_report(ev, **kwargs).blob
 
 
 def report_path(ds: Dataset, out: Path | None, default_dir: Path | None = None) -> Path:

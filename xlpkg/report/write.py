@@ -10,16 +10,14 @@ sections it is given; the outline lives in :mod:`xlpkg.report.outline`.
 
 from __future__ import annotations
 
-import copy
-import io
-
 from xlpkg.report import template as T
-from xlpkg.report.ooxml import _child, _mm_twips, _w
+from xlpkg.report.ooxml import _mm_twips, attr, run_xml
 from xlpkg.report.text import Appendix, Block, Content, Figures, Para, Span, Table, tight
 
 TITLE_CHARS = 19  # 2号 characters that sit on one 156 mm line with room to spare
 ANNEX_TITLE_CHARS = 30  # … on the 247 mm line of the landscape 自评表 appendix
 CHART_WIDTH_MM = 140
+EMU_PER_MM = 36000
 COMMENT_AUTHOR, COMMENT_INITIALS = "xlpkg 数据校验", "xl"
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -68,40 +66,95 @@ def column_widths(table: Table, total_mm: float) -> list[float]:
     return [w * scale for w in widths]
 
 
-class Writer:
-    """Appends the content's blocks to a document opened on the template."""
+_KEEP = {None: "", True: "<w:keepNext/>", False: '<w:keepNext w:val="0"/>'}
+_MERGE = {"": "", "restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}
 
-    def __init__(self, doc, *, clean, charts: list[tuple[str, bytes]] | None = None):
-        self.doc = doc
+
+class _P:
+    """A paragraph being written: its properties (in python-docx's element order; ``style``
+    is its ``w:pStyle`` element) and its content (runs and comment marks)."""
+
+    __slots__ = ("items", "keep", "page_break", "ppr", "sect", "style")
+
+    def __init__(self, style: str, ppr: bool = True):
+        self.style, self.ppr = style, ppr
+        self.keep: bool | None = None   # False is written too (keepNext w:val="0")
+        self.page_break = False
+        self.sect = ""
+        self.items: list[tuple[bool, str]] = []    # (is a run, xml)
+
+    def xml(self, runs: bool = True) -> str:
+        ppr = ""
+        if self.ppr:
+            inner = self.style \
+                + _KEEP[self.keep] \
+                + ("<w:pageBreakBefore/>" if self.page_break else "") + self.sect
+            ppr = f"<w:pPr>{inner}</w:pPr>" if inner else "<w:pPr/>"
+        body = "".join(x for is_run, x in self.items if runs or not is_run)
+        return f"<w:p>{ppr}{body}</w:p>" if ppr or body else "<w:p/>"
+
+
+class Writer:
+    """Appends the content's blocks, as WordprocessingML text, to a report package opened
+    on the template (:class:`xlpkg.report.package.Package`)."""
+
+    def __init__(self, package, *, clean, charts: list[tuple[str, bytes]] | None = None):
+        self.package = package
+        self.template = package.template
         self.clean = clean           # render.clean_text: what Word can hold
         self.charts = charts or []
+        self.body: list = []         # _P or the XML text of a table
+        self.sect = self.template.sect   # the final section's properties
+        self._ids: dict[str, str] = {}
+        self._runs: dict[tuple, tuple[bool, str]] = {}
+
+    def style(self, name: str, kind: str = "paragraph") -> str:
+        """``<w:pStyle …/>`` of the style named ``name`` ("" for the default style)."""
+        if name not in self._ids:
+            sid = self.template.style_id(name, kind)
+            tag = "pStyle" if kind == "paragraph" else "tblStyle"
+            self._ids[name] = f'<w:{tag} w:val="{attr(sid)}"/>' if sid else ""
+        return self._ids[name]
+
+    def xml(self) -> str:
+        return "".join(b if isinstance(b, str) else b.xml() for b in self.body)
 
     # ------------------------------------------------------------ text
 
-    def runs(self, paragraph, spans, *, bold: bool = False) -> None:
-        from docx.enum.text import WD_COLOR_INDEX
-
+    def runs(self, paragraph: _P, spans, *, bold: bool = False) -> None:
+        items = paragraph.items
+        cache = self._runs
         for span in spans:
-            run = paragraph.add_run(self.clean(span.text))
-            if bold:
-                run.bold = True
-            if span.gap:
-                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-            if span.notes:
-                self.doc.add_comment(run, text=_comment(span), author=COMMENT_AUTHOR,
-                                     initials=COMMENT_INITIALS)
+            key = (span.text, bold, span.gap)
+            run = cache.get(key)
+            if run is None:   # tables repeat their texts (—, 0.00, 个): each is written once
+                run = cache[key] = (True, run_xml(self.clean(span.text), bold=bold,
+                                                  highlight=span.gap))
+            if not span.notes:
+                items.append(run)
+                continue
+            cid = self.package.add_comment(_comment(span), COMMENT_AUTHOR, COMMENT_INITIALS)
+            items += [(False, f'<w:commentRangeStart w:id="{cid}"/>'), run,
+                      (False, f'<w:commentRangeEnd w:id="{cid}"/>'),
+                      (True, ('<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
+                              f'<w:commentReference w:id="{cid}"/></w:r>'))]
 
-    def para(self, spans, style: str):
-        p = self.doc.add_paragraph(style=style)
+    def add_paragraph(self, style: str) -> _P:
+        p = _P(self.style(style))
+        self.body.append(p)
+        return p
+
+    def para(self, spans, style: str) -> _P:
+        p = self.add_paragraph(style)
         self.runs(p, spans)
         return p
 
-    def plain(self, text: str, style: str):
+    def plain(self, text: str, style: str) -> _P:
         return self.para((Span(text),), style)
 
     def blank(self) -> None:
         """An empty line of the body's pitch."""
-        self.doc.add_paragraph(style="Normal").paragraph_format.keep_with_next = True
+        self.add_paragraph("Normal").keep = True
 
     # ------------------------------------------------------------ blocks
 
@@ -114,11 +167,10 @@ class Writer:
             self.figures()
 
     def figures(self) -> None:
-        from docx.shared import Mm
-
+        width = int(CHART_WIDTH_MM * EMU_PER_MM)
         for i, (caption, png) in enumerate(self.charts, 1):
-            p = self.doc.add_paragraph(style=T.FIGURE)
-            p.add_run().add_picture(io.BytesIO(png), width=Mm(CHART_WIDTH_MM))
+            p = self.add_paragraph(T.FIGURE)
+            p.items.append((True, f"<w:r>{self.package.add_image(png, width)}</w:r>"))
             self.plain(f"图{i}  {caption}", T.FIGURE_CAPTION)
 
     def table(self, table: Table, *, small: bool, total_mm: float) -> None:
@@ -134,34 +186,58 @@ class Writer:
         rows = list(table.rows)
         body_rows = ([table.total] if table.total and not table.total_last else []) + rows \
             + ([table.total] if table.total and table.total_last else [])
-        grid = self.doc.add_table(rows=1 + len(body_rows), cols=len(table.columns))
-        grid.style = self.doc.styles["Table Grid"]
-        for i, col in enumerate(table.columns):
-            _cell(grid.rows[0].cells[i], self, (Span(col.header),), head, keep=True)
+        n = 1 + len(body_rows)
+        kept = set()
+        if table.note:
+            kept.add(n - 1)                    # the last row stays with its 表注
+        if table.total_last and n > 2:
+            kept.add(n - 2)                    # … and the 自评表's last row with 合计
+        merged: dict[tuple[int, int], str] = {}
+        for key in table.merge_columns:
+            _merge_runs(merged, table, key, 1 if table.total and not table.total_last else 0,
+                        rows)
+        widths = column_widths(table, total_mm)
+        twips = [_mm_twips(w) for w in widths]
+        out = [_table_open(widths, self.style("Table Grid", "table"),
+                           T.SCORESHEET_CAPTION if table.kind == "scoresheet" else ""),
+               "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"]
+        out += [self._cell((Span(col.header),), head, twips[c], keep=True)
+                for c, col in enumerate(table.columns)]
+        out.append("</w:tr>")
         for r, row in enumerate(body_rows, 1):
             is_total = row is table.total
-            cells = list(grid.rows[r].cells)
             columns = list(table.columns)
+            out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            keep = r in kept or (is_total and not table.total_last)
+            first = 0
             if is_total and table.total_last and len(columns) > SCORESHEET_TOTAL_SPAN:
-                merged = cells[0].merge(cells[SCORESHEET_TOTAL_SPAN - 1])
-                cells = [merged] + cells[SCORESHEET_TOTAL_SPAN:]
-                columns = [columns[0]] + columns[SCORESHEET_TOTAL_SPAN:]
-            for cell, col in zip(cells, columns):
-                align = "c" if is_total and cell is cells[0] and table.total_last else col.align
-                _cell(cell, self, row.get(col.key, ()), styles[align], bold=is_total,
-                      keep=is_total and not table.total_last)
-        widths = column_widths(table, total_mm)
-        _layout(grid, widths, T.SCORESHEET_CAPTION if table.kind == "scoresheet" else "")
-        trs = grid._tbl.tr_lst
-        if table.note:
-            _keep_with_next(trs[-1])           # the last row stays with its 表注
-        if table.total_last and len(trs) > 2:
-            _keep_with_next(trs[-2])           # … and the 自评表's last row with 合计
-        for key in table.merge_columns:
-            _merge_runs(grid, table, key, 1 if table.total and not table.total_last else 0,
-                        rows)
+                # 合计 spans 一级、二级、三级指标
+                out.append(self._cell(row.get(columns[0].key, ()), styles["c"],
+                                      _mm_twips(sum(widths[:SCORESHEET_TOTAL_SPAN])),
+                                      bold=True, keep=keep, span=SCORESHEET_TOTAL_SPAN))
+                columns, first = columns[SCORESHEET_TOTAL_SPAN:], SCORESHEET_TOTAL_SPAN
+            for c, col in enumerate(columns, first):
+                align = "c" if is_total and c == 0 and table.total_last else col.align
+                out.append(self._cell(row.get(col.key, ()), styles[align], twips[c],
+                                      bold=is_total, keep=keep,
+                                      merge=merged.get((r, c - first + (first > 0)), "")))
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        self.body.append("".join(out))
         if table.note:
             self.plain(table.note, T.NOTE)
+
+    def _cell(self, spans, style: str, width: int, *, bold: bool = False, keep: bool = False,
+              span: int = 1, merge: str = "") -> str:
+        """One ``w:tc``: width, span, vertical merge, centred; its paragraph in ``style``.
+        A continued merge keeps its (empty) paragraph, without runs."""
+        p = _P(self.style(style))
+        if keep:
+            p.keep = True
+        self.runs(p, spans, bold=bold)
+        return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
+                + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + _MERGE[merge]
+                + f'<w:vAlign w:val="center"/></w:tcPr>{p.xml(merge != "continue")}</w:tc>')
 
     # ------------------------------------------------------------ the whole report
 
@@ -182,11 +258,11 @@ class Writer:
         previous = None
         for para in paras:
             if para.style != previous:
-                self.doc.add_paragraph(style="Normal")
+                self.add_paragraph("Normal")
                 previous = para.style
             # the block stays together (a 落款 never stands alone at the top of a page)
             p = self.para(para.text, PARA_STYLES[para.style])
-            p.paragraph_format.keep_with_next = para is not paras[-1]
+            p.keep = para is not paras[-1]
 
     def appendix(self, annex: Appendix, *, last: bool) -> None:
         """An appendix: the 自评表 in a landscape section of its own (the body's section
@@ -195,7 +271,7 @@ class Writer:
             self._end_section(landscape=False)
         label = self.plain(annex.label, T.ANNEX_LABEL)
         if not annex.landscape:
-            label.paragraph_format.page_break_before = True
+            label.page_break = True
         chars = ANNEX_TITLE_CHARS if annex.landscape else TITLE_CHARS
         for line in split_title(annex.title, annex.title_tail, chars):
             self.plain(line, T.ANNEX_TITLE)
@@ -208,22 +284,19 @@ class Writer:
         elif annex.landscape:
             # the report ends with it: the final section is landscape (no empty portrait
             # page after it); a document cannot end on a table, so a 1-pt paragraph follows
-            self.doc.add_paragraph(style=T.SECTION_BREAK)
-            _landscape(self.doc.element.body.find(_w("sectPr")))
+            self.add_paragraph(T.SECTION_BREAK)
+            self.sect = _landscape(self.sect)
 
     def _end_section(self, *, landscape: bool) -> None:
         """End a section at the last paragraph (a copy of the page setup goes into it), or
         after a table with a one-point 分节 paragraph carrying the break."""
-        body = self.doc.element.body
-        last = body[-2] if body[-1].tag == _w("sectPr") else body[-1]
-        sect = copy.deepcopy(body.find(_w("sectPr")))
-        if landscape:
-            _landscape(sect)
-        if last.tag == _w("p") and (last.pPr is None or last.pPr.sectPr is None):
-            last.get_or_add_pPr().append(sect)
+        sect = _landscape(self.template.sect) if landscape else self.template.sect
+        last = self.body[-1] if self.body else None
+        if isinstance(last, _P) and not last.sect:
+            last.ppr = True
+            last.sect = sect
         else:
-            p = self.doc.add_paragraph(style=T.SECTION_BREAK)
-            p._p.get_or_add_pPr().append(sect)
+            self.add_paragraph(T.SECTION_BREAK).sect = sect
 
 
 def _comment(span: Span) -> str:
@@ -235,90 +308,62 @@ def _comment(span: Span) -> str:
     return tight("\n".join(parts))
 
 
-def _landscape(sect) -> None:
-    size = sect.find(_w("pgSz"))
-    size.set(_w("w"), str(_mm_twips(T.PAGE_H)))
-    size.set(_w("h"), str(_mm_twips(T.PAGE_W)))
-    size.set(_w("orient"), "landscape")
+def _set_attrs(xml: str, tag: str, values: dict[str, object]) -> str:
+    """``xml`` with the attributes of its first ``<w:tag …/>`` set (existing ones keep their
+    place, new ones are added last, as lxml does)."""
+    start = xml.index(f"<w:{tag} ")
+    end = xml.index("/>", start)
+    attrs = {}
+    for pair in xml[start + len(tag) + 3:end].split('" '):   # name="value" pairs
+        name, _, value = pair.strip().partition('="')
+        attrs[name] = value.removesuffix('"')
+    attrs.update({f"w:{k}": str(v) for k, v in values.items()})
+    new = f"<w:{tag}" + "".join(f' {k}="{v}"' for k, v in attrs.items()) + "/>"
+    return xml[:start] + new + xml[end + 2:]
+
+
+def _landscape(sect: str) -> str:
+    sect = _set_attrs(sect, "pgSz", {"w": _mm_twips(T.PAGE_H), "h": _mm_twips(T.PAGE_W),
+                                     "orient": "landscape"})
     top, bottom, left, right = T.LANDSCAPE_MARGINS
-    margins = sect.find(_w("pgMar"))
-    for side, mm in (("top", top), ("bottom", bottom), ("left", left), ("right", right),
-                     ("footer", T.LANDSCAPE_FOOTER)):
-        margins.set(_w(side), str(_mm_twips(mm)))
+    return _set_attrs(sect, "pgMar", {"top": _mm_twips(top), "bottom": _mm_twips(bottom),
+                                      "left": _mm_twips(left), "right": _mm_twips(right),
+                                      "footer": _mm_twips(T.LANDSCAPE_FOOTER)})
 
 
-def _cell(cell, writer: Writer, spans, style: str, *, bold: bool = False,
-          keep: bool = False) -> None:
-    para = cell.paragraphs[0]
-    para.style = style
-    if keep:
-        para.paragraph_format.keep_with_next = True
-    writer.runs(para, spans, bold=bold)
-
-
-def _keep_with_next(tr) -> None:
-    """Keep a table row on the page of the row (or paragraph) after it."""
-    from docx.oxml import OxmlElement
-
-    for p in tr.iter(_w("p")):
-        ppr = p.get_or_add_pPr()
-        if ppr.find(_w("keepNext")) is None:
-            ppr.insert(1 if ppr.pStyle is not None else 0, OxmlElement("w:keepNext"))
-
-
-def _layout(table, widths_mm, name: str = "") -> None:
+def _table_open(widths_mm, style: str, name: str) -> str:
     """Fixed column widths that add up to the text width; centred; header row repeats;
     rows never split across pages (a table still breaks between rows, and short body
     rows read better whole); cells centred vertically."""
-    from docx.oxml import OxmlElement
-
-    tbl = table._tbl
-    tblpr = tbl.tblPr
     total = sum(_mm_twips(w) for w in widths_mm)
-    _child(tblpr, "tblW", w=total, type="dxa")
-    _child(tblpr, "jc", val="center")
-    _child(tblpr, "tblLayout", type="fixed")
-    margins = _child(tblpr, "tblCellMar")
-    for side in ("top", "left", "bottom", "right"):   # the schema's order
-        _child(margins, side, w=_mm_twips(CELL_MARGIN) if side in ("left", "right") else 0,
-               type="dxa")
-    for look in tblpr.findall(_w("tblLook")):
-        tblpr.remove(look)
-    if name:
-        _child(tblpr, "tblCaption", val=name)
-    for col, w in zip(tbl.tblGrid.findall(_w("gridCol")), widths_mm):
-        col.set(_w("w"), str(_mm_twips(w)))
-    for r, row in enumerate(table.rows):
-        trpr = row._tr.get_or_add_trPr()
-        trpr.append(OxmlElement("w:cantSplit"))
-        if r == 0:
-            trpr.append(OxmlElement("w:tblHeader"))
-        col = 0
-        for tc in row._tr.tc_lst:
-            width = sum(widths_mm[col:col + tc.grid_span])
-            col += tc.grid_span
-            tcpr = tc.get_or_add_tcPr()
-            _child(tcpr, "tcW", w=_mm_twips(width), type="dxa")
-            _child(tcpr, "vAlign", val="center")
+    margin = _mm_twips(CELL_MARGIN)
+    return "".join([
+        "<w:tbl><w:tblPr>", style,
+        (f'<w:tblW w:type="dxa" w:w="{total}"/><w:jc w:val="center"/>'
+         '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
+         f'<w:left w:w="{margin}" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
+         f'<w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'),
+        f'<w:tblCaption w:val="{attr(name)}"/>' if name else "",
+        "</w:tblPr><w:tblGrid>",
+        "".join(f'<w:gridCol w:w="{_mm_twips(w)}"/>' for w in widths_mm),
+        "</w:tblGrid>"])
 
 
-def _merge_runs(grid, table: Table, key: str, offset: int, rows) -> None:
+def _merge_runs(merged: dict[tuple[int, int], str], table: Table, key: str, offset: int,
+                rows) -> None:
     """Rows of one 一级指标 (and of one 二级指标 within it) share one merged cell, as the
-    printed form has it; decided from the data, not from rendered text."""
+    printed form has it; decided from the data, not from rendered text. ``merged`` gets
+    (table row, cell) → "restart" | "continue"."""
     keys = [c.key for c in table.columns]
     col = keys.index(key)
     upto = keys[:col + 1]
     values = [tuple(table.cell(r, k) for k in upto) for r in rows]
-    trs = grid._tbl.tr_lst[1 + offset:1 + offset + len(rows)]
     start = 0
     for i in range(1, len(rows) + 1):
         if i < len(rows) and values[i][-1] and values[i] == values[start]:
             continue
         if i - start > 1:
-            trs[start].tc_lst[col].vMerge = "restart"
-            for tr in trs[start + 1:i]:
-                tc = tr.tc_lst[col]
-                tc.vMerge = "continue"
-                for r in list(tc.iter(_w("r"))):
-                    r.getparent().remove(r)
+            merged[(1 + offset + start, col)] = "restart"
+            for r in range(start + 1, i):
+                merged[(1 + offset + r, col)] = "continue"
         start = i

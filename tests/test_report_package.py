@@ -1,0 +1,134 @@
+"""The report's .docx is written without python-docx: each piece equals what python-docx
+(and lxml under it) wrote for the same report."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+import zlib
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from lxml import etree
+from support import EXAMPLE
+
+from xlpkg.pipeline import evaluate
+from xlpkg.read.data_file import read_data_file
+from xlpkg.report.ooxml import attr, check_xml, run_xml
+from xlpkg.report.package import Package, Template, _scaled, parsed_template
+from xlpkg.report.render import report_bytes
+from xlpkg.report.template import template_bytes
+
+
+def _png(width: int, height: int, dpi: int | None) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data))
+
+    out = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0,
+                                                           0, 0))
+    if dpi:
+        ppm = round(dpi / 0.0254)
+        out += chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1))
+    raw = b"".join(b"\x00" + b"\x00" * width for _ in range(height))
+    return out + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def test_style_ids_are_looked_up_as_python_docx_does():
+    tpl = Template(template_bytes())
+    d = docx.Document(io.BytesIO(template_bytes()))
+    for style in d.styles:
+        kind = {1: "paragraph", 2: "character", 3: "table", 4: "numbering"}[style.type]
+        expected = d.part.get_style_id(style, style.type)
+        assert tpl.style_id(style.name, kind) == expected, style.name
+    with pytest.raises(KeyError):
+        tpl.style_id("没有这个样式")
+
+
+@pytest.mark.parametrize("text", ["普通文字", " 前后有空格 ", "a&b<c>d\"e'f", "{{ x }} <w:p>",
+                                  "tab\there", "line\nbreak\r", "", "\u3000全角空格"])
+def test_runs_serialise_as_lxml_did(text):
+    d = docx.Document()
+    p = d.add_paragraph()
+    run = p.add_run(text)
+    run.bold = True
+    expected = re.sub(r' xmlns:\w+="[^"]*"', "", etree.tostring(run._r, encoding="unicode"))
+    assert run_xml(text, bold=True) == expected
+
+
+def test_attribute_values_escape_as_lxml_did():
+    for value in ['a"b', "a&b<c>", "多行\n文字\t"]:
+        el = parse_xml(f"<w:x {nsdecls('w')}/>")
+        el.set("v", value)
+        assert f'v="{attr(value)}"' in etree.tostring(el, encoding="unicode")
+
+
+def test_text_xml_cannot_hold_is_refused():
+    with pytest.raises(ValueError):
+        check_xml("a\x01b")
+    assert check_xml("a\tb\n") == "a\tb\n"
+
+
+@pytest.mark.parametrize("dpi", [None, 96, 300])
+def test_picture_size_as_python_docx_scales_it(dpi):
+    from docx.image.image import Image
+    from docx.shared import Mm
+
+    png = _png(37, 23, dpi)
+    cx, cy = Image.from_blob(png).scaled_dimensions(Mm(140), None)
+    assert _scaled(png, 140 * 36000) == (cx, cy)
+
+
+def test_the_parts_a_report_does_not_write_are_the_templates():
+    data = report_bytes(evaluate(read_data_file(EXAMPLE)))
+    with zipfile.ZipFile(io.BytesIO(template_bytes())) as t, zipfile.ZipFile(io.BytesIO(data)) as r:
+        names = r.namelist()
+        assert names[:len(t.namelist())] == t.namelist()
+        assert names[len(t.namelist()):] == ["word/comments.xml"]
+        written = {"word/document.xml", "[Content_Types].xml", "docProps/core.xml",
+                   "word/_rels/document.xml.rels"}
+        for name in t.namelist():
+            if name not in written:
+                assert r.read(name) == t.read(name), name
+    d = docx.Document(io.BytesIO(data))   # python-docx reads it back: comments and all
+    assert len(list(d.comments)) > 0
+    assert d.core_properties.title.endswith("整体支出绩效自评报告")
+
+
+def test_template_parsed_once_per_process():
+    data = template_bytes()
+    assert parsed_template(data) is parsed_template(bytes(data))
+
+
+def test_comment_and_image_relationships_take_the_next_free_ids():
+    pkg = Package(parsed_template(template_bytes()))
+    taken = set(pkg.rels)
+    pkg.add_comment("一\n二", "作者", "zz")
+    pkg.add_image(_png(4, 4, 72), 1000)
+    pkg.add_image(_png(4, 4, 72), 1000)   # the same picture twice: one part, one relationship
+    new = [rid for rid, _, _ in pkg.new_rels]
+    assert len(new) == 2 and not taken & set(new)
+    assert [p for _, p, _ in pkg.images] == ["media/image1.png"]
+
+
+def test_core_properties_as_python_docx_wrote_them():
+    from datetime import datetime
+
+    d = docx.Document(io.BytesIO(template_bytes()))
+    when = datetime(2025, 3, 4, 5, 6, 7)
+    d.core_properties.title, d.core_properties.author = 'a&b<"x">', ""
+    d.core_properties.last_modified_by = "xlpkg"
+    d.core_properties.created = d.core_properties.modified = when
+    out = io.BytesIO()
+    d.save(out)
+    pkg = Package(parsed_template(template_bytes()))
+    for tag, value in (("dc:title", 'a&b<"x">'), ("dc:creator", ""), ("cp:lastModifiedBy", "xlpkg"),
+                       ("dcterms:created", when), ("dcterms:modified", when)):
+        pkg.set_property(tag, value)
+    assert pkg._core() == zipfile.ZipFile(out).read("docProps/core.xml").decode("utf-8")
+    with pytest.raises(ValueError):   # python-docx's limit on a property
+        pkg.set_property("dc:title", "长" * 256)

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 
 from xlpkg.report import template as T
 from xlpkg.report.ooxml import _child, _mm_twips, _w
-from xlpkg.report.text import Appendix, Block, Content, Figures, Para, Span, Table, tight
+from xlpkg.report.text import Appendix, Block, Content, Figures, Grid, Para, Span, Table, tight
 
 TITLE_CHARS = 19  # 2号 characters that sit on one 156 mm line with room to spare
 ANNEX_TITLE_CHARS = 30  # … on the 247 mm line of the landscape 自评表 appendix
@@ -36,10 +37,6 @@ WIDTHS = {
     "budget": {"label": 41, "initial": 23, "final": 23, "actual": 23, "exec": 23,
                "adjust": 23},
     "tasks": {"name": 50, "target": 23, "actual": 21, "rate": 18, "note": 44},
-    # 4-character 五号 headers (16.4 mm with the margins) and 8-character 三级指标 fit on
-    # one line, 评分标准 and 扣分原因 get the room the text needs.
-    "scoresheet": {"level1": 17, "level2": 17, "name": 32, "weight": 10, "criteria": 66,
-                   "target": 21, "value": 21, "score": 12, "note": 51},
 }
 SCORESHEET_TOTAL_SPAN = 3   # 合计 spans 一级、二级、三级指标
 PARA_STYLES = {"body": T.BODY, "h2": "Heading 2", "h3": "Heading 3", "rules": T.NOTE,
@@ -110,6 +107,10 @@ class Writer:
             self.para(block.text, PARA_STYLES[block.style])
         elif isinstance(block, Table):
             self.table(block, small=small, total_mm=total_mm)
+        elif isinstance(block, Grid):
+            from xlpkg.report.grids import write_grid
+
+            write_grid(self, block.table, total_mm)
         elif isinstance(block, Figures):
             self.figures()
 
@@ -178,15 +179,23 @@ class Writer:
             self.appendix(annex, last=i + 1 == len(content.appendices))
 
     def closing(self, paras: list[Para]) -> None:
-        """附件说明 one line below the text, then the 落款 one line below that."""
+        """附件说明 one line below the text, then the 落款 one line below that. The
+        block stays together and with the text's last line: a 落款 never stands alone
+        at the top of a page (GB/T 9704-2012 7.3.5)."""
+        body = self.doc.element.body
+        last = body[-2] if len(body) > 1 and body[-1].tag == _w("sectPr") else body[-1]
+        if paras and last.tag == _w("p"):
+            _keep_paragraph_with_next(last)
         previous = None
         for para in paras:
             if para.style != previous:
-                self.doc.add_paragraph(style="Normal")
+                self.doc.add_paragraph(style="Normal").paragraph_format.keep_with_next = True
                 previous = para.style
             # the block stays together (a 落款 never stands alone at the top of a page)
             p = self.para(para.text, PARA_STYLES[para.style])
             p.paragraph_format.keep_with_next = para is not paras[-1]
+            if para.style == "annex_note":
+                _hang(p, para.plain)
 
     def appendix(self, annex: Appendix, *, last: bool) -> None:
         """An appendix: the 自评表 in a landscape section of its own (the body's section
@@ -199,6 +208,8 @@ class Writer:
         chars = ANNEX_TITLE_CHARS if annex.landscape else TITLE_CHARS
         for line in split_title(annex.title, annex.title_tail, chars):
             self.plain(line, T.ANNEX_TITLE)
+        if annex.subtitle:
+            self.plain(annex.subtitle, T.SMALL_CENTER).paragraph_format.keep_with_next = True
         self.blank()
         width = T.LANDSCAPE_TEXT_WIDTH if annex.landscape else T.TEXT_WIDTH
         for block in annex.blocks:
@@ -256,14 +267,39 @@ def _cell(cell, writer: Writer, spans, style: str, *, bold: bool = False,
     writer.runs(para, spans, bold=bold)
 
 
-def _keep_with_next(tr) -> None:
-    """Keep a table row on the page of the row (or paragraph) after it."""
+# 附件说明: a long name wraps under its own first character (GB/T 9704-2012 7.3.4), so
+# the lead (``附件：1. `` / ``　　　2. ``) hangs. Widths in twips of the 3号 line: a CJK
+# character 315 (16 pt less the 0.25 pt condensing), Times New Roman digits half that,
+# “.” and the space a quarter.
+_ANNEX_LEAD = re.compile(r"^(附件：|\u3000{3})([0-9]+\. )?")
+_CJK_TWIPS, _INDENT_CHARS = 315, 2
+
+
+def _hang(p, text: str) -> None:
+    lead = _ANNEX_LEAD.match(text)
+    if lead is None:
+        return
+    width = sum(_CJK_TWIPS if ord(ch) >= 0x2E80 else
+                _CJK_TWIPS // 2 if ch.isdigit() else _CJK_TWIPS // 4 for ch in lead.group(0))
+    ind = p._p.get_or_add_pPr().get_or_add_ind()   # in its place in the pPr sequence
+    ind.set(_w("left"), str(_INDENT_CHARS * _CJK_TWIPS + width))
+    ind.set(_w("hanging"), str(width))
+    ind.set(_w("firstLineChars"), "0")
+
+
+def _keep_paragraph_with_next(p) -> None:
     from docx.oxml import OxmlElement
 
+    ppr = p.get_or_add_pPr()
+    if ppr.find(_w("keepNext")) is None:
+        ppr.insert(1 if ppr.pStyle is not None else 0, OxmlElement("w:keepNext"))
+
+
+def _keep_with_next(tr) -> None:
+    """Keep a table row on the page of the row (or paragraph) after it."""
+
     for p in tr.iter(_w("p")):
-        ppr = p.get_or_add_pPr()
-        if ppr.find(_w("keepNext")) is None:
-            ppr.insert(1 if ppr.pStyle is not None else 0, OxmlElement("w:keepNext"))
+        _keep_paragraph_with_next(p)
 
 
 def _layout(table, widths_mm, name: str = "") -> None:

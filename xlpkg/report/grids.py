@@ -41,18 +41,36 @@ def grid_widths(table: PrintTable, total_mm: float) -> list[float]:
     return [w * total_mm / sum(units) for w in units]
 
 
-def _covered(table: PrintTable) -> set[tuple[int, int]]:
-    """Grid positions inside a merge other than its top-left cell."""
-    out = set()
-    for r1, c1, r2, c2 in table.merges:
-        out.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)
-                   if (r, c) != (r1, c1))
-    return out
+def _merge(trs, merges) -> set[tuple[int, int]]:
+    """Merge in the XML itself (python-docx's ``cell().merge`` rebuilds the whole cell
+    list per call): a horizontal run is one cell with ``gridSpan``, a vertical run
+    ``vMerge`` restart / continue. Returns the positions whose text is not printed
+    (everything but each merge's top-left cell)."""
+    tcs = [list(tr.tc_lst) for tr in trs]
+    hidden = set()
+    for r1, c1, r2, c2 in merges:
+        for r in range(r1, r2 + 1):
+            tc = tcs[r][c1]
+            for c in range(c1 + 1, c2 + 1):
+                trs[r].remove(tcs[r][c])
+                hidden.add((r, c))
+            if c2 > c1:
+                tc.grid_span = c2 - c1 + 1
+            if r2 > r1:
+                tc.vMerge = "restart" if r == r1 else "continue"
+            if r > r1:
+                hidden.add((r, c1))
+    return hidden
 
 
-def _fill(writer, cell, value: Cell) -> None:
-    para = cell.paragraphs[0]
-    para.style = T.SMALL_HEAD if value.head else CELL_STYLES[value.alignment]
+def _fill(writer, p, value: Cell, style_ids: dict[str, str]) -> None:
+    from docx.text.paragraph import Paragraph
+
+    style = T.SMALL_HEAD if value.head else CELL_STYLES[value.alignment]
+    if style not in style_ids:
+        style_ids[style] = writer.doc.styles[style].style_id
+    p.style = style_ids[style]
+    para = Paragraph(p, None)
     for i, line in enumerate(value.text.split("\n")):
         run = para.add_run()
         if i:
@@ -85,19 +103,17 @@ def write_grid(writer, table: PrintTable, total_mm: float) -> None:
     from xlpkg.report.write import _keep_with_next, _layout
 
     _info_line(writer, table, total_mm)
-    n_rows, n_cols = len(table.rows), len(table.columns)
-    grid = writer.doc.add_table(rows=n_rows, cols=n_cols)
+    grid = writer.doc.add_table(rows=len(table.rows), cols=len(table.columns))
     grid.style = writer.doc.styles["Table Grid"]
-    for r1, c1, r2, c2 in table.merges:
-        grid.cell(r1, c1).merge(grid.cell(r2, c2))
-    covered = _covered(table)
-    cells = grid._cells      # one lookup: python-docx rebuilds this list on every .cell()
+    trs = grid._tbl.tr_lst
+    tcs = [list(tr.tc_lst) for tr in trs]
+    hidden = _merge(trs, table.merges)
+    style_ids: dict[str, str] = {}
     for r, row in enumerate(table.rows):
         for c, value in enumerate(row):
-            if (r, c) not in covered:
-                _fill(writer, cells[r * n_cols + c], value)
+            if (r, c) not in hidden:
+                _fill(writer, tcs[r][c].p_lst[0], value, style_ids)
     _layout(grid, grid_widths(table, total_mm), table.sheet)
-    trs = grid._tbl.tr_lst
     first, last = table.header_rows or (-1, -1)
     for r, tr in enumerate(trs):
         # a header row repeats on each page only from the top of the table (Word's rule)

@@ -5,13 +5,15 @@ Owns the Word form of the attachments' grids — the same cells, merges and note
 (left and right on one line), the grid in the attachments' 五号 cell styles with
 its merges, column widths in the grid's proportions filling the text width, the
 column header repeated on every page when it is the grid's first rows, and the
-notes below. A cell's line break (``项目资金\\n（万元）``) stays a line break.
+notes below. A cell's line break (``项目资金\\n（万元）``) stays a line break; a space
+between a figure and Chinese goes, as everywhere in the report (Word spaces them).
 """
 
 from __future__ import annotations
 
 from xlpkg.report import template as T
 from xlpkg.report.ooxml import _w
+from xlpkg.report.text import tight
 from xlpkg.tables.grid import Cell, PrintTable
 from xlpkg.tables.rows import PROJECT, SCORESHEET
 
@@ -23,8 +25,9 @@ CELL_STYLES = {"left": T.SMALL_CELL, "right": T.SMALL_NUM, "center": T.SMALL_CEN
 WIDTHS_MM = {
     # 一级 | 二级 | 三级 | 分值 | 评分标准 | 年度指标值 | 实际完成值 | 得分 | 扣分原因 (247 mm)
     SCORESHEET: (17, 17, 30, 10, 62, 21, 21, 14, 55),
-    # label | 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 分值/执行率 | 得分 | 偏差原因 (156 mm)
-    PROJECT: (16, 14, 14, 24, 17, 17, 13, 14, 27),
+    # label | 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 分值 (执行率: 100.00%) | 得分 |
+    # 偏差原因 (156 mm)
+    PROJECT: (17, 14, 14, 22, 17, 17, 17, 14, 24),
 }
 
 
@@ -75,7 +78,7 @@ def _fill(writer, p, value: Cell, style_ids: dict[str, str]) -> None:
         run = para.add_run()
         if i:
             run.add_break()
-        run.add_text(writer.clean(line))
+        run.add_text(writer.clean(tight(line)))
         if value.bold and not value.head:
             run.bold = True
 
@@ -130,4 +133,4 @@ def write_grid(writer, table: PrintTable, total_mm: float) -> None:
     if table.notes and trs:
         _keep_with_next(trs[-1])        # … and that row with the notes
     for note in table.notes:
-        writer.plain(note, T.NOTE)
+        writer.plain(tight(note), T.NOTE)

@@ -180,20 +180,24 @@ class Writer:
 
     def closing(self, paras: list[Para]) -> None:
         """附件说明 one line below the text, then the 落款 one line below that. The
-        block stays together and with the text's last line: a 落款 never stands alone
-        at the top of a page (GB/T 9704-2012 7.3.5)."""
+        附件说明 starts on the page of the text's last line and the 落款 stays with the
+        last 附件 line (GB/T 9704-2012 7.3.5: a 落款 never stands alone on a page);
+        a long 附件 list may break between its lines."""
         body = self.doc.element.body
         last = body[-2] if len(body) > 1 and body[-1].tag == _w("sectPr") else body[-1]
         if paras and last.tag == _w("p"):
             _keep_paragraph_with_next(last)
+        notes = [p for p in paras if p.style == "annex_note"]
         previous = None
         for para in paras:
             if para.style != previous:
                 self.doc.add_paragraph(style="Normal").paragraph_format.keep_with_next = True
                 previous = para.style
-            # the block stays together (a 落款 never stands alone at the top of a page)
             p = self.para(para.text, PARA_STYLES[para.style])
-            p.paragraph_format.keep_with_next = para is not paras[-1]
+            if para.style == "annex_note":
+                p.paragraph_format.keep_with_next = para is notes[0] or para is notes[-1]
+            else:
+                p.paragraph_format.keep_with_next = para is not paras[-1]
             if para.style == "annex_note":
                 _hang(p, para.plain)
 

@@ -259,3 +259,33 @@ def test_pending_scores_and_rates_fit_their_columns():
     assert WIDTHS_MM[SCORESHEET][7] >= 3 * char + margins
     assert WIDTHS_MM[PROJECT][6] >= 4.1 * char + margins       # “100.00%” ≈ 4.1 em
     assert WIDTHS_MM[PROJECT][0] >= 4 * char + margins          # 项目资金 / 绩效指标
+
+
+# ---------------------------------------------------------------- section 七 by subjects
+
+
+def test_deviations_find_their_rows_by_the_findings_subjects_not_field_names():
+    """Issue 10 item 3: section 七 reads a finding's structured subjects; a finding with
+    no (or misleading) field names still names the right task and project."""
+    from xlpkg.core.finding import Finding, Subject
+    from xlpkg.report.outline import build_content
+
+    ds = dataset(department={"name": "某局", "year": 2024},
+                 key_tasks=[{"name": "甲", "unit": "次", "comparator": ">=", "target": 10,
+                             "actual": 20},
+                            {"name": "乙", "unit": "件", "comparator": ">=", "target": 10,
+                             "actual": 5}],
+                 projects=[{"name": "丙项目", "budget_final": 100, "actual": 50,
+                            "reason": "项目延期至次年实施"}])
+    findings = [
+        Finding("TASK_SHORTFALL", "warning", "乙未完成", fields=("tbl_tasks[0].actual",),
+                subjects=(Subject("key_tasks", 1, "actual"),)),
+        Finding("EXECUTION_LOW", "warning", "执行率低", fields=(),
+                subjects=(Subject("projects", 0, "actual"),)),
+    ]
+    problems = [p.plain for s in build_content(ds, findings).sections if s.key == "problems"
+                for p in s.blocks]
+    assert any(p.startswith("（1）“乙”实际完成5件，未达到年度目标（10件），完成率50.00%")
+               for p in problems), problems
+    assert any("“丙项目”项目全年预算数100.00万元，实际支出50.00万元，预算执行率50.00%，"
+               "主要原因是项目延期至次年实施。" in p for p in problems), problems

@@ -163,7 +163,7 @@ def _attachment(b: Build, key: str, grid: PrintTable) -> Appendix:
     tail = grid.title.removeprefix(f"{b.year}年度").removeprefix(b.name) or grid.title
     listed = ""
     if key.startswith("project"):
-        name = grid.rows[0][2].text
+        name = b.scoresheet.projects[int(key.removeprefix("project")) - 1].name
         listed = f"{grid.title}（{name}）" if name else grid.title
     return Appendix(key, b.appendices[key], grid.title, tail, [Grid(grid)],
                     landscape=grid.landscape, subtitle=grid.subtitle, listed=listed)

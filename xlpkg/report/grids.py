@@ -72,7 +72,11 @@ def _fill(writer, p, value: Cell, style_ids: dict[str, str]) -> None:
     style = T.SMALL_HEAD if value.head else CELL_STYLES[value.alignment]
     if style not in style_ids:
         style_ids[style] = writer.doc.styles[style].style_id
-    p.style = style_ids[style]
+    # a fresh cell paragraph has no pPr: build it directly (the xmlchemy setter searches
+    # the schema's successor lists for every cell)
+    ppr = p.makeelement(_w("pPr"), {})
+    ppr.append(p.makeelement(_w("pStyle"), {_w("val"): style_ids[style]}))
+    p.insert(0, ppr)
     para = Paragraph(p, None)
     for i, line in enumerate(value.text.split("\n")):
         run = para.add_run()

@@ -22,6 +22,7 @@ from xlpkg.pipeline import evaluate
 from xlpkg.read.data_file import read_data_file
 from xlpkg.read.rules_file import load_rules
 from xlpkg.report import template as T
+from xlpkg.report.grids import WIDTHS_MM
 from xlpkg.report.outline import date_text
 from xlpkg.report.render import (
     clean_text,
@@ -30,7 +31,6 @@ from xlpkg.report.render import (
     write_report,
 )
 from xlpkg.report.text import tight
-from xlpkg.report.grids import WIDTHS_MM
 from xlpkg.report.write import WIDTHS
 from xlpkg.tables.rows import PROJECT, SCORESHEET
 

@@ -196,10 +196,9 @@ class Writer:
             p = self.para(para.text, PARA_STYLES[para.style])
             if para.style == "annex_note":
                 p.paragraph_format.keep_with_next = para is notes[0] or para is notes[-1]
+                _hang(p, para.plain)
             else:
                 p.paragraph_format.keep_with_next = para is not paras[-1]
-            if para.style == "annex_note":
-                _hang(p, para.plain)
 
     def appendix(self, annex: Appendix, *, last: bool) -> None:
         """An appendix: the 自评表 in a landscape section of its own (the body's section
@@ -301,7 +300,6 @@ def _keep_paragraph_with_next(p) -> None:
 
 def _keep_with_next(tr) -> None:
     """Keep a table row on the page of the row (or paragraph) after it."""
-
     for p in tr.iter(_w("p")):
         _keep_paragraph_with_next(p)
 

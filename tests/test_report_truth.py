@@ -289,3 +289,12 @@ def test_deviations_find_their_rows_by_the_findings_subjects_not_field_names():
                for p in problems), problems
     assert any("“丙项目”项目全年预算数100.00万元，实际支出50.00万元，预算执行率50.00%，"
                "主要原因是项目延期至次年实施。" in p for p in problems), problems
+
+
+def test_the_deviation_list_lead_in_stays_with_its_list(example_doc):
+    """“对照年度绩效目标和预算，存在以下偏离情况：” ended page 6 of a generated report,
+    its list on the next page."""
+    (lead,) = [p for p in example_doc.paragraphs if p.text.endswith("存在以下偏离情况：")]
+    assert lead.style.name == T.BODY and _keeps(lead)
+    following = lead._p.getnext()
+    assert "".join(t.text for t in following.iter(qn("w:t"))).startswith("（1）")

@@ -68,7 +68,8 @@ Text = tuple[Span, ...]
 
 @dataclass(frozen=True)
 class Para:
-    """A paragraph: ``style`` is "body", "h2" (二级标题), "h3" (三级标题), "rules" (the
+    """A paragraph: ``style`` is "body", "lead" (body text introducing the list after
+    it, kept on its page), "h2" (二级标题), "h3" (三级标题), "rules" (the
     自评表's 评分规则 line), "annex_note" (附件说明) or "signature" (落款)."""
 
     text: Text

@@ -39,7 +39,7 @@ WIDTHS = {
     "tasks": {"name": 50, "target": 23, "actual": 21, "rate": 18, "note": 44},
 }
 SCORESHEET_TOTAL_SPAN = 3   # 合计 spans 一级、二级、三级指标
-PARA_STYLES = {"body": T.BODY, "h2": "Heading 2", "h3": "Heading 3", "rules": T.NOTE,
+PARA_STYLES = {"body": T.BODY, "lead": T.BODY, "h2": "Heading 2", "h3": "Heading 3", "rules": T.NOTE,
                "annex_note": T.ANNEX_NOTE, "signature": T.SIGNATURE}
 
 
@@ -104,7 +104,9 @@ class Writer:
 
     def block(self, block: Block, *, small: bool = False, total_mm: float = T.TEXT_WIDTH):
         if isinstance(block, Para):
-            self.para(block.text, PARA_STYLES[block.style])
+            p = self.para(block.text, PARA_STYLES[block.style])
+            if block.style == "lead":        # a list's lead-in never ends a page
+                p.paragraph_format.keep_with_next = True
         elif isinstance(block, Table):
             self.table(block, small=small, total_mm=total_mm)
         elif isinstance(block, Grid):

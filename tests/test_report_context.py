@@ -11,7 +11,7 @@ from unseen import UNSEEN
 from xlpkg.core.checks import run_checks
 from xlpkg.read.data_file import read_data_file
 from xlpkg.report.outline import build_content, report_title
-from xlpkg.report.text import Para, Table, chinese_number, numbered, tight
+from xlpkg.report.text import Grid, Para, Table, chinese_number, numbered, tight
 from xlpkg.report.write import split_title
 
 
@@ -328,6 +328,8 @@ def test_scoresheet_absent_is_omitted_cleanly():
     ds = read_data_file(EXAMPLE)
     ctx = build_context(ds, [])
     assert appendix(ctx, "scoresheet") is None
+    # the 基础数据表 needs no scores: it is still attached, alone (so just 附件)
+    assert [(a.key, a.label) for a in ctx.appendices] == [("base_data", "附件")]
     assert "（二）绩效评价工作过程" in paras(ctx, "performance", "h2")
     assert "得分" not in _text(ctx)
 
@@ -335,14 +337,22 @@ def test_scoresheet_absent_is_omitted_cleanly():
 def test_two_appendices_are_numbered_and_listed_before_the_signature():
     ds = read_data_file(EXAMPLE)
     ctx = build_context(ds, run_checks(ds), _sheet(ds), with_findings=True)
-    assert appendix(ctx, "scoresheet").label == "附件1"
-    assert appendix(ctx, "findings").label == "附件2"
-    assert "自评表见附件1。" in _evaluation(ctx)[-1]
+    # 基础数据表, 自评表, one 项目支出绩效自评表 per project (4), then the findings
+    assert [a.label for a in ctx.appendices] == [f"附件{i}" for i in range(1, 8)]
+    assert appendix(ctx, "scoresheet").label == "附件2"
+    assert appendix(ctx, "findings").label == "附件7"
+    assert "自评表见附件2。" in _evaluation(ctx)[-1]
     found = [b.plain for b in appendix(ctx, "findings").blocks]
     assert found[0].startswith("经 xlpkg 数据校验，共发现错误2个")
     assert found[1].startswith("1.【错误】人员经费265.50万元")
-    assert [p.plain for p in ctx.closing][:2] == [
-        "附件：1. 2023年度安化县总工会部门整体支出绩效自评表", "　　　2. 数据校验结果"]
+    assert [p.plain for p in ctx.closing][:7] == [
+        "附件：1. 2023年度安化县总工会部门整体支出绩效评价基础数据表",
+        "　　　2. 2023年度安化县总工会部门整体支出绩效自评表",
+        "　　　3. 项目支出绩效自评表（困难职工救助基金）",
+        "　　　4. 项目支出绩效自评表（劳模管理工作经费）",
+        "　　　5. 项目支出绩效自评表（劳动竞赛工作经费）",
+        "　　　6. 项目支出绩效自评表（乡村振兴驻村帮扶工作队员经费）",
+        "　　　7. 数据校验结果"]
 
 
 def test_signature_is_the_unit_and_the_date():
@@ -351,6 +361,7 @@ def test_signature_is_the_unit_and_the_date():
     ds = read_data_file(EXAMPLE)
     ctx = build_context(ds, [], day=date(2024, 3, 5))
     assert [(p.style, p.plain) for p in ctx.closing] == [
+        ("annex_note", "附件：2023年度安化县总工会部门整体支出绩效评价基础数据表"),
         ("signature", "安化县总工会"), ("signature", "2024年3月5日")]
 
 
@@ -366,12 +377,37 @@ def test_real_scoresheet_counts_what_the_example_left_blank():
         '"三公"经费控制率', "实际完成率"}
     content = build_context(ds, [], sheet)
     assert _evaluation(content)[-1] == (f"本次自评按“{sheet.rules_name}”评分。"
-                                        "24项指标待评分，暂不定级，自评表见附件。")
+                                        "24项指标待评分，暂不定级，自评表见附件2。")
     assert "14.33" not in _text(content) and "等级为" not in _text(content)
-    table = next(b for b in appendix(content, "scoresheet").blocks if isinstance(b, Table))
-    assert [table.cell(r, "score") for r in table.rows].count("待评分") == 24
-    assert table.cell(table.total, "score") == "待评分"
-    assert "暂不定级" in table.cell(table.total, "note")
+    grid = _grid(content, "scoresheet")
+    scores = [r[7].text for r in grid.rows]
+    assert scores[1:-1].count("待评分") == 24 and scores[-1] == "待评分"
+    assert "暂不定级" in grid.rows[-1][8].text
+
+
+def _grid(content, key: str):
+    """The submission table an attachment prints."""
+    (block,) = appendix(content, key).blocks
+    assert isinstance(block, Grid)
+    return block.table
+
+
+def test_attachments_are_the_submission_tables_cell_for_cell():
+    """The report's attachments are the grids ``xlpkg tables`` prints, not a second
+    computation of them."""
+    from xlpkg.tables.rows import submission_tables
+
+    ds = read_data_file(EXAMPLE)
+    sheet = _sheet(ds)
+    content = build_context(ds, run_checks(ds), sheet)
+    printed = [_grid(content, a.key) for a in content.appendices]
+    assert printed == submission_tables(ds, sheet)
+    assert [a.landscape for a in content.appendices] == [False, True, False, False, False,
+                                                         False]
+    # the 附件说明 line names each attachment, a project's table by its project
+    assert [p.plain for p in content.closing if p.style == "annex_note"][2] == \
+        "　　　3. 项目支出绩效自评表（困难职工救助基金）"
+    assert appendix(content, "project1").subtitle == "（2023年度）"
 
 
 def test_appendix_title_fits_one_landscape_line():
@@ -400,9 +436,9 @@ def test_scoresheet_names_its_rules():
     sheet = _sheet(ds)
     ctx = build_context(ds, [], sheet)
     assert f"本次自评按“{sheet.rules_name}”评分。" in _evaluation(ctx)[-1]
-    annex = appendix(ctx, "scoresheet")
-    assert annex.blocks[0].plain == f"评分规则：{sheet.rules_name}"
-    assert len(annex.blocks[1].rows) == len(sheet.indicators)
+    grid = _grid(ctx, "scoresheet")
+    assert grid.notes[0].startswith(f"评分规则：{sheet.rules_name}")
+    assert len(grid.rows) == len(sheet.indicators) + 2      # the header and 合计
 
 
 # ---------------------------------------------------------------- helpers
@@ -495,10 +531,10 @@ def test_a_grade_is_stated_once_every_indicator_has_a_score():
     sheet = _sheet(ds)
     assert not sheet.pending and sheet.grade is not None
     content = build_context(ds, [], sheet)
-    assert tight(sheet.conclusion) + "，自评表见附件。" in _evaluation(content)[-1]
-    table = next(b for b in appendix(content, "scoresheet").blocks if isinstance(b, Table))
-    assert table.cell(table.total, "note") == f"等级：{sheet.grade}"
-    assert "待评分" not in _text(content)
+    assert tight(sheet.conclusion) + "，自评表见附件2。" in _evaluation(content)[-1]
+    assert _grid(content, "scoresheet").rows[-1][8].text == f"等级：{sheet.grade}"
+    # the project tables (no indicators in the example) still await their scores
+    assert "待评分" not in _text(content).split("附件3")[0]
 
 
 def test_zero_project_spending_says_no_project_spending():

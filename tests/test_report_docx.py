@@ -23,6 +23,7 @@ from xlpkg.pipeline import evaluate
 from xlpkg.read.data_file import read_data_file
 from xlpkg.read.rules_file import load_rules
 from xlpkg.report import template as T
+from xlpkg.report.grids import WIDTHS_MM
 from xlpkg.report.outline import date_text
 from xlpkg.report.render import (
     clean_text,
@@ -32,6 +33,7 @@ from xlpkg.report.render import (
 )
 from xlpkg.report.text import tight
 from xlpkg.report.write import WIDTHS
+from xlpkg.tables.rows import PROJECT, SCORESHEET
 
 HEADINGS = ["一、部门（单位）基本情况", "二、一般公共预算支出情况", "三、政府性基金预算支出情况",
             "四、国有资本经营预算支出情况", "五、社会保险基金预算支出情况", "六、部门整体支出绩效情况",
@@ -134,12 +136,11 @@ def test_page_numbers_on_the_outside_edge(template_doc):
 
 
 def test_tables_fit_the_text_width():
-    from xlpkg.report.write import WIDTHS
-
     for kind in ("expenditure", "outlays", "projects", "budget", "tasks"):
         assert sum(WIDTHS[kind].values()) == pytest.approx(T.TEXT_WIDTH)
-    # the 自评表 sits in the landscape appendix
-    assert sum(WIDTHS["scoresheet"].values()) == pytest.approx(T.LANDSCAPE_TEXT_WIDTH)
+    # the 自评表 sits in a landscape attachment, the project tables in portrait ones
+    assert sum(WIDTHS_MM[SCORESHEET]) == pytest.approx(T.LANDSCAPE_TEXT_WIDTH)
+    assert sum(WIDTHS_MM[PROJECT]) == pytest.approx(T.TEXT_WIDTH)
 
 
 def test_template_holds_styles_and_page_only(template_doc):
@@ -215,7 +216,21 @@ def test_body_tables_have_headers_and_figures(example_report):
 def test_scoresheet_omitted_when_absent(example_ds):
     data = report_bytes(evaluation(example_ds, findings=[], scoresheet=None))
     text = "\n".join(texts(data))
-    assert "附件" not in text and "自评表" not in text
+    assert "自评表" not in text
+    # the 基础数据表 needs no scores: it is the one attachment
+    labels = [t for s, t in body_items(data) if s == T.ANNEX_LABEL]
+    assert labels == ["附件"] and "附件：2023年度安化县总工会部门整体支出绩效评价基础数据表" in text
+    assert [_caption(t) for t in docx.Document(io.BytesIO(data)).tables][-1] == "基础数据表"
+
+
+def _caption(table) -> str | None:
+    """The ``w:tblCaption`` an attachment's grid is named by (body tables have none)."""
+    found = table._tbl.tblPr.find(qn("w:tblCaption"))
+    return None if found is None else found.get(qn("w:val"))
+
+
+def _grid(d, caption: str):
+    return next(t for t in d.tables if _caption(t) == caption)
 
 
 def test_scoresheet_and_findings_appendices(example_ds):
@@ -223,11 +238,15 @@ def test_scoresheet_and_findings_appendices(example_ds):
     data = report_bytes(evaluation(example_ds, scoresheet=sheet), with_findings=True)
     items = body_items(data)
     text = "\n".join(t for _, t in items)
-    assert tight(sheet.conclusion) in text and "自评表见附件1" in text
+    assert tight(sheet.conclusion) in text and "自评表见附件2" in text
     labels = [t for s, t in items if s == T.ANNEX_LABEL]
-    assert labels == ["附件1", "附件2"]
+    # 基础数据表, 自评表, 4 项目支出绩效自评表, 数据校验结果
+    assert labels == [f"附件{i}" for i in range(1, 8)]
     d = docx.Document(io.BytesIO(data))
-    sheet_table = d.tables[-1]
+    assert [_caption(t) for t in d.tables if _caption(t)] == [
+        "基础数据表", T.SCORESHEET_CAPTION, "项目1-困难职工救助基金", "项目2-劳模管理工作经费",
+        "项目3-劳动竞赛工作经费", "项目4-乡村振兴驻村帮扶工作队员经费"]
+    sheet_table = _grid(d, T.SCORESHEET_CAPTION)
     assert sheet_table.rows[0].cells[0].text == "一级指标"
     assert len(sheet_table.rows) == len(sheet.indicators) + 2   # header + rows + 合计
     assert sheet_table.rows[-1].cells[0].text == "合计"
@@ -259,8 +278,10 @@ def _footer_ids(section):
 def test_scoresheet_appendix_is_a_landscape_section(example_ds, example_sheet):
     d = docx.Document(io.BytesIO(report_bytes(evaluation(example_ds, findings=[],
                                                          scoresheet=example_sheet))))
-    body, annex = d.sections
+    # the body with the 基础数据表, the 自评表 landscape, the project tables portrait
+    body, annex, projects = d.sections
     assert _mm(body) == (210, 297) and _mm(annex) == (297, 210)
+    assert _mm(projects) == (210, 297)
     assert annex.orientation == WD_ORIENT.LANDSCAPE
     assert [round(x.mm) for x in (annex.top_margin, annex.bottom_margin, annex.left_margin,
                                   annex.right_margin)] == list(T.LANDSCAPE_MARGINS)
@@ -268,14 +289,18 @@ def test_scoresheet_appendix_is_a_landscape_section(example_ds, example_sheet):
     # the same “— n —” footers, odd and even, numbering on
     assert len(_footer_ids(body)) == 2 and _footer_ids(annex) == _footer_ids(body)
     assert annex.footer.paragraphs[0].text == "— 1 —"
-    # the body's section ends on its own last paragraph (十's “无。”), no extra line,
-    # and the report ends with the appendix (no empty page after it)
-    (last_body_para,) = _breaks(d)
-    assert last_body_para.text == date_text(date.today())    # the 落款 ends the body
-    assert last_body_para.style.name == T.SIGNATURE
-    label = docx.text.paragraph.Paragraph(last_body_para._p.getnext(), d)
-    assert label.text == "附件" and not label.paragraph_format.page_break_before
-    assert d.element.body[-2].tag == qn("w:p") and d.element.body[-3].tag == qn("w:tbl")
+    # the portrait section ends on its own last paragraph (the 基础数据表's last note),
+    # no extra line; the landscape one after the 自评表's grid, on a 1-pt 分节 paragraph
+    first_break, second_break = _breaks(d)
+    assert first_break.text.startswith("填报日期：") and first_break.style.name == T.NOTE
+    label = docx.text.paragraph.Paragraph(first_break._p.getnext(), d)
+    assert label.text == "附件2" and not label.paragraph_format.page_break_before
+    assert second_break._p.getprevious().tag == qn("w:p")      # the 自评表's notes
+    label = docx.text.paragraph.Paragraph(second_break._p.getnext(), d)
+    assert label.text == "附件3"
+    # the 落款 closes the body, before the attachments
+    signature = [p for p in d.paragraphs if p.style.name == T.SIGNATURE]
+    assert [p.text for p in signature] == ["安化县总工会", date_text(date.today())]
 
 
 def test_findings_appendix_returns_to_portrait(example_ds, example_sheet):
@@ -283,8 +308,10 @@ def test_findings_appendix_returns_to_portrait(example_ds, example_sheet):
                                               with_findings=True)))
     assert [_mm(s) for s in d.sections] == [(210, 297), (297, 210), (210, 297)]
     labels = [p for p in d.paragraphs if p.style.name == T.ANNEX_LABEL]
-    assert [p.text for p in labels] == ["附件1", "附件2"]
-    assert labels[1].paragraph_format.page_break_before
+    assert [p.text for p in labels] == [f"附件{i}" for i in range(1, 8)]
+    assert labels[0].paragraph_format.page_break_before
+    assert not labels[1].paragraph_format.page_break_before   # a new section's first page
+    assert all(p.paragraph_format.page_break_before for p in labels[3:])
 
 
 def test_no_scoresheet_no_section_break(example_ds):
@@ -301,11 +328,11 @@ def _keeps(tr) -> bool:
 def test_scoresheet_table_layout(example_ds, example_sheet, template_doc):
     d = docx.Document(io.BytesIO(report_bytes(evaluation(example_ds, findings=[],
                                                          scoresheet=example_sheet))))
-    table = d.tables[-1]
+    table = _grid(d, T.SCORESHEET_CAPTION)
     tbl = table._tbl
-    assert tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val")) == T.SCORESHEET_CAPTION
     widths = [round(int(c.get(qn("w:w"))) * 25.4 / 1440) for c in tbl.tblGrid]
-    assert widths == list(WIDTHS["scoresheet"].values())
+    assert widths == list(WIDTHS_MM[SCORESHEET])
+    assert sum(widths) == pytest.approx(T.LANDSCAPE_TEXT_WIDTH)
     assert widths[4] >= 60 and widths[8] >= 50         # 评分标准, 扣分原因 have room
     header, *rows, total = tbl.tr_lst
     assert header.trPr.find(qn("w:tblHeader")) is not None and _keeps(header)
@@ -328,7 +355,7 @@ def test_scoresheet_table_layout(example_ds, example_sheet, template_doc):
 
 def test_body_tables_keep_their_head_and_tail(example_report):
     d = docx.Document(io.BytesIO(example_report))
-    for table in d.tables:
+    for table in [t for t in d.tables if _caption(t) is None]:   # not the attachments
         trs = table._tbl.tr_lst
         after = docx.text.paragraph.Paragraph(table._tbl.getnext(), d)
         assert _keeps(trs[0])                                  # header with the first row

@@ -130,4 +130,6 @@ def problem_paras(b: Build) -> list[str]:
 
 
 def build(b: Build) -> list[Block]:
-    return b.paras(problem_paras(b))
+    """The paragraphs; the lead-in of the deviation list stays with the list."""
+    return [b.para(p, "lead" if p.endswith(PROBLEMS_LEAD) else "body")
+            for p in problem_paras(b) if p]

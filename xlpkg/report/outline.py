@@ -86,7 +86,7 @@ def closing(b: Build, appendices, day: date | None) -> list[Para]:
     for i, annex in enumerate(appendices):
         number = f"{i + 1}. " if len(appendices) > 1 else ""
         lead = "附件：" if i == 0 else "　　　"
-        out.append(Para(b.text(f"{lead}{number}{annex.title}"), "annex_note"))
+        out.append(Para(b.text(f"{lead}{number}{annex.name}"), "annex_note"))
     out.append(Para(b.text(b.name), "signature"))
     day = b.ds.department.report_date.value or day
     if day is not None:

@@ -1,8 +1,11 @@
 """Section 六、部门整体支出绩效情况 (业务开展, 重点工作完成情况, 评价过程及自评结果) and
-the appendices (自评表, 数据校验结果).
+the attachments (附件: the submission tables — 基础数据表, 部门整体支出绩效自评表, one
+项目支出绩效自评表 per project — and the 数据校验结果).
 
 Owns these sentences, the score conclusion as the report states it, and which
-appendices the report carries under which label. Pure.
+attachments the report carries under which label. The tables themselves are
+:mod:`xlpkg.tables.rows`' grids, the ones ``xlpkg tables`` prints: nothing is
+computed twice. Pure.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from xlpkg.core.model import NARRATIVE_LABELS, KeyTask
 from xlpkg.core.ratios import deviation, execution_rate
 from xlpkg.report.basics import EXPENDITURE_BASE, sentence, target_text
 from xlpkg.report.state import Build
-from xlpkg.report.tables import scoresheet_table, task_table
-from xlpkg.report.text import Appendix, Block, Para, clause_end, numbered, sub_heading
+from xlpkg.report.tables import task_table
+from xlpkg.report.text import Appendix, Block, Grid, clause_end, numbered, sub_heading
+from xlpkg.tables import rows
+from xlpkg.tables.grid import PrintTable
 
-SCORESHEET_TITLE = "部门整体支出绩效自评表"
 FINDINGS_TITLE = "数据校验结果"
 
 
@@ -88,10 +92,25 @@ def has_scoresheet(b: Build) -> bool:
     return b.scoresheet is not None and bool(b.scoresheet.indicators)
 
 
+def submission(b: Build) -> list[tuple[str, PrintTable]]:
+    """The submission tables the report carries as attachments, keyed: the very grids
+    ``xlpkg tables`` prints (:func:`~xlpkg.tables.rows.submission_tables`) — the
+    基础数据表, then, once there is a scoresheet, the 自评表 and one 项目支出绩效自评表
+    per project. Built once per report (the labels and the attachments share them)."""
+    if b.submission is None:
+        if has_scoresheet(b):
+            grids = rows.submission_tables(b.ds, b.scoresheet)
+            keys = ["base_data", "scoresheet"] + [f"project{n}" for n in
+                                                  range(1, len(grids) - 1)]
+        else:
+            grids, keys = [rows.base_data_table(b.ds)], ["base_data"]
+        b.submission = list(zip(keys, grids))
+    return b.submission
+
+
 def appendix_labels(b: Build) -> dict[str, str]:
-    """附件1, 附件2 … for the appendices present; a single one is just 附件."""
-    keys = [k for k, present in (("scoresheet", has_scoresheet(b)),
-                                 ("findings", b.with_findings)) if present]
+    """附件1, 附件2 … for the attachments present; a single one is just 附件."""
+    keys = [k for k, _ in submission(b)] + (["findings"] if b.with_findings else [])
     if len(keys) == 1:
         return {keys[0]: "附件"}
     return {k: f"附件{i}" for i, k in enumerate(keys, 1)}
@@ -138,15 +157,20 @@ def findings_paras(findings: list[Finding]) -> list[str]:
     return paras
 
 
+def _attachment(b: Build, key: str, grid: PrintTable) -> Appendix:
+    """One submission table as an attachment: its title (a project's table is listed in
+    the 附件说明 line with the project's name), then the grid with its lines and notes."""
+    tail = grid.title.removeprefix(f"{b.year}年度").removeprefix(b.name) or grid.title
+    listed = ""
+    if key.startswith("project"):
+        name = b.scoresheet.projects[int(key.removeprefix("project")) - 1].name
+        listed = f"{grid.title}（{name}）" if name else grid.title
+    return Appendix(key, b.appendices[key], grid.title, tail, [Grid(grid)],
+                    landscape=grid.landscape, subtitle=grid.subtitle, listed=listed)
+
+
 def appendices(b: Build) -> list[Appendix]:
-    out = []
-    year = f"{b.year}年度" if b.year else ""
-    if "scoresheet" in b.appendices:
-        rules = b.scoresheet.rules_name
-        out.append(Appendix("scoresheet", b.appendices["scoresheet"],
-                            f"{year}{b.name}{SCORESHEET_TITLE}", SCORESHEET_TITLE,
-                            [*([Para(b.text(f"评分规则：{rules}"), "rules")] if rules else []),
-                             scoresheet_table(b, b.scoresheet)], landscape=True))
+    out = [_attachment(b, key, grid) for key, grid in submission(b) if key in b.appendices]
     if "findings" in b.appendices:
         out.append(Appendix("findings", b.appendices["findings"], FINDINGS_TITLE,
                             FINDINGS_TITLE, b.paras(findings_paras(b.findings))))

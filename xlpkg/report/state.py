@@ -49,7 +49,8 @@ class Build:
         self.gaps: list[Gap] = []
         self.section = ""            # the heading of the section being built
         self.notes = notes_by_field(ds, self.findings)
-        self.appendices: dict[str, str] = {}   # "scoresheet" | "findings" → 附件 label
+        self.appendices: dict[str, str] = {}   # attachment key ("scoresheet") → 附件 label
+        self.submission: list | None = None    # the submission tables (performance.submission)
 
     # ------------------------------------------------------------ gaps
 

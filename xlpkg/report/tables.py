@@ -1,4 +1,5 @@
-"""The report's tables: 财政拨款支出, “三公”经费, 项目支出, 预算执行, 重点工作 and the 自评表.
+"""The report's body tables: 财政拨款支出, “三公”经费, 项目支出, 预算执行 and 重点工作 (the
+自评表 and the other submission tables are attachments, from :mod:`xlpkg.tables.rows`).
 
 Owns which rows and columns each table has, their headers and captions, and the
 display strings of their cells (every figure from :mod:`ratios`, worded by
@@ -10,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
-from typing import Any
 
 from xlpkg.core import phrases
 from xlpkg.core.model import COMPARATOR_SIGNS, THREE_PUBLIC_ROWS, Val
-from xlpkg.core.money import fmt_amount, fmt_number
+from xlpkg.core.money import fmt_amount
 from xlpkg.core.ratios import (
     adjustment_rate,
     completion_rate,
@@ -47,11 +47,7 @@ BUDGET_COLUMNS = (Column("label", "项目", "l"), Column("initial", "年初预�
                   Column("exec", "预算执行率"), Column("adjust", "预算调整率"))
 TASK_COLUMNS = (Column("name", "工作内容", "l"), Column("target", "目标值"),
                 Column("actual", "实际值"), Column("rate", "完成率"), Column("note", "说明", "l"))
-SCORESHEET_COLUMNS = (Column("level1", "一级指标", "c"), Column("level2", "二级指标", "c"),
-                      Column("name", "三级指标", "l"), Column("weight", "分值", "c"),
-                      Column("criteria", "评分标准", "l"), Column("target", "年度指标值", "c"),
-                      Column("value", "实际完成值", "c"), Column("score", "得分", "c"),
-                      Column("note", "扣分原因/偏差说明", "l"))
+
 
 
 def without_blank_columns(table: Table) -> Table:
@@ -205,22 +201,3 @@ def task_table(b: Build) -> Table | None:
                          note=task.note.value or ""))
     return without_blank_columns(Table("tasks", _caption(b, "重点工作完成情况"), "", TASK_COLUMNS,
                  tuple(rows), note="注：完成率 = 实际值 ÷ 目标值；≥ 表示目标为不少于，≤ 表示目标为不超过。"))
-
-
-def scoresheet_table(b: Build, sheet: Any) -> Table:
-    """The 自评表 (INDICATORS.md): 一级 | 二级 | 三级 | 分值 | 评分标准 | 年度指标值 |
-    实际完成值 | 得分 | 扣分原因/偏差说明, and a 合计 row: the total and grade only when
-    every indicator has a score, else 待评分 and how many are missing."""
-    rows = []
-    for ind in sheet.indicators:
-        rows.append(_row(b, level1=ind.level1 or "", level2=ind.level2 or "",
-                         name=ind.name or "", weight=fmt_number(Decimal(ind.weight)),
-                         criteria=ind.criteria or "", target=ind.target or "",
-                         value=ind.value_text, score=ind.score_text, note=ind.note or ""))
-    weight = sum((Decimal(ind.weight) for ind in sheet.indicators), Decimal(0))
-    # 等级：良 once every indicator has a score; until then “N 项指标待评分，暂不定级”
-    grade = f"等级：{sheet.grade}" if sheet.grade else sheet.grade_text
-    total = _row(b, level1="合计", score=sheet.total_text, weight=fmt_number(weight),
-                 note=grade)
-    return Table("scoresheet", "", "", SCORESHEET_COLUMNS, tuple(rows), total,
-                 total_last=True, merge_columns=("level1", "level2"))

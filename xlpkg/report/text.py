@@ -20,6 +20,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from xlpkg.tables.grid import PrintTable
+
 CN_DIGITS = "一二三四五六七八九十"
 NONE_TEXT = "无。"
 UNIT_LINE = "单位：万元"
@@ -66,7 +68,8 @@ Text = tuple[Span, ...]
 
 @dataclass(frozen=True)
 class Para:
-    """A paragraph: ``style`` is "body", "h2" (二级标题), "h3" (三级标题), "rules" (the
+    """A paragraph: ``style`` is "body", "lead" (body text introducing the list after
+    it, kept on its page), "h2" (二级标题), "h3" (三级标题), "rules" (the
     自评表's 评分规则 line), "annex_note" (附件说明) or "signature" (落款)."""
 
     text: Text
@@ -103,13 +106,28 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Grid:
+    """A submission table (:class:`~xlpkg.tables.grid.PrintTable`, from
+    :mod:`xlpkg.tables.rows`) printed as an attachment: the same grid ``xlpkg tables``
+    writes, cell for cell."""
+
+    table: PrintTable
+
+    def texts(self) -> list[str]:
+        """Its info line, rows (cells joined by `` | ``) and notes, as printed."""
+        t = self.table
+        info = [" ".join(x for x in (t.info_left, t.info_right) if x)]
+        return info + [" | ".join(c.text for c in r) for r in t.rows] + list(t.notes)
+
+
+@dataclass(frozen=True)
 class Figures:
     """Where the optional charts go (``--charts``); the writer draws them from ``data``."""
 
     data: dict
 
 
-Block = Para | Table | Figures
+Block = Para | Table | Grid | Figures
 
 
 @dataclass
@@ -121,12 +139,18 @@ class Section:
 
 @dataclass
 class Appendix:
-    key: str                   # "scoresheet" | "findings"
+    key: str                   # "base_data" | "scoresheet" | "project1" … | "findings"
     label: str                 # 附件 / 附件1
     title: str
     title_tail: str            # where a long title breaks
     blocks: list[Block] = field(default_factory=list)
     landscape: bool = False
+    subtitle: str = ""         # a line under the title: （2023年度）
+    listed: str = ""           # its name in the 附件说明 line, when not the title
+
+    @property
+    def name(self) -> str:
+        return self.listed or self.title
 
 
 @dataclass(frozen=True)
@@ -166,6 +190,8 @@ class Content:
                     for row in ([b.total] if b.total else []) + list(b.rows):
                         out.append(" | ".join(b.cell(row, c.key) for c in b.columns))
                     out.append(b.note)
+                elif isinstance(b, Grid):
+                    out.extend(b.texts())
 
         for section in self.sections:
             out.append(section.heading)
@@ -174,6 +200,7 @@ class Content:
         for annex in self.appendices:
             out.append(annex.label)
             out.append(annex.title)
+            out.append(annex.subtitle)
             blocks(annex.blocks)
         return "\n".join(t for t in out if t)
 

@@ -10,9 +10,11 @@ sections it is given; the outline lives in :mod:`xlpkg.report.outline`.
 
 from __future__ import annotations
 
+import re
+
 from xlpkg.report import template as T
 from xlpkg.report.ooxml import _mm_twips, attr, run_xml
-from xlpkg.report.text import Appendix, Block, Content, Figures, Para, Span, Table, tight
+from xlpkg.report.text import Appendix, Block, Content, Figures, Grid, Para, Span, Table, tight
 
 TITLE_CHARS = 19  # 2号 characters that sit on one 156 mm line with room to spare
 ANNEX_TITLE_CHARS = 30  # … on the 247 mm line of the landscape 自评表 appendix
@@ -34,13 +36,9 @@ WIDTHS = {
     "budget": {"label": 41, "initial": 23, "final": 23, "actual": 23, "exec": 23,
                "adjust": 23},
     "tasks": {"name": 50, "target": 23, "actual": 21, "rate": 18, "note": 44},
-    # 4-character 五号 headers (16.4 mm with the margins) and 8-character 三级指标 fit on
-    # one line, 评分标准 and 扣分原因 get the room the text needs.
-    "scoresheet": {"level1": 17, "level2": 17, "name": 32, "weight": 10, "criteria": 66,
-                   "target": 21, "value": 21, "score": 12, "note": 51},
 }
 SCORESHEET_TOTAL_SPAN = 3   # 合计 spans 一级、二级、三级指标
-PARA_STYLES = {"body": T.BODY, "h2": "Heading 2", "h3": "Heading 3", "rules": T.NOTE,
+PARA_STYLES = {"body": T.BODY, "lead": T.BODY, "h2": "Heading 2", "h3": "Heading 3", "rules": T.NOTE,
                "annex_note": T.ANNEX_NOTE, "signature": T.SIGNATURE}
 
 
@@ -74,13 +72,14 @@ class _P:
     """A paragraph being written: its properties (in python-docx's element order; ``style``
     is its ``w:pStyle`` element) and its content (runs and comment marks)."""
 
-    __slots__ = ("items", "keep", "page_break", "ppr", "sect", "style")
+    __slots__ = ("extra", "items", "keep", "page_break", "ppr", "sect", "style")
 
     def __init__(self, style: str, ppr: bool = True):
         self.style, self.ppr = style, ppr
         self.keep: bool | None = None   # False is written too (keepNext w:val="0")
         self.page_break = False
         self.sect = ""
+        self.extra = ""     # tabs, indentation, alignment: in the pPr's order, before sectPr
         self.items: list[tuple[bool, str]] = []    # (is a run, xml)
 
     def xml(self, runs: bool = True) -> str:
@@ -88,7 +87,7 @@ class _P:
         if self.ppr:
             inner = self.style \
                 + _KEEP[self.keep] \
-                + ("<w:pageBreakBefore/>" if self.page_break else "") + self.sect
+                + ("<w:pageBreakBefore/>" if self.page_break else "") + self.extra + self.sect
             ppr = f"<w:pPr>{inner}</w:pPr>" if inner else "<w:pPr/>"
         body = "".join(x for is_run, x in self.items if runs or not is_run)
         return f"<w:p>{ppr}{body}</w:p>" if ppr or body else "<w:p/>"
@@ -160,9 +159,15 @@ class Writer:
 
     def block(self, block: Block, *, small: bool = False, total_mm: float = T.TEXT_WIDTH):
         if isinstance(block, Para):
-            self.para(block.text, PARA_STYLES[block.style])
+            p = self.para(block.text, PARA_STYLES[block.style])
+            if block.style == "lead":        # a list's lead-in never ends a page
+                p.keep = True
         elif isinstance(block, Table):
             self.table(block, small=small, total_mm=total_mm)
+        elif isinstance(block, Grid):
+            from xlpkg.report.grids import write_grid
+
+            write_grid(self, block.table, total_mm)
         elif isinstance(block, Figures):
             self.figures()
 
@@ -254,15 +259,25 @@ class Writer:
             self.appendix(annex, last=i + 1 == len(content.appendices))
 
     def closing(self, paras: list[Para]) -> None:
-        """附件说明 one line below the text, then the 落款 one line below that."""
+        """附件说明 one line below the text, then the 落款 one line below that. The
+        附件说明 starts on the page of the text's last line and the 落款 stays with the
+        last 附件 line (GB/T 9704-2012 7.3.5: a 落款 never stands alone on a page);
+        a long 附件 list may break between its lines."""
+        last = self.body[-1] if self.body else None
+        if paras and isinstance(last, _P):
+            last.keep = True
+        notes = [p for p in paras if p.style == "annex_note"]
         previous = None
         for para in paras:
             if para.style != previous:
-                self.add_paragraph("Normal")
+                self.add_paragraph("Normal").keep = True
                 previous = para.style
-            # the block stays together (a 落款 never stands alone at the top of a page)
             p = self.para(para.text, PARA_STYLES[para.style])
-            p.keep = para is not paras[-1]
+            if para.style == "annex_note":
+                p.keep = para is notes[0] or para is notes[-1]
+                p.extra = _hang(para.plain)
+            else:
+                p.keep = para is not paras[-1]
 
     def appendix(self, annex: Appendix, *, last: bool) -> None:
         """An appendix: the 自评表 in a landscape section of its own (the body's section
@@ -275,6 +290,8 @@ class Writer:
         chars = ANNEX_TITLE_CHARS if annex.landscape else TITLE_CHARS
         for line in split_title(annex.title, annex.title_tail, chars):
             self.plain(line, T.ANNEX_TITLE)
+        if annex.subtitle:
+            self.plain(annex.subtitle, T.SMALL_CENTER).keep = True
         self.blank()
         width = T.LANDSCAPE_TEXT_WIDTH if annex.landscape else T.TEXT_WIDTH
         for block in annex.blocks:
@@ -329,6 +346,25 @@ def _landscape(sect: str) -> str:
     return _set_attrs(sect, "pgMar", {"top": _mm_twips(top), "bottom": _mm_twips(bottom),
                                       "left": _mm_twips(left), "right": _mm_twips(right),
                                       "footer": _mm_twips(T.LANDSCAPE_FOOTER)})
+
+
+# 附件说明: a long name wraps under its own first character (GB/T 9704-2012 7.3.4), so
+# the lead (``附件：1. `` / ``　　　2. ``) hangs. Widths in twips of the 3号 line: a CJK
+# character 315 (16 pt less the 0.25 pt condensing), Times New Roman digits half that,
+# “.” and the space a quarter.
+_ANNEX_LEAD = re.compile(r"^(附件：|\u3000{3})([0-9]+\. )?")
+_CJK_TWIPS, _INDENT_CHARS = 315, 2
+
+
+def _hang(text: str) -> str:
+    """The ``w:ind`` of a 附件说明 line: its lead hangs ("" when it has none)."""
+    lead = _ANNEX_LEAD.match(text)
+    if lead is None:
+        return ""
+    width = sum(_CJK_TWIPS if ord(ch) >= 0x2E80 else
+                _CJK_TWIPS // 2 if ch.isdigit() else _CJK_TWIPS // 4 for ch in lead.group(0))
+    return (f'<w:ind w:left="{_INDENT_CHARS * _CJK_TWIPS + width}" w:hanging="{width}" '
+            'w:firstLineChars="0"/>')
 
 
 def _table_open(widths_mm, style: str, name: str) -> str:

@@ -251,8 +251,8 @@ def update_workbook_vba(book: Path) -> Path:
     Returns the backup's path. Modules a user added by hand are replaced too;
     the backup keeps them.
     """
-    from xlpkg.read.cell_source import SavedSource
     from xlpkg.read.inputs import sniff
+    from xlpkg.read.saved_source import SavedSource
     from xlpkg.vba.modules import vba_project_bytes
 
     book = Path(book)

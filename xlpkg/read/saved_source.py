@@ -25,10 +25,12 @@ from xlpkg.read.cells import Cells, Rect, TableRef, Wanted, a1, parse_rect, plai
 from xlpkg.read.sheet_xml import Done, SharedIndex, SheetHandler, StringsHandler, unescape
 from xlpkg.read.zip_safety import SafeZip, local_name, parse
 
-#: Cells with content kept by one read, all sheets together. The template's data is
-#: a few thousand cells; 20,000 task rows of 8 columns are 160,000. More than this is
-#: no department's year, and keeping it would cost memory out of proportion to the file.
-MAX_FETCH_CELLS = 400_000
+#: Cells with content kept by one read, all sheets together: the budget of rows
+#: (:data:`xlpkg.read.limits.MAX_ROWS`, 25,000) times a table's 8 columns.
+#: The template's data is a few thousand cells; 20,000 task rows are 160,000. Past
+#: this the read stops at once: keeping more would cost memory and time out of
+#: proportion to the file (a 2 MB file can hold a million cells).
+MAX_FETCH_CELLS = 200_000
 
 _REL_OFFICE_DOCUMENT = "/officeDocument"
 

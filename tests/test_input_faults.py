@@ -317,3 +317,22 @@ def test_minus_zero_shows_as_zero():
     assert fmt_pct(Decimal("-0.00001")) == "0.00%"
     assert fmt_number(Decimal("-0")) == "0" and fmt_number(Decimal("-0.0")) == "0"
     assert fmt_amount(Decimal("-1.5")) == "-1.50"
+
+
+def test_a_data_file_is_held_to_the_same_bounds(tmp_path, monkeypatch):
+    long = "很" * (MAX_CELL_CHARS + 1)
+    path = _data_file(tmp_path, _with(narrative=json.dumps({"functions": [long]},
+                                                           ensure_ascii=False)))
+    with pytest.raises(InputError) as exc:
+        read_data_file(path)
+    assert "“narrative.functions[1]”" in exc.value.message and "32,767" in exc.value.message
+    monkeypatch.setattr(limits, "MAX_ROWS", 10)
+    tasks = json.dumps([_task(i) for i in range(11)], ensure_ascii=False)
+    with pytest.raises(InputError) as exc:
+        read_data_file(_data_file(tmp_path, _with(key_tasks=tasks)))
+    assert "10" in exc.value.message and "d.yaml" in exc.value.message
+    monkeypatch.setattr(limits, "MAX_ROWS", 1000)
+    monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 100)
+    with pytest.raises(InputError) as exc:
+        read_data_file(_data_file(tmp_path, BASE))
+    assert "个字符" in exc.value.message

@@ -19,6 +19,7 @@ from xlpkg.atomic import write_bytes_atomic
 from xlpkg.core.model import Dataset, from_mapping, to_mapping
 from xlpkg.core.shapes import shape_problems
 from xlpkg.errors import InputError
+from xlpkg.read.limits import check_data_limits
 
 MAX_DATA_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 100   # the contract nests 3 levels; anything deeper is not a data file
@@ -166,6 +167,7 @@ def read_data_file(path: Path) -> Dataset:
         more = f"（另有 {len(problems) - 5} 处）" if len(problems) > 5 else ""
         raise InputError(f"{path.name}：数据格式不符合约定：{shown}{more}",
                          "每个键只填一个值；projects、key_tasks 等表格写成列表，每一项以“- ”开头")
+    check_data_limits(path.name, data)
     return from_mapping(data, source=path.name)
 
 

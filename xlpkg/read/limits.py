@@ -12,6 +12,8 @@ the Chinese words for each:
   (:class:`~xlpkg.errors.InputError`, exit 2) naming the table or the cell, before
   any check or report spends minutes and gigabytes on it.
 
+A YAML/JSON data file is held to the same bounds (:func:`check_data_limits`).
+
 The budgets are generous: a department's year is a few hundred rows and some tens
 of thousands of characters; 20,000 task rows still read.
 """
@@ -89,3 +91,30 @@ def _rows_with_content(ref: TableRef, cells: Cells) -> int:
     if body is None:
         return 0
     return len({r for (r, c) in cells if body.contains(r, c)})
+
+
+def check_data_limits(source_name: str, data: Mapping) -> None:
+    """The same bounds for a YAML/JSON data file: one text no longer than a cell may be,
+    rows and characters within the workbook's budgets. Refused naming the key."""
+    rows = sum(len(data.get(t.key) or ()) for t in schema.TABLES
+               if len(t.path) == 1 and isinstance(data.get(t.key), list))
+    if rows > MAX_ROWS:
+        raise InputError(f"{source_name}：各表合计 {rows:,} 行，超过一个数据文件最多 "
+                         f"{MAX_ROWS:,} 行的上限，无法处理", _TRIM_HINT)
+    total = 0
+    stack: list[tuple[str, object]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if len(value) > MAX_CELL_CHARS:
+                raise InputError(f"{source_name}：“{path}”有 {len(value):,} 个字符，超过一项文字最多 "
+                                 f"{MAX_CELL_CHARS:,} 个字符的上限（与 Excel 单元格相同），无法处理",
+                                 "请把过长的文字分成几段（每段一行，以“- ”开头）")
+            total += len(value)
+            if total > MAX_TEXT_CHARS:
+                raise InputError(f"{source_name}：读到“{path}”时，文字已超过 {MAX_TEXT_CHARS:,} "
+                                 "个字符（一个数据文件的上限），无法处理", _TRIM_HINT)
+        elif isinstance(value, Mapping):
+            stack.extend((f"{path}.{k}" if path else str(k), v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", v) for i, v in reversed(list(enumerate(value, 1))))

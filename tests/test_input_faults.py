@@ -336,3 +336,22 @@ def test_a_data_file_is_held_to_the_same_bounds(tmp_path, monkeypatch):
     with pytest.raises(InputError) as exc:
         read_data_file(_data_file(tmp_path, BASE))
     assert "个字符" in exc.value.message
+
+
+def test_a_library_failing_to_load_for_lack_of_memory_is_memory(tmp_path, example_data,
+                                                                  monkeypatch):
+    import builtins
+    import sys
+
+    book = write_book(tmp_path / "a.xlsx", example_data)
+    real_import = builtins.__import__
+
+    def starved(name, *args, **kwargs):
+        if name == "xlpkg.read.workbook_read":
+            raise ImportError("/usr/lib/x.so: failed to map segment from shared object")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "xlpkg.read.workbook_read")
+    monkeypatch.setattr(builtins, "__import__", starved)
+    code, _, err = run_cli("check", book, guard=60)
+    assert code == 2 and "内存不足" in err and "ImportError" not in err

@@ -4,7 +4,7 @@ Owns the limits the workbook reader holds every workbook to, saved or live, and
 the Chinese words for each:
 
 - text of one cell beyond Excel's own 32,767 characters is cut there, and a
-  finding names the cell (:func:`capped_text_finding`);
+  finding names the cell (:func:`capped_text_findings`);
 - a table whose declared header and totals rows do not fit its range reads as
   empty, and a finding says why (:func:`table_counts_finding`);
 - rows with content in all tables, and characters of text in all cells read, have
@@ -36,12 +36,14 @@ MAX_TEXT_CHARS = 4_000_000
 _TRIM_HINT = "请检查是否误填或误粘贴了大量内容（例如整列复制、重复粘贴），删除多余的内容后再试"
 
 
-def capped_text_finding(field: str, cell: str, raw: CappedText) -> Finding:
-    """The finding for a cell whose text was cut at Excel's limit."""
-    return Finding("TEXT_TOO_LONG", "error",
+def capped_text_findings(field: str, cell: str, raw: object) -> list[Finding]:
+    """The finding for a cell whose text was cut at Excel's limit (none for any other value)."""
+    if not isinstance(raw, CappedText):
+        return []
+    return [Finding("TEXT_TOO_LONG", "error",
                    f"{describe_field(field)}（{cell}）有 {raw.length:,} 个字符，超过 Excel 单元格"
                    f"最多 {MAX_CELL_CHARS:,} 个字符的上限，只读取了前 {MAX_CELL_CHARS:,} 个字符；"
-                   "请检查该单元格的内容", (field,), (cell,))
+                   "请检查该单元格的内容", (field,), (cell,))]
 
 
 def table_counts_finding(name: str, ref: TableRef) -> Finding | None:

@@ -38,7 +38,6 @@ from xlpkg.errors import InputError
 from xlpkg.read.cell_source import (
     NO_RESULT,
     BadReference,
-    CappedText,
     CellError,
     Cells,
     CellSource,
@@ -49,7 +48,7 @@ from xlpkg.read.cell_source import (
     cell_label,
     parse_reference,
 )
-from xlpkg.read.limits import capped_text_finding, check_limits
+from xlpkg.read.limits import capped_text_findings, check_limits
 from xlpkg.read.sniff import sniff
 
 __all__ = ["CONTRACT_NAMES", "SCALAR_PATHS", "TABLE_KEYS", "read_book", "read_saved",
@@ -135,8 +134,7 @@ class _Assembler:
 
     def _value(self, field: str, raw: Any, cell: str, *, text: bool) -> Any:
         """A cell's value for the mapping; problems the model cannot see become findings."""
-        if isinstance(raw, CappedText):
-            self.findings.append(capped_text_finding(field, cell, raw))
+        self.findings += capped_text_findings(field, cell, raw)
         if raw is NO_RESULT:
             self._add("FORMULA_NO_RESULT", "error",
                       f"{describe_field(field)}（{cell}）单元格是公式，但没有计算结果，"

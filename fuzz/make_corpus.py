@@ -584,6 +584,21 @@ def build_corpus(folder: Path) -> list[Case]:
          "paragraph, 2 M characters in a cell outside the tables", codes=("UNREADABLE_VALUE",),
          values=(("narrative.longest", str(len(long_text))),))
 
+    # -- issue 14, reading side --------------------------------------------------------
+    raw = bytearray(base.bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(raw))) as z:
+        info = z.getinfo(base.sheet_part("收支情况"))
+    start = info.header_offset + 30 + sum(struct.unpack_from("<HH", raw, info.header_offset + 26))
+    raw[start + 20:start + 28] = b"\xff" * 8          # an invalid deflate block
+    refused("corrupt-deflate.xlsm", bytes(raw), "a sheet whose deflate stream is damaged", "损坏")
+    b = base.copy()
+    b.edit(b.table_part("tbl_tasks"), lambda x: x.replace("<table ", '<table headerRowCount="99" ', 1))
+    book("header-rows.xlsm", b, "a table declaring more header rows than it has",
+         codes=("TABLE_BAD_HEADER",))
+    text = EXAMPLE.read_text(encoding="utf-8")
+    refused("shape-projects.yaml", re.sub(r"projects:\n(  - .*\n)+", "projects: 5\n", text),
+            "a table written as a number", "“projects”")
+
     # -- data files -------------------------------------------------------------------
     refused("laughs.yaml", "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a]\n"
             "c: [*b, *b, *b, *b, *b, *b]\n", "YAML aliases (billion laughs)", "别名")

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from support import EXAMPLE, ROOT, run_cli
 
 from xlpkg.core import schema
-from xlpkg.core.model import to_mapping
+from xlpkg.core.model import YEAR_RANGE, to_mapping
 from xlpkg.core.money import EXCEL_ERRORS, ParseError, parse_amount, parse_number
 from xlpkg.read.workbook_read import SCALAR_PATHS, read_workbook
 
@@ -131,9 +131,14 @@ def _expected(name: str, kind: str, value: str):
         if raw is not None and raw in EXCEL_ERRORS:
             return ParseError("error text")
     try:
-        return parse(raw)
+        value = parse(raw)
     except ParseError as exc:
         return exc
+    low, high = YEAR_RANGE   # a year must be a whole year in range (issue 14)
+    if name == "dept_year" and value is not None and not (
+            value == value.to_integral_value() and low <= value <= high):
+        return ParseError("no year")
+    return value
 
 
 def _lookup(mapping: dict, name: str):

@@ -26,7 +26,7 @@ from xlpkg.core import schema
 from xlpkg.core.checks import run_checks
 from xlpkg.core.model import from_mapping, to_mapping
 from xlpkg.errors import InputError
-from xlpkg.read import cell_source
+from xlpkg.read import zip_safety
 from xlpkg.read.cell_source import BadReference, parse_reference, split_a1
 from xlpkg.read.data_file import read_mapping
 from xlpkg.read.workbook_read import CONTRACT_NAMES, SCALAR_PATHS, read_book, read_workbook
@@ -383,7 +383,7 @@ def test_zip_bomb_defences(tmp_path, example_book, monkeypatch):
     with pytest.raises(InputError) as exc:
         read_workbook(big)
     assert "压缩" in exc.value.message
-    monkeypatch.setattr(cell_source, "MAX_TOTAL_BYTES", 10_000)
+    monkeypatch.setattr(zip_safety, "MAX_TOTAL_BYTES", 10_000)
     with pytest.raises(InputError) as exc:
         read_workbook(example_book)
     assert "压缩炸弹" in exc.value.message

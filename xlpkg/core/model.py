@@ -202,11 +202,17 @@ def scalar_values(ds: Dataset) -> Iterator[tuple[schema.Scalar, Val]]:
 OTHER_BUDGET_NAMES = {s.path[1]: s.name for s in schema.SCALARS if s.path[0] == "other_budgets"}
 
 
+def _mapping(value: Any) -> Mapping:
+    """A mapping as given, or an empty one for anything else (:mod:`xlpkg.core.shapes`
+    reports wrong shapes before a data file gets here; this only keeps reading total)."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def _rows(r: ValueReader, data: Mapping, block: schema.Block) -> dict[str, Row]:
     out = {}
-    source = data.get(block.key) or {}
+    source = _mapping(data.get(block.key))
     for key, label in block.rows:
-        raw_row = source.get(key) or {}
+        raw_row = _mapping(source.get(key))
         values = {f: r.amount(raw_row.get(f), schema.scalar(block.key, key, f).name)
                   for f in block.fields}
         reason = (r.text(raw_row.get("reason"), schema.scalar(block.key, key, "reason").name)
@@ -216,7 +222,8 @@ def _rows(r: ValueReader, data: Mapping, block: schema.Block) -> dict[str, Row]:
 
 
 def _list(data: Mapping, key: str) -> list[Mapping]:
-    items = data.get(key) or []
+    items = data.get(key)
+    items = items if isinstance(items, list | tuple) else []
     return [item for item in items if isinstance(item, Mapping) and any(
         v not in (None, "") for v in item.values())]
 
@@ -252,16 +259,19 @@ def from_mapping(data: Mapping, *, cells: Mapping[str, str] | None = None,
     order people know.
     """
     r = ValueReader(cells)
-    department = Department(**r.scalars(data, "department"))
+    department = _checked_year(r, Department(**r.scalars(data, "department")))
     econ = tuple(EconRow(**r.item(schema.ECON, item, econ_key(item.get("code"), i)))
                  for i, item in enumerate(_list(data, schema.ECON.key), 1))
     projects = _projects(r, data)
     tasks = tuple(KeyTask(**r.item(schema.TASKS, item, i))
                   for i, item in enumerate(_list(data, schema.TASKS.key), 1))
     narrative = []
-    sections = data.get(schema.TEXT_TABLE.key) or {}
+    sections = _mapping(data.get(schema.TEXT_TABLE.key))
     for section in NARRATIVE_SECTIONS:
-        for text in sections.get(section) or []:
+        texts = sections.get(section) or []
+        # A section written as one text (``results_use: 本单位…``) is one paragraph,
+        # not one paragraph per character.
+        for text in [texts] if isinstance(texts, str) else texts:
             if text in (None, ""):
                 continue
             field_name = schema.row_field(schema.TEXT_TABLE, len(narrative) + 1, "content")
@@ -283,10 +293,31 @@ def from_mapping(data: Mapping, *, cells: Mapping[str, str] | None = None,
     )
 
 
+#: The years a department-year can be: the People's Republic's, and not far ahead.
+YEAR_RANGE = (1949, 2100)
+
+
+def _checked_year(r: ValueReader, department: Department) -> Department:
+    """The year as read if it is a whole year in :data:`YEAR_RANGE`; otherwise blank,
+    with a finding naming it (2023.5, -2023 or 99999999999999 is no year)."""
+    year = department.year
+    low, high = YEAR_RANGE
+    if year.value is None or (year.value == year.value.to_integral_value()
+                              and low <= year.value <= high):
+        return department
+    where = f"（{year.cell}）" if year.cell else ""
+    r.findings.append(Finding(
+        "UNREADABLE_VALUE", "error",
+        f"{describe_field(year.field)}{where}应为 {low}–{high} 之间的整数年份，"
+        f"实际是 {year.value:f}；该数据按空白处理，相关规则已跳过", (year.field,), year.cells))
+    return Department(**{**{f.name: getattr(department, f.name) for f in fields(Department)},
+                         "year": Val(None, year.field, year.cell)})
+
+
 def _extra_findings(data: Mapping) -> list[Finding]:
     """Structural problems of the mapping itself (unknown narrative sections)."""
     out = []
-    for section in (data.get(schema.TEXT_TABLE.key) or {}):
+    for section in _mapping(data.get(schema.TEXT_TABLE.key)):
         if section not in NARRATIVE_SECTIONS:
             out.append(Finding("UNKNOWN_SECTION", "warning",
                                f"文字内容栏目“{section}”不在报告提纲中，已忽略", (), ()))

@@ -154,18 +154,23 @@ def round_half_up(value: Decimal, places: int = 2) -> Decimal:
         return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+def _unsigned_zero(value: Decimal) -> Decimal:
+    """``-0.00`` → ``0.00``: a zero shows no sign, whether typed -0 or rounded to zero."""
+    return abs(value) if value.is_zero() else value
+
+
 def fmt_amount(value: Decimal) -> str:
     """``298.18`` — an amount with exactly two decimals, half-up."""
-    return f"{round_half_up(value, 2):f}"
+    return f"{_unsigned_zero(round_half_up(value, 2)):f}"
 
 
 def fmt_pct(ratio: Decimal) -> str:
     """``3.64%`` — a ratio (0.0364) shown as a percentage with two decimals."""
-    return f"{round_half_up(ratio * 100, 2):f}%"
+    return f"{_unsigned_zero(round_half_up(ratio * 100, 2)):f}%"
 
 
 def fmt_number(value: Decimal) -> str:
     """A count or target as typed: ``500``, ``2.5`` — no trailing zeros, no exponent."""
     if value == value.to_integral_value():
-        return f"{value.quantize(Decimal(1)):f}"
+        return f"{_unsigned_zero(value.quantize(Decimal(1))):f}"
     return f"{value.normalize():f}"

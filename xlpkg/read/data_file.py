@@ -15,7 +15,9 @@ from pathlib import Path
 
 from xlpkg.atomic import write_bytes_atomic
 from xlpkg.core.model import Dataset, from_mapping, to_mapping
+from xlpkg.core.shapes import shape_problems
 from xlpkg.errors import InputError
+from xlpkg.read.limits import check_data_limits
 
 MAX_DATA_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 100   # the contract nests 3 levels; anything deeper is not a data file
@@ -26,6 +28,7 @@ def _safe_loader():
     """SafeLoader without anchors/aliases expansion bombs: aliases are refused. Built on
     first use: PyYAML is imported only when a YAML file is read or written."""
     import yaml
+    from yaml.constructor import ConstructorError
 
     class _SafeLoader(yaml.SafeLoader):
         depth = 0
@@ -46,7 +49,48 @@ def _safe_loader():
             finally:
                 self.depth -= 1
 
+        def construct_mapping(self, node, deep=False):
+            # PyYAML keeps the last of two equal keys without a word: refuse, naming the key.
+            if isinstance(node, yaml.MappingNode):
+                seen = set()
+                for key_node, _ in node.value:
+                    if isinstance(key_node, yaml.ScalarNode):
+                        if key_node.value in seen:
+                            raise ConstructorError(None, None,
+                                                   f"键“{key_node.value[:40]}”重复出现",
+                                                   key_node.start_mark)
+                        seen.add(key_node.value)
+            return super().construct_mapping(node, deep=deep)
+
+        def construct_yaml_int(self, node):
+            try:
+                return super().construct_yaml_int(node)
+            except ValueError:   # more digits than Python converts (4300)
+                raise ConstructorError(None, None,
+                                       f"数字位数过多（{len(node.value):,} 位），不是有效数值",
+                                       node.start_mark) from None
+
+    _SafeLoader.add_constructor("tag:yaml.org,2002:int", _SafeLoader.construct_yaml_int)
     return _SafeLoader
+
+
+class _JsonShapeError(ValueError):
+    """A JSON file that parses but cannot be a data file; the message is Chinese."""
+
+
+def _json_object(pairs):
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise _JsonShapeError(f"键“{key[:40]}”重复出现")
+        out[key] = value
+    return out
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > 300:   # far past any amount; Python refuses past 4300
+        raise _JsonShapeError(f"数字位数过多（{len(text.lstrip('-')):,} 位），不是有效数值")
+    return int(text)
 
 
 def read_text(path: Path, *, what: str = "文件", max_bytes: int = MAX_DATA_BYTES,
@@ -86,7 +130,8 @@ def parse_structured(text: str, path: Path, *, what: str = "文件") -> dict:
         yaml_error = _NoError
     try:
         if suffix == ".json":
-            data = json.loads(text, parse_float=Decimal)
+            data = json.loads(text, parse_float=Decimal, parse_int=_json_int,
+                              object_pairs_hook=_json_object)
         elif suffix in (".yaml", ".yml"):
             data = yaml.load(text, Loader=_safe_loader())  # a SafeLoader subclass
         elif suffix == ".toml":
@@ -95,6 +140,8 @@ def parse_structured(text: str, path: Path, *, what: str = "文件") -> dict:
             data = tomllib.loads(text, parse_float=Decimal)
         else:
             raise InputError(f"{what} {path.name} 的类型“{path.suffix}”不受支持")
+    except _JsonShapeError as exc:
+        raise InputError(f"无法读取{what} {path.name}：{exc}") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"无法读取{what} {path.name}：JSON 格式错误"
                          f"（第 {exc.lineno} 行第 {exc.colno} 列）") from None
@@ -124,8 +171,20 @@ def read_mapping(path: Path) -> dict:
 
 
 def read_data_file(path: Path) -> Dataset:
-    """A YAML/JSON data file → :class:`Dataset` (cells empty: there are none)."""
-    return from_mapping(read_mapping(path), source=Path(path).name)
+    """A YAML/JSON data file → :class:`Dataset` (cells empty: there are none).
+
+    A file not of the contract's shape (a list where one value belongs, a table
+    written as a mapping …) is refused, naming each key and the shape expected."""
+    path = Path(path)
+    data = read_mapping(path)
+    problems = shape_problems(data)
+    if problems:
+        shown = "；".join(problems[:5])
+        more = f"（另有 {len(problems) - 5} 处）" if len(problems) > 5 else ""
+        raise InputError(f"{path.name}：数据格式不符合约定：{shown}{more}",
+                         "每个键只填一个值；projects、key_tasks 等表格写成列表，每一项以“- ”开头")
+    check_data_limits(path.name, data)
+    return from_mapping(data, source=path.name)
 
 
 def _json_default(value):

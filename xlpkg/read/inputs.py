@@ -13,7 +13,7 @@ from xlpkg.core.model import Dataset
 from xlpkg.read.data_file import read_data_file
 from xlpkg.read.sniff import WORKBOOK_SUFFIXES, sniff
 
-__all__ = ["WORKBOOK_SUFFIXES", "load_input", "sniff"]
+__all__ = ["WORKBOOK_SUFFIXES", "load_input", "out_of_memory", "sniff"]
 
 
 def load_input(path: Path) -> Dataset:
@@ -21,6 +21,18 @@ def load_input(path: Path) -> Dataset:
     path = Path(path)
     if sniff(path) == "data":
         return read_data_file(path)
-    from xlpkg.read.workbook_read import read_saved  # zip/XML parsing only when a workbook comes
-
+    try:   # zip/XML parsing only when a workbook comes
+        from xlpkg.read.workbook_read import read_saved
+    except ImportError as exc:
+        # With memory exhausted, loading a C extension (pyexpat) fails as an ImportError;
+        # it is memory that ran out, and the command line says so.
+        if out_of_memory(exc):
+            raise MemoryError(str(exc)) from None
+        raise
     return read_saved(path)
+
+
+def out_of_memory(exc: ImportError) -> bool:
+    """Whether an ImportError is the loader failing to map a library for lack of memory."""
+    text = str(exc).lower()
+    return "failed to map segment" in text or "cannot allocate memory" in text

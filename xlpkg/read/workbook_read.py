@@ -48,6 +48,7 @@ from xlpkg.read.cell_source import (
     cell_label,
     parse_reference,
 )
+from xlpkg.read.limits import capped_text_findings, check_limits
 from xlpkg.read.sniff import sniff
 
 __all__ = ["CONTRACT_NAMES", "SCALAR_PATHS", "TABLE_KEYS", "read_book", "read_saved",
@@ -133,6 +134,7 @@ class _Assembler:
 
     def _value(self, field: str, raw: Any, cell: str, *, text: bool) -> Any:
         """A cell's value for the mapping; problems the model cannot see become findings."""
+        self.findings += capped_text_findings(field, cell, raw)
         if raw is NO_RESULT:
             self._add("FORMULA_NO_RESULT", "error",
                       f"{describe_field(field)}（{cell}）单元格是公式，但没有计算结果，"
@@ -180,6 +182,7 @@ class _Assembler:
                 requests[ref.sheet].append(rect)
 
         data = self.source.fetch(requests)
+        self.findings += check_limits(self.source_name, {n: tables[n] for n in table_names}, data)
         for name, sheet, rect in scalars:
             self._scalar(name, sheet, rect, data.get(sheet, {}))
         for name in table_names:

@@ -152,15 +152,31 @@ def _write_backup(book: Path, data: bytes, backup_dir: Path | None) -> Path:
     raise VbaUpdateError(f"无法为 {book} 创建备份：{base.parent} 中同名备份过多")
 
 
+def _real_book(book: Path) -> Path:
+    """The workbook itself when ``book`` is a symbolic link: the new file replaces the
+    file the link points to, and the link stays a link (``os.replace`` on the link's
+    own path would put a regular file in its place and leave the workbook as it was)."""
+    if not book.is_symlink():
+        return book
+    try:
+        real = book.resolve(strict=True)
+    except (OSError, RuntimeError):   # dangling, or a loop of links
+        raise VbaUpdateError(f"{book} 是符号链接，但指向的文件不存在；原文件未改动") from None
+    if not real.is_file():
+        raise VbaUpdateError(f"{book} 是符号链接，指向的 {real} 不是普通文件；原文件未改动")
+    return real
+
+
 def replace_vba_project(book: Path, new_bin: bytes, *, backup_dir: Path | None = None) -> Path:
     """Replace ``xl/vbaProject.bin`` inside ``book`` (an .xlsm) with ``new_bin``.
 
     First writes a backup ``<stem>.bak-YYYYmmdd-HHMMSS.xlsm`` beside the book
     (or in ``backup_dir``) and returns its path. Every other zip member keeps its
-    name, order and raw bytes. Raises VbaUpdateError, having written nothing, if
+    name, order and raw bytes. A symbolic link is followed: the workbook it points
+    to is updated (and backed up beside it), the link is left as it is. Raises VbaUpdateError, having written nothing, if
     the book is not an .xlsm zip holding a VBA project.
     """
-    book = Path(book)
+    book = _real_book(Path(book))
     if book.suffix.lower() != ".xlsm":
         raise VbaUpdateError(f"{book} 不是 .xlsm 文件：只有启用宏的工作簿才有 VBA 工程")
     if not new_bin.startswith(_CFB_SIGNATURE):
@@ -242,9 +258,12 @@ def sheet_codenames(book: Path) -> list[str]:
                 if pr is not None and pr.get("codeName"):
                     names.append(pr.get("codeName"))
             return names
-    except (zipfile.BadZipFile, KeyError, OSError, ET.ParseError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, ET.ParseError) as exc:
+        # zlib.error / EOFError: a member's compressed data is damaged.
         raise VbaUpdateError(f"无法读取 {book} 的工作表信息（文件已损坏或缺少部件）；原文件未改动"
                              ) from exc
+    except MemoryError:
+        raise VbaUpdateError(f"无法读取 {book} 的工作表信息（内存不足）；原文件未改动") from None
     except (DefusedXmlException, ValueError, RuntimeError, NotImplementedError) as exc:
         raise VbaUpdateError(f"无法读取 {book} 的工作表信息（含有不允许的 XML 内容、"
                              "加密或不支持的压缩方式）；原文件未改动") from exc
@@ -256,8 +275,8 @@ def update_workbook_vba(book: Path) -> Path:
     Returns the backup's path. Modules a user added by hand are replaced too;
     the backup keeps them.
     """
-    from xlpkg.read.cell_source import SavedSource
     from xlpkg.read.inputs import sniff
+    from xlpkg.read.saved_source import SavedSource
     from xlpkg.vba.modules import vba_project_bytes
 
     book = Path(book)

@@ -1,0 +1,357 @@
+"""Faults and odd input on the reading side (issue 14): bounded work, symlinks,
+corrupt compressed data, memory running out, data files of the wrong shape.
+
+Each input is built here, small; limits are lowered with monkeypatch where a real
+one would take a large file, so every case stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from xml.parsers import expat
+
+import pytest
+import yaml
+from support import EXAMPLE, run_cli
+from workbook_factory import write_book
+
+from xlpkg.core.money import fmt_amount, fmt_number, fmt_pct
+from xlpkg.errors import InputError
+from xlpkg.read import limits, saved_source, zip_safety
+from xlpkg.read.cells import MAX_CELL_CHARS
+from xlpkg.read.data_file import read_data_file, read_mapping
+from xlpkg.read.workbook_read import read_workbook
+
+BASE = EXAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def example_data() -> dict:
+    return read_mapping(EXAMPLE)
+
+
+def _task(i: int) -> dict:
+    return {"name": f"任务{i}", "unit": "项", "comparator": ">=", "target": 1, "actual": 1}
+
+
+# ---------------------------------------------------------------- item 5: bounded work
+
+
+def _rewrite(book: Path, out: Path, member: str, edit) -> Path:
+    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info.filename, edit(data) if info.filename == member else data)
+    return out
+
+
+def test_cell_text_past_excel_limit_is_cut_with_a_finding_naming_the_cell(tmp_path, example_data):
+    long = "很" * (MAX_CELL_CHARS + 1000)
+    # XlsxWriter itself cuts strings at Excel's limit: put the long one in afterwards.
+    book = write_book(tmp_path / "a.xlsx", example_data,
+                      extra_rows={"tbl_text": [{"section": "部门职能", "content": "@@长@@"}]})
+    book = _rewrite(book, tmp_path / "长.xlsx", "xl/sharedStrings.xml",
+                    lambda data: data.replace("@@长@@".encode(), long.encode()))
+    ds = read_workbook(book)
+    texts = [p.text for p in ds.narrative if len(p.text.value or "") >= MAX_CELL_CHARS]
+    assert len(texts) == 1 and len(texts[0].value) == MAX_CELL_CHARS
+    found = [f for f in ds.read_findings if f.code == "TEXT_TOO_LONG"]
+    assert len(found) == 1
+    assert found[0].cells == (texts[0].cell,) and "!" in texts[0].cell
+    assert f"{len(long):,}" in found[0].message and texts[0].cell in found[0].message
+
+
+def test_many_cells_sharing_one_huge_string_are_refused_naming_the_cell(tmp_path, example_data):
+    # 300 cells pointing at one 3-million-character shared string: a 20 KB file.
+    book = write_book(tmp_path / "a.xlsx", example_data,
+                      extra_rows={"tbl_text": [{"section": "部门职能", "content": "@@大@@"}] * 300})
+    book = _rewrite(book, tmp_path / "放大.xlsx", "xl/sharedStrings.xml",
+                    lambda data: data.replace("@@大@@".encode(), ("很" * 3_000_000).encode()))
+    assert book.stat().st_size < 100_000
+    code, out, err = run_cli("check", book, guard=60)
+    assert code == 2 and out == ""
+    assert "放大.xlsx" in err and "个字符" in err and "!C" in err
+    assert "Traceback" not in err and "程序缺陷" not in err
+
+
+def test_rows_past_the_budget_are_refused_naming_the_table(tmp_path, example_data, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_ROWS", 40)
+    book = write_book(tmp_path / "多行.xlsx", example_data,
+                      extra_rows={"tbl_tasks": [_task(i) for i in range(60)]})
+    with pytest.raises(InputError) as exc:
+        read_workbook(book)
+    assert "tbl_tasks" in exc.value.message and "重点工作" in exc.value.message
+    assert "多行.xlsx" in exc.value.message
+
+
+def test_a_read_stops_once_the_cell_budget_is_spent(tmp_path, example_data, monkeypatch):
+    monkeypatch.setattr(saved_source, "MAX_FETCH_CELLS", 500)
+    book = write_book(tmp_path / "多格.xlsx", example_data,
+                      extra_rows={"tbl_tasks": [_task(i) for i in range(400)]})
+    with pytest.raises(InputError) as exc:
+        read_workbook(book)
+    assert "500" in exc.value.message and "明细!" in exc.value.message
+
+
+def test_rows_within_the_budgets_still_read(tmp_path, example_data, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_ROWS", 400)
+    book = write_book(tmp_path / "够.xlsx", example_data,
+                      extra_rows={"tbl_tasks": [_task(i) for i in range(300)]})
+    ds = read_workbook(book)
+    assert len(ds.key_tasks) == 300 + len(example_data["key_tasks"])
+
+
+# ---------------------------------------------------------------- item 16: header rows
+
+
+def _set_table_attr(book: Path, out: Path, table: str, attr: str) -> Path:
+    """Copy ``book`` with ``attr`` added to the <table> element of ``table``."""
+    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("xl/tables/") and f'name="{table}"'.encode() in data:
+                data = data.replace(b"<table ", f"<table {attr} ".encode(), 1)
+            zout.writestr(info.filename, data)
+    return out
+
+
+@pytest.mark.parametrize("attr", ['headerRowCount="9"', 'headerRowCount="-2"'])
+def test_a_table_whose_header_rows_exceed_its_range_is_a_finding(tmp_path, example_data, attr):
+    book = write_book(tmp_path / "a.xlsx", example_data)
+    bad = _set_table_attr(book, tmp_path / "b.xlsx", "tbl_tasks", attr)
+    ds = read_workbook(bad)
+    assert ds.key_tasks == ()
+    found = [f for f in ds.read_findings if f.code == "TABLE_BAD_HEADER"]
+    assert len(found) == 1 and "tbl_tasks" in found[0].message
+    assert found[0].cells and found[0].cells[0].startswith("明细!")
+
+
+# ---------------------------------------------------------------- item 12: corrupt deflate
+
+
+def _corrupt_member(book: Path, out: Path, member: str) -> Path:
+    data = bytearray(book.read_bytes())
+    with zipfile.ZipFile(book) as zf:
+        info = zf.getinfo(member)
+    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_len + extra_len
+    data[start + 20:start + 28] = b"\xff" * 8     # an invalid deflate block
+    out.write_bytes(bytes(data))
+    return out
+
+
+def _first_sheet(book: Path) -> str:
+    with zipfile.ZipFile(book) as zf:
+        return next(n for n in zf.namelist() if n.startswith("xl/worksheets/sheet"))
+
+
+def test_vba_update_on_corrupt_compressed_data_is_a_clear_message(tmp_path):
+    from xlpkg.workbook.build import build_template
+
+    good = tmp_path / "t.xlsm"
+    build_template(good)
+    bad = _corrupt_member(good, tmp_path / "坏.xlsm", _first_sheet(good))
+    before = bad.read_bytes()
+    code, _, err = run_cli("vba-update", bad, guard=60)
+    assert code == 2 and "坏.xlsm" in err and "损坏" in err
+    assert "程序缺陷" not in err and "error" not in err
+    assert bad.read_bytes() == before and not list(tmp_path.glob("坏.bak-*"))
+
+
+def test_reading_corrupt_compressed_data_is_a_clear_message(tmp_path, example_data):
+    book = write_book(tmp_path / "a.xlsx", example_data)
+    bad = _corrupt_member(book, tmp_path / "坏.xlsx", "xl/sharedStrings.xml")
+    code, _, err = run_cli("check", bad, guard=60)
+    assert code == 2 and "坏.xlsx" in err and "损坏" in err and "程序缺陷" not in err
+
+
+# ---------------------------------------------------------------- item 13: memory
+
+
+def test_expat_out_of_memory_is_named_as_memory_not_as_bad_xml():
+    exc = expat.ExpatError("out of memory")
+    exc.code = expat.errors.codes[expat.errors.XML_ERROR_NO_MEMORY]
+    assert "内存不足" in zip_safety.failure_reason(exc)
+    assert "内存不足" in zip_safety.failure_reason(MemoryError())
+
+
+def test_memory_running_out_while_reading_a_workbook_is_exit_2(tmp_path, example_data,
+                                                              monkeypatch):
+    book = write_book(tmp_path / "a.xlsx", example_data)
+
+    def exhausted(data, handler):
+        raise MemoryError
+
+    monkeypatch.setattr(saved_source, "parse", exhausted)
+    code, _, err = run_cli("check", book, guard=60)
+    assert code == 2 and "内存不足" in err and "a.xlsx" in err and "程序缺陷" not in err
+
+
+# ---------------------------------------------------------------- item 6: symlinks
+
+
+def test_vba_update_through_a_symlink_updates_the_workbook_and_keeps_the_link(tmp_path):
+    from xlpkg.workbook.build import build_template
+
+    real = tmp_path / "real" / "单位.xlsm"
+    real.parent.mkdir()
+    build_template(real)
+    original = real.read_bytes()
+    link = tmp_path / "link.xlsm"
+    link.symlink_to(real)
+    code, out, err = run_cli("vba-update", link, guard=60)
+    assert code == 0, err
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    backups = list(real.parent.glob("单位.bak-*.xlsm"))
+    assert len(backups) == 1 and backups[0].read_bytes() == original
+    assert str(backups[0]) in out
+    with zipfile.ZipFile(real) as zf:
+        assert zf.testzip() is None
+
+
+def test_vba_update_on_a_dangling_symlink_is_refused(tmp_path):
+    link = tmp_path / "gone.xlsm"
+    link.symlink_to(tmp_path / "nowhere.xlsm")
+    code, _, err = run_cli("vba-update", link, guard=60)
+    assert code == 2 and "gone.xlsm" in err and link.is_symlink()
+
+
+# ---------------------------------------------------------------- item 11: data shapes
+
+
+def _data_file(tmp_path: Path, text: str, name: str = "d.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _with(**top) -> str:
+    """The example with some top-level keys replaced (values as YAML text)."""
+    data = yaml.safe_load(BASE)
+    for key, value in top.items():
+        data[key] = yaml.safe_load(value)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+@pytest.mark.parametrize(("top", "named", "shape"), [
+    ({"department": "[1, 2]"}, "“department”", "键值对"),
+    ({"expenditure": "很多"}, "“expenditure”", "键值对"),
+    ({"fixed_assets": "{total: [314.12], in_use: null}"}, "“fixed_assets.total”", "单个值"),
+    ({"income": "{total: [314.12]}"}, "“income.total”", "键值对"),
+    ({"projects": "5"}, "“projects”", "列表"),
+    ({"projects": "{a: {name: 项目}}"}, "“projects”", "列表"),
+    ({"projects": "[项目A]"}, "“projects[1]”", "键: 值"),
+    ({"department": "{name: [安化县, 总工会], year: 2023}"}, "“department.name”", "单个值"),
+    ({"narrative": "{functions: [{a: 1}]}"}, "“narrative.functions[1]”", "一段文字"),
+])
+def test_a_data_file_of_the_wrong_shape_is_refused_naming_key_and_shape(tmp_path, top, named,
+                                                                        shape):
+    path = _data_file(tmp_path, _with(**top))
+    with pytest.raises(InputError) as exc:
+        read_data_file(path)
+    assert "d.yaml" in exc.value.message
+    assert named in exc.value.message and shape in exc.value.message
+    assert "['" not in exc.value.message
+
+
+def test_wrong_shapes_through_the_cli_are_exit_2_without_a_defect(tmp_path):
+    path = _data_file(tmp_path, _with(expenditure="很多"))
+    code, _, err = run_cli("report", path, "-o", tmp_path / "r.docx", guard=60)
+    assert code == 2 and "expenditure" in err and "程序缺陷" not in err
+    assert not (tmp_path / "r.docx").exists()
+
+
+def test_a_section_written_as_one_text_is_one_paragraph(tmp_path):
+    text = "本单位将自评结果在门户网站公开，并用于下一年度预算安排。"
+    path = _data_file(tmp_path, _with(narrative=json.dumps({"results_use": text},
+                                                           ensure_ascii=False)))
+    ds = read_data_file(path)
+    assert ds.paragraphs("results_use") == [text]
+
+
+def test_duplicate_keys_are_refused_naming_the_key(tmp_path):
+    path = _data_file(tmp_path, BASE.replace("  year: 2023", "  year: 2023\n  year: 2024", 1))
+    with pytest.raises(InputError) as exc:
+        read_data_file(path)
+    assert "“year”" in exc.value.message and "重复" in exc.value.message
+    assert "第 " in exc.value.message
+    js = _data_file(tmp_path, '{"department": {"name": "甲", "name": "乙"}}', "d.json")
+    with pytest.raises(InputError) as exc:
+        read_data_file(js)
+    assert "“name”" in exc.value.message and "重复" in exc.value.message
+
+
+@pytest.mark.parametrize("year", ["2023.5", "-2023", "99999999999999", "1800"])
+def test_a_year_outside_a_sane_range_is_a_finding_and_blank(tmp_path, year):
+    path = _data_file(tmp_path, BASE.replace("  year: 2023", f"  year: {year}", 1))
+    ds = read_data_file(path)
+    assert ds.department.year.value is None
+    found = [f for f in ds.read_findings if "dept_year" in f.fields]
+    assert found and "1949" in found[0].message and year.lstrip("-")[:8] in found[0].message
+
+
+def test_a_sane_year_reads_without_a_finding(tmp_path):
+    ds = read_data_file(_data_file(tmp_path, BASE))
+    assert ds.department.year.value == 2023
+    assert not [f for f in ds.read_findings if "dept_year" in f.fields]
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("d.yaml", BASE.replace("  year: 2023", "  year: " + "9" * 5000, 1)),
+    ("d.json", '{"department": {"year": ' + "9" * 5000 + "}}"),
+])
+def test_a_5000_digit_integer_gets_a_clear_message(tmp_path, name, text):
+    with pytest.raises(InputError) as exc:
+        read_data_file(_data_file(tmp_path, text, name))
+    assert "位数过多" in exc.value.message and "TOML" not in exc.value.message
+    assert "Exceeds" not in exc.value.message
+
+
+def test_minus_zero_shows_as_zero():
+    assert fmt_amount(Decimal("-0")) == "0.00"
+    assert fmt_amount(Decimal("-0.001")) == "0.00"
+    assert fmt_pct(Decimal("-0.00001")) == "0.00%"
+    assert fmt_number(Decimal("-0")) == "0" and fmt_number(Decimal("-0.0")) == "0"
+    assert fmt_amount(Decimal("-1.5")) == "-1.50"
+
+
+def test_a_data_file_is_held_to_the_same_bounds(tmp_path, monkeypatch):
+    long = "很" * (MAX_CELL_CHARS + 1)
+    path = _data_file(tmp_path, _with(narrative=json.dumps({"functions": [long]},
+                                                           ensure_ascii=False)))
+    with pytest.raises(InputError) as exc:
+        read_data_file(path)
+    assert "“narrative.functions[1]”" in exc.value.message and "32,767" in exc.value.message
+    monkeypatch.setattr(limits, "MAX_ROWS", 10)
+    tasks = json.dumps([_task(i) for i in range(11)], ensure_ascii=False)
+    with pytest.raises(InputError) as exc:
+        read_data_file(_data_file(tmp_path, _with(key_tasks=tasks)))
+    assert "10" in exc.value.message and "d.yaml" in exc.value.message
+    monkeypatch.setattr(limits, "MAX_ROWS", 1000)
+    monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 100)
+    with pytest.raises(InputError) as exc:
+        read_data_file(_data_file(tmp_path, BASE))
+    assert "个字符" in exc.value.message
+
+
+def test_a_library_failing_to_load_for_lack_of_memory_is_memory(tmp_path, example_data,
+                                                                  monkeypatch):
+    import builtins
+    import sys
+
+    book = write_book(tmp_path / "a.xlsx", example_data)
+    real_import = builtins.__import__
+
+    def starved(name, *args, **kwargs):
+        if name == "xlpkg.read.workbook_read":
+            raise ImportError("/usr/lib/x.so: failed to map segment from shared object")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "xlpkg.read.workbook_read")
+    monkeypatch.setattr(builtins, "__import__", starved)
+    code, _, err = run_cli("check", book, guard=60)
+    assert code == 2 and "内存不足" in err and "ImportError" not in err

@@ -1,0 +1,203 @@
+"""Bounded, defused reading of an untrusted OOXML zip and its XML parts.
+
+Owns every defence the saved-workbook reader stands on: the zip's member count,
+declared sizes and compression ratios are checked before anything is
+decompressed; a member is never inflated past its declared size; XML is parsed
+by expat hardened as defusedxml hardens it (no DTD, no entities, no external
+references); and every failure — a damaged zip, a corrupt deflate stream, bad
+XML, an unsupported compression, a read error, memory running out — becomes one
+Chinese :class:`~xlpkg.errors.InputError` naming the file (:class:`SafeZip`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from xml.etree.ElementTree import ParseError as XmlParseError
+from xml.parsers import expat
+
+from defusedxml import DefusedXmlException
+from defusedxml.common import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.ElementTree import fromstring
+
+from xlpkg.errors import InputError, XlpkgError
+
+MAX_MEMBERS = 10_000
+MAX_TOTAL_BYTES = 200 * 1024 * 1024   # all members, as declared, uncompressed
+MAX_PART_BYTES = 100 * 1024 * 1024    # one XML part we parse
+MAX_RATIO = 250                       # uncompressed / compressed, for parts over 10 MB
+_RATIO_FLOOR = 10 * 1024 * 1024
+
+_OUT_OF_MEMORY = "内存不足，文件过大或已损坏"
+
+
+def local_name(tag: str) -> str:
+    """``{namespace}name`` → ``name``: transitional and strict OOXML alike."""
+    return tag.rsplit("}", 1)[-1]
+
+
+class SafeZip:
+    """An OOXML package opened read-only, its members read within fixed bounds."""
+
+    def __init__(self, path: Path, name: str):
+        self.path = Path(path)
+        self.name = name
+        with self.reading():
+            self._zip = zipfile.ZipFile(self.path)
+        try:
+            with self.reading():
+                self._check_sizes()
+        except BaseException:
+            self._zip.close()
+            raise
+
+    def close(self) -> None:
+        self._zip.close()
+
+    # -- errors
+
+    def fail(self, why: str) -> InputError:
+        return InputError(f"{self.name}：无法读取工作簿（{why}）",
+                          "请确认文件是用 Excel 保存的 .xlsx/.xlsm 且没有损坏；"
+                          "可在 Excel 中打开后“另存为”一份再试")
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Turn zip/XML failures into one Chinese :class:`InputError` naming the file."""
+        try:
+            yield
+        except XlpkgError:
+            raise
+        except Exception as exc:  # mapped to a message, or re-raised
+            why = failure_reason(exc)
+            if why is None:
+                raise
+            raise self.fail(why) from None
+
+    # -- members
+
+    def _check_sizes(self) -> None:
+        infos = self._zip.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise self.fail(f"压缩包内文件过多（{len(infos)} 个）")
+        total = sum(i.file_size for i in infos)
+        if total > MAX_TOTAL_BYTES:
+            raise self.fail(f"解压后超过 {MAX_TOTAL_BYTES // 2**20} MB，可能是压缩炸弹或已损坏")
+        for info in infos:
+            if (info.file_size > _RATIO_FLOOR
+                    and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
+                raise self.fail(f"部件 {info.filename} 压缩比异常，可能是压缩炸弹")
+        self._members = {i.filename.lstrip("/"): i for i in infos}
+
+    def has(self, part: str) -> bool:
+        return part in self._members
+
+    def read(self, part: str) -> bytes:
+        info = self._members.get(part)
+        if info is None:
+            raise self.fail(f"缺少部件 {part}")
+        if info.file_size > MAX_PART_BYTES:
+            raise self.fail(f"部件 {part} 过大")
+        try:
+            with self._zip.open(info) as fh:
+                # Ask for no more than the declared size: zipfile inflates up to what is asked
+                # in one go before cutting to the declared size, so a member that lies about its
+                # size would otherwise cost MAX_PART_BYTES of memory.
+                data = fh.read(info.file_size + 1)
+        except (zlib.error, zipfile.BadZipFile, EOFError):   # damaged compressed data
+            raise self.fail(f"部件 {part} 已损坏，无法解压") from None
+        if len(data) > MAX_PART_BYTES:
+            raise self.fail(f"部件 {part} 过大")
+        return data
+
+    def xml(self, part: str):
+        """A small part (workbook, rels, table) as an ElementTree element."""
+        # OOXML parts never carry a DTD: refuse any, as the expat handlers below do.
+        return fromstring(self.read(part), forbid_dtd=True)
+
+    def rels(self, part: str) -> dict[str, tuple[str, str]]:
+        """A part's relationships: id → (type, target part path)."""
+        folder, base = posixpath.split(part)
+        rels_part = posixpath.join(folder, "_rels", base + ".rels")
+        if rels_part not in self._members:
+            return {}
+        out = {}
+        for rel in self.xml(rels_part):
+            if local_name(rel.tag) != "Relationship" or rel.get("TargetMode") == "External":
+                continue
+            target = rel.get("Target", "")
+            path = (target.lstrip("/") if target.startswith("/")
+                    else posixpath.normpath(posixpath.join(folder, target)))
+            out[rel.get("Id", "")] = (rel.get("Type", ""), path)
+        return out
+
+
+# Sheets and shared strings are read by handlers bound straight to an expat parser
+# hardened exactly as defusedxml's DefusedExpatParser(forbid_dtd=True) hardens it
+# (with defusedxml's own exceptions): no DTD, no entity declarations, no external
+# references. Not ElementTree: the defused ElementTree builds every element in
+# Python, several times slower. Not defusedxml.expatreader itself: it imports
+# xml.sax, which imports urllib.request — 50 ms more on every fresh start.
+
+
+def _forbid_dtd(name, sysid, pubid, has_internal_subset):
+    raise DTDForbidden(name, sysid, pubid)
+
+
+def _forbid_entity(name, is_parameter, value, base, sysid, pubid, notation):
+    raise EntitiesForbidden(name, value, base, sysid, pubid, notation)
+
+
+def _forbid_unparsed(name, base, sysid, pubid, notation):
+    raise EntitiesForbidden(name, None, base, sysid, pubid, notation)
+
+
+def _forbid_external(context, base, sysid, pubid):
+    raise ExternalReferenceForbidden(context, base, sysid, pubid)
+
+
+def parse(data: bytes, handler) -> None:
+    """Feed ``data`` to ``handler.start/end/data`` through a defused expat parser."""
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _forbid_dtd    # OOXML parts never carry a DTD
+    parser.EntityDeclHandler = _forbid_entity
+    parser.UnparsedEntityDeclHandler = _forbid_unparsed
+    parser.ExternalEntityRefHandler = _forbid_external
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.buffer_text = True
+    parser.StartElementHandler = handler.start
+    parser.EndElementHandler = handler.end
+    parser.CharacterDataHandler = handler.data
+    parser.Parse(data, True)
+
+
+def _expat_out_of_memory(exc: BaseException) -> bool:
+    """expat reports its own allocation failures as a syntax error with this code."""
+    code = getattr(exc, "code", None)
+    return code is not None and code == getattr(expat.errors, "codes", {}).get(
+        expat.errors.XML_ERROR_NO_MEMORY)
+
+
+def failure_reason(exc: BaseException) -> str | None:
+    """A short Chinese reason for a failure while reading the zip/XML, or None to re-raise."""
+    if isinstance(exc, MemoryError) or _expat_out_of_memory(exc):
+        return _OUT_OF_MEMORY
+    if isinstance(exc, zipfile.BadZipFile):
+        return "文件已损坏或不是 zip 格式"
+    if isinstance(exc, zlib.error):
+        return "压缩数据已损坏，无法解压"
+    if isinstance(exc, DefusedXmlException):
+        return "XML 中含有不允许的实体或外部引用"
+    if isinstance(exc, (XmlParseError, expat.ExpatError)):
+        return "XML 格式错误"
+    if isinstance(exc, (NotImplementedError, RuntimeError)):
+        return "使用了不支持的压缩方式或已加密"
+    if isinstance(exc, OSError):
+        return f"读取出错：{exc.strerror or type(exc).__name__}"
+    if isinstance(exc, (ValueError, LookupError, EOFError)):
+        return f"XML 内容不符合 Excel 工作簿的格式（{type(exc).__name__}）"
+    return None

@@ -12,7 +12,7 @@ between a figure and Chinese goes, as everywhere in the report (Word spaces them
 from __future__ import annotations
 
 from xlpkg.report import template as T
-from xlpkg.report.ooxml import _mm_twips, run_xml
+from xlpkg.report.ooxml import _MERGE, _P, _mm_twips, _table_open, run_xml
 from xlpkg.report.text import tight
 from xlpkg.tables.grid import Cell, PrintTable
 from xlpkg.tables.rows import PROJECT, SCORESHEET
@@ -62,8 +62,6 @@ def _merges(table: PrintTable) -> tuple[dict[tuple[int, int], tuple[int, str]], 
 def _cell_xml(writer, value: Cell, width: int, span: int, vmerge: str, keep: bool) -> str:
     """One ``w:tc`` in the attachments' 五号 styles; a cell's line break stays a break.
     A continued vertical merge keeps its (empty) paragraph."""
-    from xlpkg.report.write import _MERGE, _P
-
     style = T.SMALL_HEAD if value.head else CELL_STYLES[value.alignment]
     p = _P(writer.style(style))
     if keep:
@@ -93,8 +91,6 @@ def _info_line(writer, table: PrintTable, total_mm: float) -> None:
 def write_grid(writer, table: PrintTable, total_mm: float) -> None:
     """The table's info line, grid and notes, appended to the writer's body; the grid is
     named by its sheet (``w:tblCaption``: 基础数据表, 部门整体支出绩效自评表, 项目1-…)."""
-    from xlpkg.report.write import _table_open
-
     _info_line(writer, table, total_mm)
     widths = grid_widths(table, total_mm)
     twips = [_mm_twips(w) for w in widths]

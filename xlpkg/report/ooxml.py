@@ -172,3 +172,53 @@ def _set_paragraph(ppr, *, align: str, first_chars: int, size: float, line: floa
         order.append(lvl)
     for el in order:
         ppr.append(el)
+
+
+# ---------------------------------------------------------------- paragraphs and tables
+
+CELL_MARGIN = 0.8   # mm left and right in a table cell
+_KEEP = {None: "", True: "<w:keepNext/>", False: '<w:keepNext w:val="0"/>'}
+_MERGE = {"": "", "restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}
+
+
+class _P:
+    """A paragraph being written: its properties (in python-docx's element order; ``style``
+    is its ``w:pStyle`` element) and its content (runs and comment marks)."""
+
+    __slots__ = ("extra", "items", "keep", "page_break", "ppr", "sect", "style")
+
+    def __init__(self, style: str, ppr: bool = True):
+        self.style, self.ppr = style, ppr
+        self.keep: bool | None = None   # False is written too (keepNext w:val="0")
+        self.page_break = False
+        self.sect = ""
+        self.extra = ""     # tabs, indentation, alignment: in the pPr's order, before sectPr
+        self.items: list[tuple[bool, str]] = []    # (is a run, xml)
+
+    def xml(self, runs: bool = True) -> str:
+        ppr = ""
+        if self.ppr:
+            inner = self.style \
+                + _KEEP[self.keep] \
+                + ("<w:pageBreakBefore/>" if self.page_break else "") + self.extra + self.sect
+            ppr = f"<w:pPr>{inner}</w:pPr>" if inner else "<w:pPr/>"
+        body = "".join(x for is_run, x in self.items if runs or not is_run)
+        return f"<w:p>{ppr}{body}</w:p>" if ppr or body else "<w:p/>"
+
+
+def _table_open(widths_mm, style: str, name: str) -> str:
+    """Fixed column widths that add up to the text width; centred; header row repeats;
+    rows never split across pages (a table still breaks between rows, and short body
+    rows read better whole); cells centred vertically."""
+    total = sum(_mm_twips(w) for w in widths_mm)
+    margin = _mm_twips(CELL_MARGIN)
+    return "".join([
+        "<w:tbl><w:tblPr>", style,
+        (f'<w:tblW w:type="dxa" w:w="{total}"/><w:jc w:val="center"/>'
+         '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
+         f'<w:left w:w="{margin}" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
+         f'<w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'),
+        f'<w:tblCaption w:val="{attr(name)}"/>' if name else "",
+        "</w:tblPr><w:tblGrid>",
+        "".join(f'<w:gridCol w:w="{_mm_twips(w)}"/>' for w in widths_mm),
+        "</w:tblGrid>"])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from xlpkg.report import template as T
-from xlpkg.report.ooxml import _mm_twips, attr, run_xml
+from xlpkg.report.ooxml import _MERGE, _P, _mm_twips, _table_open, attr, run_xml
 from xlpkg.report.text import Appendix, Block, Content, Figures, Grid, Para, Span, Table, tight
 
 TITLE_CHARS = 19  # 2号 characters that sit on one 156 mm line with room to spare
@@ -25,7 +25,6 @@ SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 # Column widths in mm by table kind and column key. A 5-character 小四 header (21.2 mm)
 # fits a 23 mm column with its 0.8 mm margins.
-CELL_MARGIN = 0.8
 WIDTHS = {
     "expenditure": {"label": 36, "prior": 24, "actual": 24, "diff": 24, "rate": 24,
                     "share": 24},
@@ -62,35 +61,6 @@ def column_widths(table: Table, total_mm: float) -> list[float]:
     widths = [float(spec[c.key]) for c in table.columns]
     scale = total_mm / sum(widths)
     return [w * scale for w in widths]
-
-
-_KEEP = {None: "", True: "<w:keepNext/>", False: '<w:keepNext w:val="0"/>'}
-_MERGE = {"": "", "restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}
-
-
-class _P:
-    """A paragraph being written: its properties (in python-docx's element order; ``style``
-    is its ``w:pStyle`` element) and its content (runs and comment marks)."""
-
-    __slots__ = ("extra", "items", "keep", "page_break", "ppr", "sect", "style")
-
-    def __init__(self, style: str, ppr: bool = True):
-        self.style, self.ppr = style, ppr
-        self.keep: bool | None = None   # False is written too (keepNext w:val="0")
-        self.page_break = False
-        self.sect = ""
-        self.extra = ""     # tabs, indentation, alignment: in the pPr's order, before sectPr
-        self.items: list[tuple[bool, str]] = []    # (is a run, xml)
-
-    def xml(self, runs: bool = True) -> str:
-        ppr = ""
-        if self.ppr:
-            inner = self.style \
-                + _KEEP[self.keep] \
-                + ("<w:pageBreakBefore/>" if self.page_break else "") + self.extra + self.sect
-            ppr = f"<w:pPr>{inner}</w:pPr>" if inner else "<w:pPr/>"
-        body = "".join(x for is_run, x in self.items if runs or not is_run)
-        return f"<w:p>{ppr}{body}</w:p>" if ppr or body else "<w:p/>"
 
 
 class Writer:
@@ -365,24 +335,6 @@ def _hang(text: str) -> str:
                 _CJK_TWIPS // 2 if ch.isdigit() else _CJK_TWIPS // 4 for ch in lead.group(0))
     return (f'<w:ind w:left="{_INDENT_CHARS * _CJK_TWIPS + width}" w:hanging="{width}" '
             'w:firstLineChars="0"/>')
-
-
-def _table_open(widths_mm, style: str, name: str) -> str:
-    """Fixed column widths that add up to the text width; centred; header row repeats;
-    rows never split across pages (a table still breaks between rows, and short body
-    rows read better whole); cells centred vertically."""
-    total = sum(_mm_twips(w) for w in widths_mm)
-    margin = _mm_twips(CELL_MARGIN)
-    return "".join([
-        "<w:tbl><w:tblPr>", style,
-        (f'<w:tblW w:type="dxa" w:w="{total}"/><w:jc w:val="center"/>'
-         '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
-         f'<w:left w:w="{margin}" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
-         f'<w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'),
-        f'<w:tblCaption w:val="{attr(name)}"/>' if name else "",
-        "</w:tblPr><w:tblGrid>",
-        "".join(f'<w:gridCol w:w="{_mm_twips(w)}"/>' for w in widths_mm),
-        "</w:tblGrid>"])
 
 
 def _merge_runs(merged: dict[tuple[int, int], str], table: Table, key: str, offset: int,

@@ -17,7 +17,7 @@ from xml.parsers import expat
 import pytest
 import yaml
 from support import EXAMPLE, run_cli
-from workbook_factory import write_book
+from workbook_factory import rewrite, write_book
 
 from xlpkg.core.money import fmt_amount, fmt_number, fmt_pct
 from xlpkg.errors import InputError
@@ -41,20 +41,12 @@ def _task(i: int) -> dict:
 # ---------------------------------------------------------------- item 5: bounded work
 
 
-def _rewrite(book: Path, out: Path, member: str, edit) -> Path:
-    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            zout.writestr(info.filename, edit(data) if info.filename == member else data)
-    return out
-
-
 def test_cell_text_past_excel_limit_is_cut_with_a_finding_naming_the_cell(tmp_path, example_data):
     long = "很" * (MAX_CELL_CHARS + 1000)
     # XlsxWriter itself cuts strings at Excel's limit: put the long one in afterwards.
     book = write_book(tmp_path / "a.xlsx", example_data,
                       extra_rows={"tbl_text": [{"section": "部门职能", "content": "@@长@@"}]})
-    book = _rewrite(book, tmp_path / "长.xlsx", "xl/sharedStrings.xml",
+    book = rewrite(book, tmp_path / "长.xlsx", "xl/sharedStrings.xml",
                     lambda data: data.replace("@@长@@".encode(), long.encode()))
     ds = read_workbook(book)
     texts = [p.text for p in ds.narrative if len(p.text.value or "") >= MAX_CELL_CHARS]
@@ -69,7 +61,7 @@ def test_many_cells_sharing_one_huge_string_are_refused_naming_the_cell(tmp_path
     # 300 cells pointing at one 3-million-character shared string: a 20 KB file.
     book = write_book(tmp_path / "a.xlsx", example_data,
                       extra_rows={"tbl_text": [{"section": "部门职能", "content": "@@大@@"}] * 300})
-    book = _rewrite(book, tmp_path / "放大.xlsx", "xl/sharedStrings.xml",
+    book = rewrite(book, tmp_path / "放大.xlsx", "xl/sharedStrings.xml",
                     lambda data: data.replace("@@大@@".encode(), ("很" * 3_000_000).encode()))
     assert book.stat().st_size < 100_000
     code, out, err = run_cli("check", book, guard=60)

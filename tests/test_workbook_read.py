@@ -20,7 +20,7 @@ import pytest
 import xlsxwriter
 from fake_xlwings import Book, FakeError, book_from_file
 from support import EXAMPLE
-from workbook_factory import write_book
+from workbook_factory import rewrite, write_book
 
 from xlpkg.core import schema
 from xlpkg.core.checks import run_checks
@@ -45,15 +45,6 @@ def example_book(tmp_path_factory, example_data) -> Path:
 
 def codes(ds, severity=None):
     return [f.code for f in ds.read_findings if severity in (None, f.severity)]
-
-
-def rewrite(src: Path, dst: Path, member: str, edit) -> Path:
-    """Copy a workbook, changing one zip member's bytes."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            zout.writestr(info.filename, edit(data) if info.filename == member else data)
-    return dst
 
 
 # ---------------------------------------------------------------- the contract's names

@@ -6,6 +6,7 @@ names and tables alone, whatever the sheets are called and wherever blocks sit.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import xlsxwriter
@@ -99,3 +100,12 @@ def write_book(path: Path, data: dict, *, scalar_sheet: str = "数据 sheet",
         top += height + 3
     wb.close()
     return Path(path)
+
+
+def rewrite(src: Path, dst: Path, member: str, edit) -> Path:
+    """Copy a workbook, changing one zip member's bytes (``edit(bytes) -> bytes``)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info.filename, edit(data) if info.filename == member else data)
+    return dst

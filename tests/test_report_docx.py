@@ -244,9 +244,9 @@ def test_scoresheet_and_findings_appendices(example_ds):
     assert labels == [f"附件{i}" for i in range(1, 8)]
     d = docx.Document(io.BytesIO(data))
     assert [_caption(t) for t in d.tables if _caption(t)] == [
-        "基础数据表", T.SCORESHEET_CAPTION, "项目1-困难职工救助基金", "项目2-劳模管理工作经费",
+        "基础数据表", SCORESHEET, "项目1-困难职工救助基金", "项目2-劳模管理工作经费",
         "项目3-劳动竞赛工作经费", "项目4-乡村振兴驻村帮扶工作队员经费"]
-    sheet_table = _grid(d, T.SCORESHEET_CAPTION)
+    sheet_table = _grid(d, SCORESHEET)
     assert sheet_table.rows[0].cells[0].text == "一级指标"
     assert len(sheet_table.rows) == len(sheet.indicators) + 2   # header + rows + 合计
     assert sheet_table.rows[-1].cells[0].text == "合计"
@@ -328,7 +328,7 @@ def _keeps(tr) -> bool:
 def test_scoresheet_table_layout(example_ds, example_sheet, template_doc):
     d = docx.Document(io.BytesIO(report_bytes(evaluation(example_ds, findings=[],
                                                          scoresheet=example_sheet))))
-    table = _grid(d, T.SCORESHEET_CAPTION)
+    table = _grid(d, SCORESHEET)
     tbl = table._tbl
     widths = [round(int(c.get(qn("w:w"))) * 25.4 / 1440) for c in tbl.tblGrid]
     assert widths == list(WIDTHS_MM[SCORESHEET])

@@ -75,7 +75,6 @@ TEXT_WIDTH = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 156 mm
 LANDSCAPE_MARGINS = (25, 25, 25, 25)               # top, bottom, left, right, mm
 LANDSCAPE_FOOTER = 15                              # footer distance, mm
 LANDSCAPE_TEXT_WIDTH = PAGE_H - LANDSCAPE_MARGINS[2] - LANDSCAPE_MARGINS[3]  # 247 mm
-SCORESHEET_CAPTION = "部门整体支出绩效自评表"      # w:tblCaption: how docx_render finds it
 
 BODY = "报告正文"
 CAPTION = "表题"

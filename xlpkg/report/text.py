@@ -97,9 +97,7 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[dict[str, Text], ...]
     total: dict[str, Text] | None = None
-    total_last: bool = False
     note: str = ""
-    merge_columns: tuple[str, ...] = ()   # columns whose equal neighbours share a cell
 
     def cell(self, row: dict[str, Text], key: str) -> str:
         return "".join(s.text for s in row.get(key, ()))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from xlpkg.report import template as T
-from xlpkg.report.ooxml import _MERGE, _P, _mm_twips, _table_open, attr, run_xml
+from xlpkg.report.ooxml import _P, _mm_twips, _table_open, attr, run_xml
 from xlpkg.report.text import Appendix, Block, Content, Figures, Grid, Para, Span, Table, tight
 
 TITLE_CHARS = 19  # 2号 characters that sit on one 156 mm line with room to spare
@@ -36,7 +36,6 @@ WIDTHS = {
                "adjust": 23},
     "tasks": {"name": 50, "target": 23, "actual": 21, "rate": 18, "note": 44},
 }
-SCORESHEET_TOTAL_SPAN = 3   # 合计 spans 一级、二级、三级指标
 PARA_STYLES = {"body": T.BODY, "lead": T.BODY, "h2": "Heading 2", "h3": "Heading 3", "rules": T.NOTE,
                "annex_note": T.ANNEX_NOTE, "signature": T.SIGNATURE}
 
@@ -149,8 +148,7 @@ class Writer:
             self.plain(f"图{i}  {caption}", T.FIGURE_CAPTION)
 
     def table(self, table: Table, *, small: bool, total_mm: float) -> None:
-        """Caption and unit above, the note below; the total row first (the 决算 tables)
-        or last (the 自评表)."""
+        """Caption and unit above, the note below; the total row first (the 决算 tables)."""
         if table.caption:
             self.plain(table.caption, T.CAPTION)
         if table.unit:
@@ -158,61 +156,37 @@ class Writer:
         head = T.SMALL_HEAD if small else T.CELL_HEAD
         styles = {"l": T.SMALL_CELL, "r": T.SMALL_NUM, "c": T.SMALL_CENTER} if small else \
             {"l": T.CELL, "r": T.CELL_NUM, "c": T.CELL}
-        rows = list(table.rows)
-        body_rows = ([table.total] if table.total and not table.total_last else []) + rows \
-            + ([table.total] if table.total and table.total_last else [])
-        n = 1 + len(body_rows)
-        kept = set()
-        if table.note:
-            kept.add(n - 1)                    # the last row stays with its 表注
-        if table.total_last and n > 2:
-            kept.add(n - 2)                    # … and the 自评表's last row with 合计
-        merged: dict[tuple[int, int], str] = {}
-        for key in table.merge_columns:
-            _merge_runs(merged, table, key, 1 if table.total and not table.total_last else 0,
-                        rows)
+        body_rows = ([table.total] if table.total else []) + list(table.rows)
+        last = len(body_rows)                   # the last row stays with its 表注
         widths = column_widths(table, total_mm)
         twips = [_mm_twips(w) for w in widths]
-        out = [_table_open(widths, self.style("Table Grid", "table"),
-                           T.SCORESHEET_CAPTION if table.kind == "scoresheet" else ""),
+        out = [_table_open(widths, self.style("Table Grid", "table"), ""),
                "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"]
         out += [self._cell((Span(col.header),), head, twips[c], keep=True)
                 for c, col in enumerate(table.columns)]
         out.append("</w:tr>")
         for r, row in enumerate(body_rows, 1):
             is_total = row is table.total
-            columns = list(table.columns)
+            keep = is_total or (bool(table.note) and r == last)
             out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-            keep = r in kept or (is_total and not table.total_last)
-            first = 0
-            if is_total and table.total_last and len(columns) > SCORESHEET_TOTAL_SPAN:
-                # 合计 spans 一级、二级、三级指标
-                out.append(self._cell(row.get(columns[0].key, ()), styles["c"],
-                                      _mm_twips(sum(widths[:SCORESHEET_TOTAL_SPAN])),
-                                      bold=True, keep=keep, span=SCORESHEET_TOTAL_SPAN))
-                columns, first = columns[SCORESHEET_TOTAL_SPAN:], SCORESHEET_TOTAL_SPAN
-            for c, col in enumerate(columns, first):
-                align = "c" if is_total and c == 0 and table.total_last else col.align
-                out.append(self._cell(row.get(col.key, ()), styles[align], twips[c],
-                                      bold=is_total, keep=keep,
-                                      merge=merged.get((r, c - first + (first > 0)), "")))
+            out += [self._cell(row.get(col.key, ()), styles[col.align], twips[c],
+                               bold=is_total, keep=keep)
+                    for c, col in enumerate(table.columns)]
             out.append("</w:tr>")
         out.append("</w:tbl>")
         self.body.append("".join(out))
         if table.note:
             self.plain(table.note, T.NOTE)
 
-    def _cell(self, spans, style: str, width: int, *, bold: bool = False, keep: bool = False,
-              span: int = 1, merge: str = "") -> str:
-        """One ``w:tc``: width, span, vertical merge, centred; its paragraph in ``style``.
-        A continued merge keeps its (empty) paragraph, without runs."""
+    def _cell(self, spans, style: str, width: int, *, bold: bool = False,
+              keep: bool = False) -> str:
+        """One ``w:tc``: width, centred vertically; its paragraph in ``style``."""
         p = _P(self.style(style))
         if keep:
             p.keep = True
         self.runs(p, spans, bold=bold)
         return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
-                + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + _MERGE[merge]
-                + f'<w:vAlign w:val="center"/></w:tcPr>{p.xml(merge != "continue")}</w:tc>')
+                f'<w:vAlign w:val="center"/></w:tcPr>{p.xml()}</w:tc>')
 
     # ------------------------------------------------------------ the whole report
 
@@ -335,23 +309,3 @@ def _hang(text: str) -> str:
                 _CJK_TWIPS // 2 if ch.isdigit() else _CJK_TWIPS // 4 for ch in lead.group(0))
     return (f'<w:ind w:left="{_INDENT_CHARS * _CJK_TWIPS + width}" w:hanging="{width}" '
             'w:firstLineChars="0"/>')
-
-
-def _merge_runs(merged: dict[tuple[int, int], str], table: Table, key: str, offset: int,
-                rows) -> None:
-    """Rows of one 一级指标 (and of one 二级指标 within it) share one merged cell, as the
-    printed form has it; decided from the data, not from rendered text. ``merged`` gets
-    (table row, cell) → "restart" | "continue"."""
-    keys = [c.key for c in table.columns]
-    col = keys.index(key)
-    upto = keys[:col + 1]
-    values = [tuple(table.cell(r, k) for k in upto) for r in rows]
-    start = 0
-    for i in range(1, len(rows) + 1):
-        if i < len(rows) and values[i][-1] and values[i] == values[start]:
-            continue
-        if i - start > 1:
-            merged[(1 + offset + start, col)] = "restart"
-            for r in range(start + 1, i):
-                merged[(1 + offset + r, col)] = "continue"
-        start = i

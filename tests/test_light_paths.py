@@ -13,7 +13,9 @@ from support import EXAMPLE, ROOT
 from xlpkg.read import rules_file
 
 HEAVY = ("yaml", "docx", "lxml", "docxtpl", "jinja2", "pandas", "matplotlib", "openpyxl",
-         "tomllib", "xlpkg.core.scoring")
+         "tomllib", "xlpkg.core.scoring",
+         # dataclasses compiles methods per class and imports inspect (xlpkg.core.record)
+         "dataclasses", "inspect")
 
 
 def _modules_after(*argv: str, cwd: Path) -> dict:

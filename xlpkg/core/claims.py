@@ -11,7 +11,8 @@ spans out: no dataset here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from xlpkg.core.record import record
 
 # Phrases claiming that every target was met exactly; one deviating task refutes them.
 NO_DEVIATION_CLAIMS = ("无偏离", "没有偏离", "未发生偏离", "未偏离", "不存在偏离", "均无偏差",
@@ -38,7 +39,7 @@ _DENIED = re.compile(r"(?:未|没有|没|不|无法|难以|未能|不能)$")
 _RESULT = re.compile(r"已|完成了|实际|截至|截止|累计")
 
 
-@dataclass(frozen=True)
+@record
 class ClaimMatch:
     """One phrase of :data:`KINDS` stated as a result; ``start:end`` is its clause."""
 

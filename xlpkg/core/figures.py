@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
 from xlpkg.core.finding import Subject
 from xlpkg.core.model import LABELS
 from xlpkg.core.money import round_half_up
+from xlpkg.core.record import record
 
 # Written labels of the contract's rows beyond their LABELS spelling (longest wins).
 SYNONYMS = {
@@ -55,7 +55,7 @@ def row_vocabulary() -> dict[str, Subject]:
 # ---------------------------------------------------------------- figures
 
 
-@dataclass(frozen=True)
+@record
 class Figure:
     """One figure as written.
 
@@ -158,7 +158,7 @@ def _when(words: str) -> tuple[str | None, int | None]:
     return column, year
 
 
-@dataclass
+@record(frozen=False)
 class _State:
     """What a sentence has said so far: its subject and whether it compares with 上年."""
 

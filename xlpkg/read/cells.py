@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from xlpkg.core.money import EXCEL_ERRORS  # the one list of Excel error values
+from xlpkg.core.record import record
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 
@@ -93,7 +93,7 @@ def plain_value(value: Any) -> Any:
 # ---------------------------------------------------------------- addresses
 
 
-@dataclass(frozen=True)
+@record
 class Rect:
     """A rectangle of cells, 1-based and inclusive."""
 
@@ -207,7 +207,7 @@ def cell_label(sheet: str, row: int, col: int) -> str:
 # ---------------------------------------------------------------- the interface
 
 
-@dataclass(frozen=True)
+@record
 class TableRef:
     """One Excel table (ListObject): where it is and what its columns are called."""
 

@@ -27,7 +27,6 @@ A file without ``[project]`` scores projects by the ``[project]`` of
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -35,6 +34,7 @@ from typing import Any
 
 from xlpkg.core.indicators import MANUAL, VALUE_SOURCES, TaskOptions
 from xlpkg.core.money import ParseError, parse_number
+from xlpkg.core.record import replace
 from xlpkg.core.scoring import (
     DEFAULT_BANDS,
     KIND_LABELS,

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from xlpkg.core.model import (
     econ_key,
     from_mapping,
 )
+from xlpkg.core.record import replace
 from xlpkg.errors import InputError
 from xlpkg.read.cell_source import (
     NO_RESULT,

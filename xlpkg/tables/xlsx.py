@@ -20,7 +20,6 @@ import io
 import math
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,6 +27,7 @@ import xlsxwriter
 
 from xlpkg.core.model import Dataset
 from xlpkg.core.money import fmt_number
+from xlpkg.core.record import replace
 from xlpkg.tables.grid import NUMERIC, Cell, PrintTable
 
 TABLES_SUFFIX = "绩效自评表格"

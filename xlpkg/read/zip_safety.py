@@ -17,12 +17,10 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from xml.etree.ElementTree import ParseError as XmlParseError
 from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 from defusedxml.common import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml.ElementTree import fromstring
 
 from xlpkg.errors import InputError, XlpkgError
 
@@ -114,10 +112,11 @@ class SafeZip:
             raise self.fail(f"部件 {part} 过大")
         return data
 
-    def xml(self, part: str):
-        """A small part (workbook, rels, table) as an ElementTree element."""
-        # OOXML parts never carry a DTD: refuse any, as the expat handlers below do.
-        return fromstring(self.read(part), forbid_dtd=True)
+    def xml(self, part: str) -> Element:
+        """A small part (workbook, rels, table) as a tree of :class:`Element`."""
+        tree = _TreeBuilder()
+        parse(self.read(part), tree, namespaces=True)
+        return tree.root
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
         """A part's relationships: id → (type, target part path)."""
@@ -160,9 +159,10 @@ def _forbid_external(context, base, sysid, pubid):
     raise ExternalReferenceForbidden(context, base, sysid, pubid)
 
 
-def parse(data: bytes, handler) -> None:
-    """Feed ``data`` to ``handler.start/end/data`` through a defused expat parser."""
-    parser = expat.ParserCreate()
+def parse(data: bytes, handler, *, namespaces: bool = False) -> None:
+    """Feed ``data`` to ``handler.start/end/data`` through a defused expat parser;
+    with ``namespaces``, names arrive as ``namespace}local``."""
+    parser = expat.ParserCreate(namespace_separator="}") if namespaces else expat.ParserCreate()
     parser.StartDoctypeDeclHandler = _forbid_dtd    # OOXML parts never carry a DTD
     parser.EntityDeclHandler = _forbid_entity
     parser.UnparsedEntityDeclHandler = _forbid_unparsed
@@ -173,6 +173,57 @@ def parse(data: bytes, handler) -> None:
     parser.EndElementHandler = handler.end
     parser.CharacterDataHandler = handler.data
     parser.Parse(data, True)
+
+
+class Element:
+    """One element of a small part, named as ElementTree names it (``{namespace}local``,
+    attributes too); the few parts read whole are parsed by :func:`parse` as well,
+    not by the defused ElementTree (which loads a second, pure-Python ElementTree)."""
+
+    __slots__ = ("attrib", "children", "tag", "text")
+
+    def __init__(self, tag: str, attrib: dict[str, str]):
+        self.tag, self.attrib, self.text, self.children = tag, attrib, None, []
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return self.attrib.get(key, default)
+
+    def __iter__(self) -> Iterator[Element]:
+        return iter(self.children)
+
+    def iter(self) -> Iterator[Element]:
+        """This element and every one below it, in document order."""
+        stack = [self]
+        while stack:
+            el = stack.pop()
+            yield el
+            stack.extend(reversed(el.children))
+
+
+def _clark(name: str) -> str:
+    return "{" + name if "}" in name else name
+
+
+class _TreeBuilder:
+    def __init__(self):
+        self.root: Element | None = None
+        self._open: list[Element] = []
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        el = Element(_clark(tag), {_clark(k): v for k, v in attrs.items()})
+        if self._open:
+            self._open[-1].children.append(el)
+        else:
+            self.root = el
+        self._open.append(el)
+
+    def end(self, tag: str) -> None:
+        self._open.pop()
+
+    def data(self, text: str) -> None:
+        el = self._open[-1]
+        if not el.children:   # ElementTree's .text: what comes before the first child
+            el.text = (el.text or "") + text
 
 
 def _expat_out_of_memory(exc: BaseException) -> bool:
@@ -192,7 +243,7 @@ def failure_reason(exc: BaseException) -> str | None:
         return "压缩数据已损坏，无法解压"
     if isinstance(exc, DefusedXmlException):
         return "XML 中含有不允许的实体或外部引用"
-    if isinstance(exc, (XmlParseError, expat.ExpatError)):
+    if isinstance(exc, expat.ExpatError):
         return "XML 格式错误"
     if isinstance(exc, (NotImplementedError, RuntimeError)):
         return "使用了不支持的压缩方式或已加密"

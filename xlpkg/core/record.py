@@ -130,33 +130,35 @@ def _key(order):
 
 def _init(qualname, order, defaults, factories, post_init):
     count, known = len(order), frozenset(order)
+    # the plain defaults copied in one go; factories and errors only when the count is off
+    plain = {name: defaults[name] for name in order if name in defaults}
 
     def __init__(self, *args, **kwargs):
+        if len(args) > count:
+            raise TypeError(f"{qualname}() takes {count} positional arguments but "
+                            f"{len(args)} were given")
+        values = plain.copy()
         if args:
-            if len(args) > count:
-                raise TypeError(f"{qualname}() takes {count} positional arguments but "
-                                f"{len(args)} were given")
-            values = dict(zip(order, args))
-            if kwargs:
-                if not values.keys().isdisjoint(kwargs):
-                    twice = next(k for k in kwargs if k in values)
-                    raise TypeError(f"{qualname}() got multiple values for argument {twice!r}")
-                values.update(kwargs)
-        else:
-            values = kwargs   # a fresh dict on every call
-        if not known.issuperset(values):
-            unknown = next(k for k in values if k not in known)
-            raise TypeError(f"{qualname}() got an unexpected keyword argument {unknown!r}")
+            values.update(zip(order, args))
+        if kwargs:
+            if not known.issuperset(kwargs):
+                unknown = next(k for k in kwargs if k not in known)
+                raise TypeError(f"{qualname}() got an unexpected keyword argument {unknown!r}")
+            if args and not kwargs.keys().isdisjoint(order[:len(args)]):
+                twice = next(k for k in order[:len(args)] if k in kwargs)
+                raise TypeError(f"{qualname}() got multiple values for argument {twice!r}")
+            values.update(kwargs)
         if len(values) < count:
-            for name in order:
-                if name in values:
-                    continue
-                if name in defaults:
-                    values[name] = defaults[name]
-                elif name in factories:
-                    values[name] = factories[name]()
-                else:
-                    raise TypeError(f"{qualname}() missing required argument: {name!r}")
+            if args:
+                given = set(order[:len(args)]).union(kwargs)
+            else:
+                given = kwargs.keys()
+            for name, make in factories.items():
+                if name not in given:
+                    values[name] = make()
+            if len(values) < count:
+                missing = next(name for name in order if name not in values)
+                raise TypeError(f"{qualname}() missing required argument: {missing!r}")
         self.__dict__.update(values)
         if post_init is not None:
             post_init(self)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from xlpkg.core.patterns import lazy
 from xlpkg.core.record import record
 
 # Phrases claiming that every target was met exactly; one deviating task refutes them.
@@ -25,18 +26,18 @@ KINDS = {"no_deviation": NO_DEVIATION_CLAIMS, "all_done": ALL_DONE_CLAIMS}
 # Sections that hold plans by definition (下一步改进措施): nothing there is a result.
 PLAN_SECTIONS = ("improvements",)
 
-_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
-_CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
+_SENTENCE_END = lazy(r"[。；;！!？?\n]")
+_CLAUSE_END = lazy(r"[，,。；;！!？?\n]")
 # A target or plan announced before the phrase in the same sentence. “目标” only as a
 # heading or statement of the target (目标：/目标为/目标是), not “与绩效目标无偏离”;
 # “计划” not as a noun (工作计划、按计划完成).
-_TARGET = re.compile(r"目标(?:值|任务)?(?:为|是|：|:)|力争|争取|力求|确保|预计|预期|拟|将|是否"
-                     r"|(?<!按)(?<!按照)(?<!工作)计划(?![，,、的书表内])|努力|围绕|保障|助力|以期"
-                     r"|(?<![主需])要(?!求)|为了?(?=全面|圆满|全部|按时|按质)")
+_TARGET = lazy(r"目标(?:值|任务)?(?:为|是|：|:)|力争|争取|力求|确保|预计|预期|拟|将|是否"
+               r"|(?<!按)(?<!按照)(?<!工作)计划(?![，,、的书表内])|努力|围绕|保障|助力|以期"
+               r"|(?<![主需])要(?!求)|为了?(?=全面|圆满|全部|按时|按质)")
 # “未全部完成”, “尚未全面完成”: the phrase denied, no claim at all.
-_DENIED = re.compile(r"(?:未|没有|没|不|无法|难以|未能|不能)$")
+_DENIED = lazy(r"(?:未|没有|没|不|无法|难以|未能|不能)$")
 # A result stated after that: 已…完成, 完成了, 实际…, 截至…, 累计…
-_RESULT = re.compile(r"已|完成了|实际|截至|截止|累计")
+_RESULT = lazy(r"已|完成了|实际|截至|截止|累计")
 
 
 @record

@@ -9,14 +9,14 @@ date serial (what a saved workbook holds in a date cell), and text such as
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from xlpkg.core.money import ParseError, parse_number
+from xlpkg.core.patterns import lazy
 
-_TEXT = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+_TEXT = lazy(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 # Excel's 1900 date system counts a 29 February 1900 that never was: serials from 61 on
 # are one day ahead of a plain count from 1899-12-31.
 _EXCEL_EPOCH = date(1899, 12, 30)

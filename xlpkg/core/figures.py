@@ -22,6 +22,7 @@ from decimal import ROUND_DOWN, Decimal
 from xlpkg.core.finding import Subject
 from xlpkg.core.model import LABELS
 from xlpkg.core.money import round_half_up
+from xlpkg.core.patterns import lazy
 from xlpkg.core.record import record
 
 # Written labels of the contract's rows beyond their LABELS spelling (longest wins).
@@ -96,31 +97,31 @@ class Figure:
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．％﹪：", "0123456789.%%:")
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 AMOUNT_UNITS = {"亿元": Decimal(10000), "万元": Decimal(1), "元": Decimal("0.0001")}
-_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+_SENTENCE_END = lazy(r"[。；;！!？?\n]")
 _APPROX = {"约": "约", "约为": "约", "大约": "约", "近": "约", "接近": "约", "左右": "约",
            "超过": "以上", "逾": "以上", "以上": "以上", "多": "多", "余": "多"}
 # Only against last year: “较年初预算增加 10 万元” compares with something else.
-_COMPARE = re.compile(r"(?:较|比|与)(?:上年度?|去年|上一年度?)|同比")
+_COMPARE = lazy(r"(?:较|比|与)(?:上年度?|去年|上一年度?)|同比")
 VERBS = {"增加": 1, "增长": 1, "上升": 1, "提高": 1, "增支": 1, "增幅": 1,
          "减少": -1, "下降": -1, "降低": -1, "节约": -1, "压减": -1, "减支": -1, "降幅": -1}
 # Which year and column the words just before a label or between it and its
 # amount name: 上年 → prior, 预算 → budget (年初预算 → budget_initial).
-_WHEN = re.compile(r"(?P<prior>上年度?|去年)|(?P<year>(?:19|20)\d\d)年|(?P<initial>年初预算)"
-                   r"|(?P<budget>预算)")
+_WHEN = lazy(r"(?P<prior>上年度?|去年)|(?P<year>(?:19|20)\d\d)年|(?P<initial>年初预算)"
+             r"|(?P<budget>预算)")
 # Between a row label and its amount: when, which column, a verb of being. Nothing else.
-_GAP = re.compile(
+_GAP = lazy(
     r"\s*(?:(?:本年度?|全年|年度|当年|上年度?|去年|年初|调整后|(?:19|20)\d\d年度?)\s*)?"
     r"(?:实际)?\s*(?:支出|决算|发生|合计|总额|金额|安排|共计|累计|总计)?\s*(?:预算)?\s*(?:数|额)?"
     r"\s*(?:为|是|达到?|共计|计|合计|共)?\s*[：:]?\s*")
-_SHARE_GAP = re.compile(r"\s*(?:的)?\s*(?:比重|比例)?\s*(?:为|是|达到?)?\s*[：:]?\s*")
-_EXECUTION = re.compile(r"(?P<kw>预算执行率|执行率)\s*(?:为|是|达到?)?\s*[：:]?\s*$")
-_CHANGE = re.compile(rf"(?P<verb>{'|'.join(VERBS)})\s*(?:了|幅度为?|幅为|为|达)?\s*$")
+_SHARE_GAP = lazy(r"\s*(?:的)?\s*(?:比重|比例)?\s*(?:为|是|达到?)?\s*[：:]?\s*")
+_EXECUTION = lazy(r"(?P<kw>预算执行率|执行率)\s*(?:为|是|达到?)?\s*[：:]?\s*$")
+_CHANGE = lazy(rf"(?P<verb>{'|'.join(VERBS)})\s*(?:了|幅度为?|幅为|为|达)?\s*$")
 # Between a task's name and its value: a verb of doing or being, nothing else.
-_TASK_GAP = re.compile(r"\s*(?:目标|计划|力争|预计)?\s*(?:实际)?\s*(?:人数|次数|数量|总数)?\s*"
-                       r"(?:完成|开展|达到?|共计|共|累计|总计|合计|为)?\s*[：:]?\s*")
-_PLAN = re.compile(r"目标|计划|力争|预计")
+_TASK_GAP = lazy(r"\s*(?:目标|计划|力争|预计)?\s*(?:实际)?\s*(?:人数|次数|数量|总数)?\s*"
+                 r"(?:完成|开展|达到?|共计|共|累计|总计|合计|为)?\s*[：:]?\s*")
+_PLAN = lazy(r"目标|计划|力争|预计")
 # 一般公共预算 names a kind of money, not the budget column.
-_NOT_BUDGET = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位")
+_NOT_BUDGET = lazy(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位")
 
 
 def _number(text: str) -> Decimal:

@@ -15,6 +15,11 @@ from xlpkg import __version__
 from xlpkg.cli import commands
 from xlpkg.errors import XlpkgError
 
+# argparse looks each of its messages up in gettext's catalogues (a search of the disk
+# per message, a few per parser built); its English is what _Parser.error matches and
+# puts into Chinese, so the lookup is skipped: with no catalogue it changes nothing.
+argparse._ = str
+
 
 class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):

@@ -13,7 +13,6 @@ from :mod:`xlpkg.core.schema`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -341,6 +340,8 @@ def to_mapping(ds: Dataset, *, exact: bool = False) -> dict:
     text); otherwise they become int/float for YAML/JSON. Dates become ISO text
     (``2024-03-15``), which reads back as the same date.
     """
+    from datetime import date  # values are dates only in data that states one
+
     def conv(v: Any) -> Any:
         if isinstance(v, date):
             return v.isoformat()

@@ -119,11 +119,18 @@ class Rect:
 
 
 def column_letters(col: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
+    letters = _LETTERS.get(col)
+    if letters is None:
+        letters, n = "", col
+        while n:
+            n, rem = divmod(n - 1, 26)
+            letters = chr(65 + rem) + letters
+        if 0 < col <= MAX_COL:
+            _LETTERS[col] = letters
     return letters
+
+
+_LETTERS: dict[int, str] = {}   # column number → letters: every cell of a finding is named
 
 
 def a1(row: int, col: int) -> str:
@@ -137,6 +144,13 @@ _COLUMNS: dict[str, int] = {}
 
 def split_a1(ref: str) -> tuple[int, int]:
     """``$F$6`` → (6, 6); ``ValueError`` if it is not a cell address inside the sheet."""
+    # The sheets' own ``r="F6"``: letters already seen, then up to 7 digits (no regex).
+    letters = ref.rstrip("0123456789")
+    col = _COLUMNS.get(letters)
+    if col is not None and col <= MAX_COL and 0 < len(ref) - len(letters) <= 7:
+        row = int(ref[len(letters):])
+        if 1 <= row <= MAX_ROW:
+            return row, col
     m = _CELL.fullmatch(ref)
     if not m:
         raise ValueError(ref)
@@ -266,6 +280,7 @@ class Wanted:
         self.blocks = [r for r in rects if not r.is_cell]
         self.top = min((r.top for r in rects), default=1)
         self.bottom = max((r.bottom for r in rects), default=0)
+        self._by_row: dict[int, frozenset[int]] | None = None
 
     def __call__(self, row: int, col: int) -> bool:
         if row < self.top or row > self.bottom:
@@ -273,4 +288,15 @@ class Wanted:
         if (row, col) in self.cells:
             return True
         return any(b.contains(row, col) for b in self.blocks)
+
+    def columns(self, row: int) -> tuple[frozenset[int], tuple[tuple[int, int], ...]]:
+        """The wanted single columns and (left, right) spans of one row: a sheet's
+        cells are tested against these, row by row, instead of every rectangle."""
+        if self._by_row is None:
+            by_row: dict[int, set[int]] = {}
+            for r, c in self.cells:
+                by_row.setdefault(r, set()).add(c)
+            self._by_row = {r: frozenset(cs) for r, cs in by_row.items()}
+        spans = tuple(sorted({(b.left, b.right) for b in self.blocks if b.top <= row <= b.bottom}))
+        return self._by_row.get(row, frozenset()), spans
 

@@ -41,7 +41,6 @@ from xlpkg.read.cell_source import (
     CellError,
     Cells,
     CellSource,
-    LiveSource,
     Rect,
     SavedSource,
     TableRef,
@@ -84,6 +83,8 @@ def read_saved(path: Path) -> Dataset:
 
 def read_book(book: Any) -> Dataset:
     """An open xlwings ``Book`` → :class:`Dataset`, with its unsaved edits."""
+    from xlpkg.read.live_source import LiveSource  # only inside Excel
+
     return read_source(LiveSource(book), book.name)
 
 

@@ -19,9 +19,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from xml.parsers import expat
 
-from defusedxml import DefusedXmlException
-from defusedxml.common import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-
 from xlpkg.errors import InputError, XlpkgError
 
 MAX_MEMBERS = 10_000
@@ -136,27 +133,31 @@ class SafeZip:
 
 
 # Sheets and shared strings are read by handlers bound straight to an expat parser
-# hardened exactly as defusedxml's DefusedExpatParser(forbid_dtd=True) hardens it
-# (with defusedxml's own exceptions): no DTD, no entity declarations, no external
-# references. Not ElementTree: the defused ElementTree builds every element in
+# hardened exactly as defusedxml's DefusedExpatParser(forbid_dtd=True) hardens it:
+# no DTD, no entity declarations, no external references (each refused with
+# :class:`ForbiddenXml`; defusedxml itself is not loaded for it). Not ElementTree: the defused ElementTree builds every element in
 # Python, several times slower. Not defusedxml.expatreader itself: it imports
 # xml.sax, which imports urllib.request — 50 ms more on every fresh start.
 
 
+class ForbiddenXml(ValueError):
+    """A part declares a DTD or an entity, or refers to an external one."""
+
+
 def _forbid_dtd(name, sysid, pubid, has_internal_subset):
-    raise DTDForbidden(name, sysid, pubid)
+    raise ForbiddenXml(f"DTD {name!r} (system {sysid!r}, public {pubid!r})")
 
 
 def _forbid_entity(name, is_parameter, value, base, sysid, pubid, notation):
-    raise EntitiesForbidden(name, value, base, sysid, pubid, notation)
+    raise ForbiddenXml(f"entity {name!r} (system {sysid!r}, public {pubid!r})")
 
 
 def _forbid_unparsed(name, base, sysid, pubid, notation):
-    raise EntitiesForbidden(name, None, base, sysid, pubid, notation)
+    raise ForbiddenXml(f"unparsed entity {name!r} (system {sysid!r}, public {pubid!r})")
 
 
 def _forbid_external(context, base, sysid, pubid):
-    raise ExternalReferenceForbidden(context, base, sysid, pubid)
+    raise ForbiddenXml(f"external reference (system {sysid!r}, public {pubid!r})")
 
 
 def parse(data: bytes, handler, *, namespaces: bool = False) -> None:
@@ -241,7 +242,7 @@ def failure_reason(exc: BaseException) -> str | None:
         return "文件已损坏或不是 zip 格式"
     if isinstance(exc, zlib.error):
         return "压缩数据已损坏，无法解压"
-    if isinstance(exc, DefusedXmlException):
+    if isinstance(exc, ForbiddenXml):
         return "XML 中含有不允许的实体或外部引用"
     if isinstance(exc, expat.ExpatError):
         return "XML 格式错误"

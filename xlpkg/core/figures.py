@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from decimal import ROUND_DOWN, Decimal
 
+from xlpkg.core.claims import ends
 from xlpkg.core.finding import Subject
 from xlpkg.core.model import LABELS
 from xlpkg.core.money import round_half_up
@@ -97,7 +98,6 @@ class Figure:
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．％﹪：", "0123456789.%%:")
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 AMOUNT_UNITS = {"亿元": Decimal(10000), "万元": Decimal(1), "元": Decimal("0.0001")}
-_SENTENCE_END = lazy(r"[。；;！!？?\n]")
 _APPROX = {"约": "约", "约为": "约", "大约": "约", "近": "约", "接近": "约", "左右": "约",
            "超过": "以上", "逾": "以上", "以上": "以上", "多": "多", "余": "多"}
 # Only against last year: “较年初预算增加 10 万元” compares with something else.
@@ -174,6 +174,50 @@ class _State:
     whole: tuple[Subject, int, int] | None = None   # a label right after 占
 
 
+class LabelMatch:
+    """Where :class:`LabelFinder` found a label: ``start()``, ``end()``, ``group(0)``."""
+
+    __slots__ = ("_end", "_start", "_text")
+
+    def __init__(self, start: int, text: str):
+        self._start, self._end, self._text = start, start + len(text), text
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, index: int = 0) -> str:
+        if index != 0:
+            raise IndexError(index)
+        return self._text
+
+
+class LabelFinder:
+    """The labels written in a text, left to right, the longest at each place, none
+    overlapping: what an alternation of the labels, longest first, finds. Labels are
+    the department's own (its tasks and projects), so a regular expression would be
+    compiled anew for every department; this indexes them by first character."""
+
+    def __init__(self, labels):
+        self._by_first: dict[str, list[str]] = {}
+        for word in sorted((w for w in labels if w), key=len, reverse=True):
+            self._by_first.setdefault(word[0], []).append(word)
+
+    def finditer(self, text: str, start: int = 0, end: int | None = None):
+        end = len(text) if end is None else min(end, len(text))
+        by_first, at = self._by_first, start
+        while at < end:
+            for word in by_first.get(text[at], ()):
+                if text.startswith(word, at, end):
+                    yield LabelMatch(at, word)
+                    at += len(word)
+                    break
+            else:
+                at += 1
+
+
 class FigureReader:
     """Reads paragraphs; ``labels`` maps written labels to subjects, ``units`` the
     key tasks' subjects to their units (a task's figure is a quantity in its unit)."""
@@ -181,8 +225,7 @@ class FigureReader:
     def __init__(self, labels: Mapping[str, Subject], units: Mapping[Subject, str] | None = None):
         self.labels = dict(labels)
         self.units = dict(units or {})
-        words = sorted(self.labels, key=len, reverse=True)
-        self.label_re = re.compile("|".join(re.escape(w) for w in words)) if words else None
+        self.label_finder = LabelFinder(self.labels)
         task_units = sorted({u for u in self.units.values() if u}, key=len, reverse=True)
         unit_alts = [*AMOUNT_UNITS, "%", *(re.escape(u) for u in task_units)]
         self.figure_re = re.compile(
@@ -196,15 +239,14 @@ class FigureReader:
         norm = text.translate(_FULL_WIDTH)   # one character for one: offsets stay
         out: list[Figure] = []
         start = 0
-        for m in _SENTENCE_END.finditer(norm + "\n"):
-            out += self._sentence(norm, text, start, m.start())
-            start = m.end()
+        for at in ends(norm + "\n"):
+            out += self._sentence(norm, text, start, at)
+            start = at + 1
         return out
 
     def _tokens(self, norm: str, a: int, b: int):
         tokens = [("figure", m) for m in self.figure_re.finditer(norm, a, b)]
-        if self.label_re is not None:
-            tokens += [("label", m) for m in self.label_re.finditer(norm, a, b)]
+        tokens += [("label", m) for m in self.label_finder.finditer(norm, a, b)]
         tokens.sort(key=lambda t: (t[1].start(), t[0] != "label"))
         kept, end = [], a
         for kind, m in tokens:   # overlapping matches: the first one wins

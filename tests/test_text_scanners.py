@@ -52,3 +52,24 @@ def test_label_finder_on_a_written_sentence():
         "本年基本支出人员经费120万元，人员经费占基本支出")
     assert [(m.start(), m.group(0)) for m in found] == [
         (2, "基本支出人员经费"), (16, "人员经费"), (21, "基本支出")]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="$AbZz0179x٣ ", max_size=12))
+def test_split_a1_accepts_what_the_address_pattern_accepts(ref):
+    from xlpkg.read.cells import MAX_COL, MAX_ROW, split_a1
+
+    m = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})", ref)
+    expected = None
+    if m:
+        col = 0
+        for ch in m.group(1).upper():
+            col = col * 26 + ord(ch) - 64
+        row = int(m.group(2))
+        if 1 <= row <= MAX_ROW and 1 <= col <= MAX_COL:
+            expected = (row, col)
+    try:
+        got = split_a1(ref)
+    except ValueError:
+        got = None
+    assert got == expected

@@ -138,31 +138,32 @@ def a1(row: int, col: int) -> str:
     return f"{column_letters(col)}{row}"
 
 
-_CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 _COLUMNS: dict[str, int] = {}
+_DIGITS = "0123456789"
 
 
 def split_a1(ref: str) -> tuple[int, int]:
-    """``$F$6`` → (6, 6); ``ValueError`` if it is not a cell address inside the sheet."""
-    # The sheets' own ``r="F6"``: letters already seen, then up to 7 digits (no regex).
-    letters = ref.rstrip("0123456789")
-    col = _COLUMNS.get(letters)
-    if col is not None and col <= MAX_COL and 0 < len(ref) - len(letters) <= 7:
-        row = int(ref[len(letters):])
-        if 1 <= row <= MAX_ROW:
-            return row, col
-    m = _CELL.fullmatch(ref)
-    if not m:
-        raise ValueError(ref)
-    letters = m.group(1)
+    """``$F$6`` → (6, 6); ``ValueError`` if it is not a cell address inside the sheet.
+
+    The address is ``$?`` 1–3 letters ``$?`` 1–7 digits. Read without a regular
+    expression: a sheet's every cell is one, and so is every defined name's corner.
+    """
+    body = ref.removeprefix("$")
+    letters = body.rstrip(_DIGITS)
+    digits = body[len(letters):]
+    letters = letters.removesuffix("$")
     col = _COLUMNS.get(letters)
     if col is None:
+        if not (0 < len(letters) <= 3 and letters.isascii() and letters.isalpha()):
+            raise ValueError(ref)
         col = 0
         for ch in letters.upper():
             col = col * 26 + ord(ch) - 64
         if len(_COLUMNS) < 20_000:
             _COLUMNS[letters] = col
-    row = int(m.group(2))
+    if not 0 < len(digits) <= 7:
+        raise ValueError(ref)
+    row = int(digits)
     if not (1 <= row <= MAX_ROW and 1 <= col <= MAX_COL):
         raise ValueError(ref)
     return row, col

@@ -245,7 +245,13 @@ def table(name: str) -> Table:
 
 def row_field(tbl: Table, row: str | int, column: str) -> str:
     """A table cell's field name: ``tbl_econ[301].actual``, ``tbl_tasks[2].target``."""
-    return f"{tbl.name}[{row}].{column}"
+    return row_prefix(tbl, row) + column
+
+
+def row_prefix(tbl: Table, row: str | int) -> str:
+    """What the field names of one table row start with (for the readers that name
+    every cell of a row)."""
+    return f"{tbl.name}[{row}]."
 
 
 # ---------------------------------------------------------------- narrative

@@ -39,6 +39,32 @@ class Val:
         return (self.cell,) if self.cell else ()
 
 
+_new = object.__new__
+
+
+def make_val(value: Any, field: str, cell: str | None) -> Val:
+    """``Val(value, field, cell)`` without the record's argument checks, for the one
+    Val per cell a table of thousands of rows makes (a third of the cost of reading
+    it went to them). A record keeps its fields in ``__dict__`` (see
+    :mod:`xlpkg.core.record`); they are put there in the order its ``__init__`` does.
+    """
+    v = _new(Val)
+    fields = v.__dict__
+    fields["cell"] = cell
+    fields["value"] = value
+    fields["field"] = field
+    return v
+
+
+def _text(raw: Any) -> str | None:
+    """A text value as read: stripped, ``None`` when blank; 2023.0 is ``2023``."""
+    if raw is None:
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw).strip() or None
+
+
 class ValueReader:
     """Builds Vals from a plain mapping, collecting unreadable values as findings."""
 
@@ -48,6 +74,8 @@ class ValueReader:
         self.parsers = {schema.AMOUNT: self.amount, schema.NUMBER: self.number,
                         schema.TEXT: self.text, schema.DATE: self.date,
                         schema.COMPARATOR: self.comparator, schema.TARGET: self.number_or_text}
+        # table name → its (column key, parser) pairs, the link column left out
+        self._columns: dict[str, list[tuple[str, Any]]] = {}
 
     def read(self, kind: str, raw: Any, name: str) -> Val:
         return self.parsers[kind](raw, name)
@@ -62,10 +90,10 @@ class ValueReader:
     def _val(self, raw: Any, name: str, parse) -> Val:
         cell = self.cells.get(name)
         try:
-            return Val(parse(raw), name, cell)
+            return make_val(parse(raw), name, cell)
         except ParseError as exc:
             self._record(name, cell, exc.reason)
-            return Val(None, name, cell)
+            return make_val(None, name, cell)
 
     def amount(self, raw: Any, name: str) -> Val:
         return self._val(raw, name, parse_amount)
@@ -80,35 +108,31 @@ class ValueReader:
         """Task targets may be qualitative (“显著提升”): keep text that is not a number."""
         cell = self.cells.get(name)
         try:
-            return Val(parse_number(raw), name, cell)
+            return make_val(parse_number(raw), name, cell)
         except ParseError as exc:
             if isinstance(raw, str) and not raw.strip().startswith("#"):
-                return Val(raw.strip(), name, cell)
+                return make_val(raw.strip(), name, cell)
             self._record(name, cell, exc.reason)
-            return Val(None, name, cell)
+            return make_val(None, name, cell)
 
     def text(self, raw: Any, name: str) -> Val:
-        if raw is None:
-            value = None
-        elif isinstance(raw, float) and raw.is_integer():
-            value = str(int(raw))
-        else:
-            value = str(raw).strip() or None
-        return Val(value, name, self.cells.get(name))
+        # (most text arrives as str: _text's first two tests skipped)
+        value = (raw.strip() or None) if type(raw) is str else _text(raw)
+        return make_val(value, name, self.cells.get(name))
 
     def comparator(self, raw: Any, name: str) -> Val:
-        text = self.text(raw, name)
-        if text.value is None:
-            return Val(">=", name, text.cell)  # a target is "at least" unless said otherwise
-        norm = schema.COMPARATORS.get(text.value)
+        text, cell = _text(raw), self.cells.get(name)
+        if text is None:
+            return make_val(">=", name, cell)  # a target is "at least" unless said otherwise
+        norm = schema.COMPARATORS.get(text)
         if norm is None:
-            where = f"（{text.cell}）" if text.cell else ""
+            where = f"（{cell}）" if cell else ""
             self.findings.append(Finding(
                 "UNREADABLE_VALUE", "error",
-                f"{describe_field(name)}{where}应为 ≥、≤ 或 =，实际是“{text.value}”；按 ≥ 处理",
-                (name,), text.cells))
+                f"{describe_field(name)}{where}应为 ≥、≤ 或 =，实际是“{text}”；按 ≥ 处理",
+                (name,), (cell,) if cell else ()))
             norm = ">="
-        return Val(norm, name, text.cell)
+        return make_val(norm, name, cell)
 
     def scalars(self, data: Mapping, group: str) -> dict[str, Val]:
         """Every scalar under one top-level key, by its last path part."""
@@ -119,8 +143,12 @@ class ValueReader:
 
     def item(self, tbl: schema.Table, raw: Mapping, row: str | int) -> dict[str, Val]:
         """One table row's columns (the link column is the parent itself, not a value)."""
-        return {c.key: self.read(c.kind, raw.get(c.key), schema.row_field(tbl, row, c.key))
-                for c in tbl.columns if c.kind != schema.LINK}
+        columns = self._columns.get(tbl.name)
+        if columns is None:
+            columns = self._columns[tbl.name] = [(c.key, self.parsers[c.kind])
+                                                 for c in tbl.columns if c.kind != schema.LINK]
+        prefix = schema.row_prefix(tbl, row)
+        return {key: parse(raw.get(key), prefix + key) for key, parse in columns}
 
 
 # ---------------------------------------------------------------- field labels

@@ -27,6 +27,7 @@ from xlpkg.read.cells import (
     a1,
     cap_text,
     cell_label,
+    column_label,
     column_letters,
     parse_rect,
     parse_reference,
@@ -50,6 +51,7 @@ __all__ = [
     "MAX_CELL_CHARS", "MAX_COL", "MAX_FETCH_CELLS", "MAX_MEMBERS",
     "MAX_PART_BYTES", "MAX_RATIO", "MAX_ROW", "MAX_TOTAL_BYTES", "NO_RESULT", "BadReference",
     "CappedText", "CellError", "CellSource", "Cells", "Rect", "SavedSource",
-    "TableRef", "a1", "cap_text", "cell_label", "column_letters", "parse_rect",
+    "TableRef", "a1", "cap_text", "cell_label", "column_label",
+    "column_letters", "parse_rect",
     "parse_reference", "plain_value", "split_a1",
 ]

@@ -12,6 +12,7 @@ reader (:mod:`xlpkg.read.workbook_read`) reads through. Its implementations are
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
@@ -138,7 +139,9 @@ def a1(row: int, col: int) -> str:
     return f"{column_letters(col)}{row}"
 
 
-_COLUMNS: dict[str, int] = {}
+#: Column letters → number, for every in-sheet column an address has named (a sheet
+#: names the same few thousand times over; the sheet handler looks them up directly).
+COLUMNS: dict[str, int] = {}
 _DIGITS = "0123456789"
 
 
@@ -152,19 +155,21 @@ def split_a1(ref: str) -> tuple[int, int]:
     letters = body.rstrip(_DIGITS)
     digits = body[len(letters):]
     letters = letters.removesuffix("$")
-    col = _COLUMNS.get(letters)
+    col = COLUMNS.get(letters)
     if col is None:
         if not (0 < len(letters) <= 3 and letters.isascii() and letters.isalpha()):
             raise ValueError(ref)
         col = 0
         for ch in letters.upper():
             col = col * 26 + ord(ch) - 64
-        if len(_COLUMNS) < 20_000:
-            _COLUMNS[letters] = col
+        if col > MAX_COL:
+            raise ValueError(ref)
+        if len(COLUMNS) < 20_000:
+            COLUMNS[letters] = col
     if not 0 < len(digits) <= 7:
         raise ValueError(ref)
     row = int(digits)
-    if not (1 <= row <= MAX_ROW and 1 <= col <= MAX_COL):
+    if not 1 <= row <= MAX_ROW:
         raise ValueError(ref)
     return row, col
 
@@ -216,7 +221,12 @@ def parse_reference(text: str) -> tuple[str, Rect]:
 
 def cell_label(sheet: str, row: int, col: int) -> str:
     """The ``sheet!A1`` form findings carry (CONTRACT §4)."""
-    return f"{sheet}!{a1(row, col)}"
+    return f"{column_label(sheet, col)}{row}"
+
+
+def column_label(sheet: str, col: int) -> str:
+    """``sheet!F``: what the :func:`cell_label` of every cell of a column starts with."""
+    return f"{sheet}!{column_letters(col)}"
 
 
 # ---------------------------------------------------------------- the interface
@@ -281,7 +291,9 @@ class Wanted:
         self.blocks = [r for r in rects if not r.is_cell]
         self.top = min((r.top for r in rects), default=1)
         self.bottom = max((r.bottom for r in rects), default=0)
-        self._by_row: dict[int, frozenset[int]] | None = None
+        self._by_row: dict[int, frozenset[int]] = {}
+        self._edges: list[int] | None = None
+        self._bands: dict[int, tuple[frozenset[int], tuple[tuple[int, int], ...]]] = {}
 
     def __call__(self, row: int, col: int) -> bool:
         if row < self.top or row > self.bottom:
@@ -291,13 +303,31 @@ class Wanted:
         return any(b.contains(row, col) for b in self.blocks)
 
     def columns(self, row: int) -> tuple[frozenset[int], tuple[tuple[int, int], ...]]:
-        """The wanted single columns and (left, right) spans of one row: a sheet's
-        cells are tested against these, row by row, instead of every rectangle."""
-        if self._by_row is None:
-            by_row: dict[int, set[int]] = {}
-            for r, c in self.cells:
-                by_row.setdefault(r, set()).add(c)
-            self._by_row = {r: frozenset(cs) for r, cs in by_row.items()}
-        spans = tuple(sorted({(b.left, b.right) for b in self.blocks if b.top <= row <= b.bottom}))
-        return self._by_row.get(row, frozenset()), spans
+        """The wanted columns of one row as a set, and the spans of it too wide for
+        one: a sheet's cells are tested against these, row by row, instead of
+        every rectangle. Rows between the same rectangle edges share one answer."""
+        if self._edges is None:
+            self._prepare()
+        band = bisect_right(self._edges, row)
+        found = self._bands.get(band)
+        if found is None:
+            single = self._by_row.get(row, frozenset())
+            spans = sorted({(b.left, b.right) for b in self.blocks if b.top <= row <= b.bottom})
+            narrow = [s for s in spans if s[1] - s[0] < _SET_SPAN]
+            cols = single.union(*(range(a, b + 1) for a, b in narrow))
+            found = self._bands[band] = (cols, tuple(s for s in spans if s not in narrow))
+        return found
 
+    def _prepare(self) -> None:
+        by_row: dict[int, set[int]] = {}
+        for r, c in self.cells:
+            by_row.setdefault(r, set()).add(c)
+        self._by_row = {r: frozenset(cs) for r, cs in by_row.items()}
+        # Where the answer may change: a rectangle's first row and the row after its last.
+        edges = {r for r in by_row} | {r + 1 for r in by_row}
+        edges.update(b.top for b in self.blocks)
+        edges.update(b.bottom + 1 for b in self.blocks)
+        self._edges = sorted(edges)
+
+
+_SET_SPAN = 1024   # spans at least this wide stay spans: a set of them would cost more

@@ -150,34 +150,45 @@ class SavedSource:
 
     def fetch(self, requests: Mapping[str, Sequence[Rect]]) -> dict[str, Cells]:
         out: dict[str, Cells] = {}
-        shared: set[int] = set()
+        shared_at: list[tuple[Cells, list[tuple[int, int]]]] = []   # where SharedIndexes are
         budget = _CellBudget(self, MAX_FETCH_CELLS)
         with self._zip.reading():
             for sheet, rects in requests.items():
                 part = self._sheet_parts.get(sheet)
-                cells = (self._sheet_cells(part, Wanted(rects), max(budget.left, 0))
-                         if part and rects else {})
+                if part and rects:
+                    cells, at = self._sheet_cells(part, Wanted(rects), max(budget.left, 0))
+                    shared_at.append((cells, at))
+                else:
+                    cells = {}
                 budget.charge(sheet, cells)
-                shared.update(v for v in cells.values() if type(v) is SharedIndex)
                 out[sheet] = cells
-            if shared:
-                strings = self._shared_strings(shared)
-                for cells in out.values():
-                    for key, value in cells.items():
-                        if type(value) is SharedIndex:
-                            cells[key] = plain_value(strings.get(value, ""))
-            for cells in out.values():
-                for key in [k for k, v in cells.items() if v is None]:
-                    del cells[key]
+            # (a cell written twice in the file may since hold something else)
+            wanted = {v for cells, at in shared_at for key in at
+                      if type(v := cells.get(key)) is SharedIndex}
+            if wanted:
+                # each string as a cell value once, however many cells show it
+                strings = {i: plain_value(s) for i, s in self._shared_strings(wanted).items()}
+                for cells, at in shared_at:
+                    for key in at:
+                        index = cells.get(key)
+                        if type(index) is not SharedIndex:
+                            continue
+                        value = strings.get(index)   # None: no such string, or ""
+                        if value is None:
+                            del cells[key]
+                        else:
+                            cells[key] = value
         return out
 
-    def _sheet_cells(self, part: str, wanted: Wanted, room: int) -> Cells:
+    def _sheet_cells(self, part: str, wanted: Wanted,
+                     room: int) -> tuple[Cells, list[tuple[int, int]]]:
+        """The wanted cells of one sheet, and those of them holding a SharedIndex."""
         handler = SheetHandler(wanted, room)
         try:
             parse(self._zip.read(part), handler)
         except Done:
             pass
-        return handler.cells
+        return handler.cells, handler.shared
 
     def _shared_strings(self, wanted: set[int]) -> dict[int, str]:
         if not self._strings_part or not self._zip.has(self._strings_part):

@@ -13,7 +13,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from xlpkg.read.cells import NO_RESULT, CellError, Cells, Wanted, cap_text, plain_value, split_a1
+from xlpkg.read.cells import (
+    COLUMNS,
+    MAX_ROW,
+    NO_RESULT,
+    CellError,
+    Cells,
+    Wanted,
+    cap_text,
+    plain_value,
+    split_a1,
+)
 
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
@@ -34,92 +44,125 @@ class Done(Exception):
 
 
 class SheetHandler:
-    """Collects the wanted ``<c>`` cells of one worksheet (see :func:`cell_value`).
+    """Collects the wanted ``<c>`` cells of one worksheet (see :func:`cell_value`):
+    ``cells`` once parsed, and in ``shared`` those of them holding a SharedIndex.
 
-    Called for every element, so it does the least work it can: rows outside the
-    wanted ones are passed over, and parsing stops at ``</sheetData>``.
+    ``start``, ``end`` and ``data`` are called for every element of a sheet that
+    may hold 10 MB of formulas, so they do the least work they can: rows outside
+    the wanted ones are passed over, parsing stops after the last wanted row or at
+    ``</sheetData>``, a row's wanted columns are one set, and a cell's address is
+    split by its row's own number when it ends with it (Excel writes ``C3000`` in
+    ``<row r="3000">``). They are closures over the parse's state, not methods:
+    a closure's variables are quicker to reach than an object's attributes.
     """
 
     def __init__(self, wanted: Wanted, room: int | None = None):
-        self.wanted = wanted
-        self.room = room                          # stop once more cells than this are kept
+        # room: stop once more cells than this are kept
         self.cells: Cells = {}
-        self.row = self.col = 0
-        self.row_wanted = False
-        self.single: frozenset[int] = frozenset()        # the wanted columns of this row
-        self.spans: tuple[tuple[int, int], ...] = ()
-        self.pos: tuple[int, int] | None = None   # the wanted cell being read
-        self.kind = "n"
-        self.formula = False
-        self.value: list[str] | None = None       # <v> text
-        self.inline: list[str] | None = None      # <is> text
-        self.buf: list[str] | None = None         # where characters go now
-        self.phonetic = False
+        self.shared: list[tuple[int, int]] = []
+        self.start, self.end, self.data = _sheet_handlers(wanted, room, self.cells, self.shared)
 
-    def start(self, name, attrs):
+
+def _sheet_handlers(wanted: Wanted, room: int | None, cells: Cells,
+                    shared: list[tuple[int, int]]):
+    top, bottom = wanted.top, wanted.bottom
+    row = col = 0
+    row_wanted = False
+    row_text: str | None = None           # the <row r> digits, when a cell may end so
+    cols: frozenset[int] = frozenset()    # the wanted columns of this row
+    spans: tuple[tuple[int, int], ...] = ()   # … and its wanted spans too wide for a set
+    pos: tuple[int, int] | None = None    # the wanted cell being read
+    kind = "n"
+    formula = False
+    value: list[str] | None = None        # <v> text
+    inline: list[str] | None = None       # <is> text
+    buf: list[str] | None = None          # where characters go now
+    phonetic = False
+
+    def enter(number: int, text: str | None) -> None:
+        """Cells from here on are in row ``number`` (as the file wrote it, if it did)."""
+        nonlocal row, cols, spans, row_text
+        row = number
+        cols, spans = wanted.columns(number)
+        # Only plain ASCII digits end an address the way split_a1 reads one.
+        plain = text is not None and text.isascii() and text.isdigit() and len(text) <= 7
+        row_text = text if plain and 1 <= number <= MAX_ROW else None
+
+    def start(name, attrs):
+        nonlocal col, row, row_wanted, pos, kind, formula, value, inline, buf, phonetic
         tag = name if ":" not in name else name.rpartition(":")[2]
         if tag == "c":
-            self.col += 1
-            if not self.row_wanted:
+            col += 1
+            if not row_wanted:
                 return
             ref = attrs.get("r")
-            row = self.row
             if ref:
-                row, self.col = split_a1(ref)
-            col = self.col
-            if row == self.row:
-                wanted = col in self.single or any(a <= col <= b for a, b in self.spans)
-            else:   # a cell naming another row than its <row>: ask the rectangles
-                self.row = row
-                wanted = self.wanted(row, col)
-            if wanted:
-                self.pos = (row, col)
-                self.kind = attrs.get("t", "n")
-                self.formula = False
-                self.value = self.inline = self.buf = None
+                at = None
+                if row_text is not None and ref.endswith(row_text):
+                    at = COLUMNS.get(ref[:-len(row_text)])
+                if at is None:
+                    number, at = split_a1(ref)
+                    if number != row:   # a cell naming another row than its <row>
+                        enter(number, str(number))
+                col = at
+            if col in cols or (spans and any(a <= col <= b for a, b in spans)):
+                pos = (row, col)
+                kind = attrs.get("t", "n")
+                formula = False
+                value = inline = buf = None
         elif tag == "row":
-            r = attrs.get("r")
-            self.row = int(r) if r else self.row + 1
-            self.col = 0
-            if self.row > self.wanted.bottom:
+            text = attrs.get("r")
+            number = int(text) if text else row + 1
+            col = 0
+            if number > bottom:
                 raise Done   # rows come in order (ECMA-376 §18.3.1.73): nothing wanted is left
-            self.row_wanted = self.wanted.top <= self.row
-            if self.row_wanted:
-                self.single, self.spans = self.wanted.columns(self.row)
-        elif self.pos is None:
+            row_wanted = top <= number
+            if row_wanted:
+                enter(number, text)
+            else:
+                row = number
+        elif pos is None:
             return
         elif tag == "v":
-            self.value = self.buf = []
+            value = buf = []
         elif tag == "f":
-            self.formula = True
+            formula = True
         elif tag == "is":
-            self.inline = []
+            inline = []
         elif tag == "rPh":
-            self.phonetic = True
-        elif tag == "t" and self.inline is not None and not self.phonetic:
-            self.buf = self.inline
+            phonetic = True
+        elif tag == "t" and inline is not None and not phonetic:
+            buf = inline
 
-    def end(self, name):
-        if self.pos is None:
+    def end(name):
+        nonlocal pos, buf, phonetic
+        if pos is None:
             if name.endswith("sheetData"):
                 raise Done
             return
         tag = name if ":" not in name else name.rpartition(":")[2]
         if tag == "c":
-            value = cell_value(self.kind, self.value, self.formula, self.inline)
-            if value is not None:
-                self.cells[self.pos] = value
-                if self.room is not None and len(self.cells) > self.room:
+            if value is None and inline is None and not formula:
+                got = None   # an empty cell (only styled): a third of a template's cells
+            else:
+                got = cell_value(kind, value, formula, inline)
+            if got is not None:
+                cells[pos] = got
+                if type(got) is SharedIndex:
+                    shared.append(pos)
+                if room is not None and len(cells) > room:
                     raise Done
-            self.pos = None
-        elif tag in ("v", "t"):
-            self.buf = None
+            pos = None
+        elif tag == "v" or tag == "t":
+            buf = None
         elif tag == "rPh":
-            self.phonetic = False
+            phonetic = False
 
-    def data(self, content):
-        if self.buf is not None:
-            self.buf.append(content)
+    def data(content):
+        if buf is not None:
+            buf.append(content)
+
+    return start, end, data
 
 
 class StringsHandler:
@@ -164,6 +207,15 @@ class StringsHandler:
 def cell_value(kind: str, value: list[str] | None, formula: bool,
                inline: list[str] | None) -> Any:
     """One cell's stored value (see :class:`CellSource`); ``None`` when empty."""
+    if kind == "n" and value:   # most cells: a number (tested first, it is every other cell)
+        v = "".join(value)
+        if v:
+            try:
+                return plain_value(float(v))
+            except ValueError:
+                # Not a number where one is stored: hand the text on, so the finding that
+                # says it is unreadable names this cell (Excel itself would refuse the file).
+                return plain_value(cap_text(v))
     if kind == "inlineStr":
         return plain_value(cap_text(unescape("".join(inline)))) if inline is not None else None
     v = None if value is None else "".join(value)
@@ -183,7 +235,4 @@ def cell_value(kind: str, value: list[str] | None, formula: bool,
     try:
         return plain_value(float(v))
     except ValueError:
-        # Not a number where one is stored: hand the text on, so the finding that
-        # says it is unreadable names this cell (Excel itself would refuse the file).
         return plain_value(cap_text(v))
-

@@ -45,6 +45,7 @@ from xlpkg.read.cell_source import (
     SavedSource,
     TableRef,
     cell_label,
+    column_label,
     parse_reference,
 )
 from xlpkg.read.limits import capped_text_findings, check_limits
@@ -106,6 +107,21 @@ def _norm_header(text: Any) -> str:
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _all_blank(values) -> bool:
+    """``all(_blank(v) for v in values)``, without a call per value (it runs per cell)."""
+    for value in values:
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return False
+    return True
+
+
+def _plain(value: Any) -> bool:
+    """A value :meth:`_Assembler._value` gives back as it is, with no finding: a
+    blank, a number, or text that is neither an error value nor cut short."""
+    kind = type(value)
+    return value is None or kind is int or kind is float or kind is str
 
 
 def _set(mapping: dict, path: tuple[str, ...], value: Any) -> None:
@@ -256,12 +272,15 @@ class _Assembler:
             elif tbl is not schema.PROJECT_INDICATORS:
                 self.mapping[tbl.key] = []
             return
-        wanted_cols = set(columns.values())
-        rows = sorted({r for (r, c) in cells if c in wanted_cols and body.contains(r, c)})
+        wanted_cols = set(columns.values())   # all between the table's left and right
+        top, bottom = body.top, body.bottom
+        rows = sorted({r for (r, c) in cells if c in wanted_cols and top <= r <= bottom})
         items = []
+        pairs = tuple(columns.items())
+        get = cells.get
         for r in rows:
-            raw = {key: cells.get((r, c)) for key, c in columns.items()}
-            if not all(_blank(v) for v in raw.values()):   # empty rows are ignored (§3)
+            raw = {key: get((r, c)) for key, c in pairs}
+            if not _all_blank(raw.values()):   # empty rows are ignored (§3)
                 items.append((r, raw))
         if tbl is schema.TEXT_TABLE:
             self._narrative(ref.sheet, columns, items)
@@ -294,8 +313,12 @@ class _Assembler:
         out = []
         seen: dict[str, str] = {}
         keyed = tbl.keyed_by
+        # Once per table, not per cell: where each column's cells are, and which read as text.
+        at = {key: column_label(sheet, c) for key, c in columns.items()}
+        text = {c.key: c.kind in schema.TEXT_KINDS for c in tbl.columns}
+        cells = self.cells
         for i, (r, raw) in enumerate(items, 1):
-            where = {key: cell_label(sheet, r, c) for key, c in columns.items()}
+            where = {key: f"{prefix}{r}" for key, prefix in at.items()}
             key = str(numbers[i - 1] if numbers else i)
             if keyed:
                 code = None
@@ -311,15 +334,14 @@ class _Assembler:
                               (seen[key], where[keyed]))
                 seen.setdefault(key, where.get(keyed, ""))
             item = {}
+            prefix = schema.row_prefix(tbl, key)
             for column, value in raw.items():
-                field = schema.row_field(tbl, key, column)
-                self.cells[field] = where[column]
-                if column == keyed:
+                field = prefix + column
+                cell = cells[field] = where[column]
+                if column == keyed or _plain(value):
                     item[column] = value
                 else:
-                    kind = tbl.column(column).kind
-                    item[column] = self._value(field, value, where[column],
-                                               text=kind in schema.TEXT_KINDS)
+                    item[column] = self._value(field, value, cell, text=text[column])
             out.append(item)
         return out
 

@@ -28,25 +28,49 @@ def _row_vals(obj) -> Iterable[tuple[str, Val]]:
             yield name, v
 
 
-def _walk(ds: Dataset) -> dict[str, tuple[Val, Subject]]:
-    out: dict[str, tuple[Val, Subject]] = {}
+# A value's place: a Subject's (block, row, field). The walk keeps these plain tuples
+# and makes a Subject only for the values a finding names (a few, of thousands).
+_Place = tuple[str, str | int | None, str | None]
 
-    def put(v: Val, subject: Subject) -> None:
-        out[v.field] = (v, subject)
 
+def _walk(ds: Dataset) -> dict[str, tuple[Val, _Place]]:
+    out: dict[str, tuple[Val, _Place]] = {}
     for scalar, v in scalar_values(ds):          # every single value, by its YAML path
         block, *rest = scalar.path
-        put(v, Subject(block, rest[0] if len(rest) == 2 else None, rest[-1]))
+        out[v.field] = (v, (block, rest[0] if len(rest) == 2 else None, rest[-1]))
     for i, e in enumerate(ds.economic_classification):
         for name, v in _row_vals(e):
-            put(v, Subject("economic_classification", e.code.value or i, name))
+            out[v.field] = (v, ("economic_classification", e.code.value or i, name))
     for block in _LISTS:    # list rows by 0-based index (economic rows by their code)
         for i, item in enumerate(getattr(ds, block, ())):
-            for name, v in _row_vals(item):
-                put(v, Subject(block, i, name))
+            for name in fields(item):   # _row_vals, without a generator per row
+                v = getattr(item, name)
+                if isinstance(v, Val):
+                    out[v.field] = (v, (block, i, name))
     for para, section, index in paragraphs(ds):
-        put(para.text, Subject("narrative", index, section))
+        out[para.text.field] = (para.text, ("narrative", index, section))
     return out
+
+
+class _Index:
+    """Every value of one dataset by contract field name, with its place."""
+
+    def __init__(self, ds: Dataset):
+        self.ds = ds
+        self.places = _walk(ds)
+        self._subjects: dict[str, Subject] = {}
+        self._by_place: dict[_Place, Val] | None = None
+
+    def subject(self, field: str) -> Subject:
+        subject = self._subjects.get(field)
+        if subject is None:
+            subject = self._subjects[field] = Subject(*self.places[field][1])
+        return subject
+
+    def at(self, place: _Place) -> Val | None:
+        if self._by_place is None:
+            self._by_place = {place: v for v, place in self.places.values()}
+        return self._by_place.get(place)
 
 
 def _scalar(ds: Dataset, s: schema.Scalar) -> Val | None:
@@ -60,21 +84,21 @@ def _scalar(ds: Dataset, s: schema.Scalar) -> Val | None:
     return getattr(ds, s.name, None)
 
 
-_last: tuple[Dataset, dict[str, tuple[Val, Subject]]] | None = None
+_last: _Index | None = None
 
 
-def value_index(ds: Dataset) -> dict[str, tuple[Val, Subject]]:
-    """Contract field name → (Val, Subject), for every value of ``ds``.
+def value_index(ds: Dataset) -> _Index:
+    """Contract field name → (Val, place) for every value of ``ds`` (``.places``),
+    and the :class:`Subject` of each.
 
     Checks ask once per finding; the walk is kept for the last dataset seen
-    (one tuple, replaced whole, so concurrent callers never see half of one).
+    (one object, replaced whole, so concurrent callers never see half of one).
     """
     global _last
     last = _last
-    if last is not None and last[0] is ds:
-        return last[1]
-    index = _walk(ds)
-    _last = (ds, index)
+    if last is not None and last.ds is ds:
+        return last
+    index = _last = _Index(ds)
     return index
 
 
@@ -91,26 +115,18 @@ def paragraphs(ds: Dataset) -> list[tuple[Paragraph, str, int]]:
 
 def val_at(ds: Dataset, subject: Subject) -> Val | None:
     """The value at a subject's place, if the dataset has one there."""
-    global _by_subject
-    last = _by_subject
-    if last is None or last[0] is not ds:
-        last = (ds, {s: v for v, s in value_index(ds).values()})
-        _by_subject = last
-    return last[1].get(subject)
-
-
-_by_subject: tuple[Dataset, dict[Subject, Val]] | None = None
+    return value_index(ds).at((subject.block, subject.row, subject.field))
 
 
 def subjects_of(ds: Dataset, vals: Iterable[Val]) -> tuple[Subject, ...]:
     index = value_index(ds)
-    return tuple(index[v.field][1] for v in vals if v.field in index)
+    return tuple(index.subject(v.field) for v in vals if v.field in index.places)
 
 
 def vals_named(ds: Dataset, fields: Iterable[str]) -> list[Val]:
     """The values behind some contract field names (as an indicator reports them)."""
-    index = value_index(ds)
-    return [index[f][0] for f in fields if f in index]
+    places = value_index(ds).places
+    return [places[f][0] for f in fields if f in places]
 
 
 def finding(ds: Dataset, code: str, severity: str, message: str, vals: Sequence[Val],
@@ -127,12 +143,12 @@ _ROW_NAMES = {"projects": ("项目", schema.PROJECTS), "key_tasks": ("重点工�
 
 def name_of(ds: Dataset, v: Val) -> str:
     """The Chinese name of one value, by its row's own name where it has one."""
-    entry = value_index(ds).get(v.field)
-    if entry is not None and entry[1].block in _ROW_NAMES:
-        subject = entry[1]
-        row = getattr(ds, subject.block)[subject.row]
-        prefix, table = _ROW_NAMES[subject.block]
-        column = table.headers.get(subject.field)
+    entry = value_index(ds).places.get(v.field)
+    if entry is not None and entry[1][0] in _ROW_NAMES:
+        block, index, field = entry[1]
+        row = getattr(ds, block)[index]
+        prefix, table = _ROW_NAMES[block]
+        column = table.headers.get(field)
         if row.name.value and column:
             return f"{prefix}“{row.name.value}”{column}"
     return describe_field(v.field)

@@ -12,7 +12,7 @@ between a figure and Chinese goes, as everywhere in the report (Word spaces them
 from __future__ import annotations
 
 from xlpkg.report import template as T
-from xlpkg.report.ooxml import _MERGE, _P, _mm_twips, _table_open, run_xml
+from xlpkg.report.ooxml import _MERGE, CELL_CLOSE, _mm_twips, _table_open, p_open, run_xml
 from xlpkg.report.text import tight
 from xlpkg.tables.grid import Cell, PrintTable
 from xlpkg.tables.rows import PROJECT, SCORESHEET
@@ -59,20 +59,28 @@ def _merges(table: PrintTable) -> tuple[dict[tuple[int, int], tuple[int, str]], 
     return spans, swallowed
 
 
-def _cell_xml(writer, value: Cell, width: int, span: int, vmerge: str, keep: bool) -> str:
+def _cell_xml(writer, value: Cell, width: int, span: int, vmerge: str, keep: bool,
+              cache: dict) -> str:
     """One ``w:tc`` in the attachments' 五号 styles; a cell's line break stays a break.
-    A continued vertical merge keeps its (empty) paragraph."""
+    A continued vertical merge keeps its (empty) paragraph. ``cache`` holds the cells
+    written so far (a grid repeats its cells: 待评分, 0.00, the headers)."""
+    text = "" if vmerge == "continue" else value.text
+    key = (text, value.head, value.bold, value.align, value.kind, width, span, vmerge, keep)
+    found = cache.get(key)
+    if found is not None:
+        return found
     style = T.SMALL_HEAD if value.head else CELL_STYLES[value.alignment]
-    p = _P(writer.style(style))
-    if keep:
-        p.keep = True
-    if vmerge != "continue" and value.text:
+    runs = ""
+    if text:
         bold = value.bold and not value.head
-        lines = [run_xml(writer.clean(tight(line)), bold=bold) for line in value.text.split("\n")]
-        p.items.append((True, "<w:r><w:br/></w:r>".join(lines)))
-    return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
-            + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + _MERGE[vmerge]
-            + f'<w:vAlign w:val="center"/></w:tcPr>{p.xml()}</w:tc>')
+        runs = "<w:r><w:br/></w:r>".join(run_xml(writer.clean(tight(line)), bold=bold)
+                                         for line in text.split("\n"))
+    found = cache[key] = (
+        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
+        + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + _MERGE[vmerge]
+        + f'<w:vAlign w:val="center"/></w:tcPr>'
+        + p_open(writer.style(style), True if keep else None) + runs + CELL_CLOSE)
+    return found
 
 
 def _info_line(writer, table: PrintTable, total_mm: float) -> None:
@@ -85,7 +93,7 @@ def _info_line(writer, table: PrintTable, total_mm: float) -> None:
     runs = run_xml(writer.clean(table.info_left))
     if table.info_right:
         runs += "<w:r><w:tab/></w:r>" + run_xml(writer.clean(table.info_right))
-    p.items.append((True, runs))
+    p.items.append(runs)
 
 
 def write_grid(writer, table: PrintTable, total_mm: float) -> None:
@@ -109,7 +117,8 @@ def write_grid(writer, table: PrintTable, total_mm: float) -> None:
             if (r, c) in swallowed:
                 continue
             span, vmerge = spans.get((r, c), (1, ""))
-            out.append(_cell_xml(writer, value, sum(twips[c:c + span]), span, vmerge, keep))
+            out.append(_cell_xml(writer, value, sum(twips[c:c + span]), span, vmerge, keep,
+                                  writer.grid_cells))
         out.append("</w:tr>")
     out.append("</w:tbl>")
     writer.body.append("".join(out))

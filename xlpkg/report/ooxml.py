@@ -179,11 +179,12 @@ def _set_paragraph(ppr, *, align: str, first_chars: int, size: float, line: floa
 CELL_MARGIN = 0.8   # mm left and right in a table cell
 _KEEP = {None: "", True: "<w:keepNext/>", False: '<w:keepNext w:val="0"/>'}
 _MERGE = {"": "", "restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}
+CELL_CLOSE = "</w:p></w:tc>"   # the end of a cell's (one) paragraph and of the cell
 
 
 class _P:
     """A paragraph being written: its properties (in python-docx's element order; ``style``
-    is its ``w:pStyle`` element) and its content (runs and comment marks)."""
+    is its ``w:pStyle`` element) and its content (runs and comment marks, as XML text)."""
 
     __slots__ = ("extra", "items", "keep", "page_break", "ppr", "sect", "style")
 
@@ -193,17 +194,21 @@ class _P:
         self.page_break = False
         self.sect = ""
         self.extra = ""     # tabs, indentation, alignment: in the pPr's order, before sectPr
-        self.items: list[tuple[bool, str]] = []    # (is a run, xml)
+        self.items: list[str] = []
 
-    def xml(self, runs: bool = True) -> str:
-        ppr = ""
+    def xml(self) -> str:
+        body = "".join(self.items)
         if self.ppr:
-            inner = self.style \
-                + _KEEP[self.keep] \
-                + ("<w:pageBreakBefore/>" if self.page_break else "") + self.extra + self.sect
-            ppr = f"<w:pPr>{inner}</w:pPr>" if inner else "<w:pPr/>"
-        body = "".join(x for is_run, x in self.items if runs or not is_run)
-        return f"<w:p>{ppr}{body}</w:p>" if ppr or body else "<w:p/>"
+            return p_open(self.style, self.keep, self.page_break, self.extra + self.sect) \
+                + body + "</w:p>"
+        return f"<w:p>{body}</w:p>" if body else "<w:p/>"
+
+
+def p_open(style: str, keep: bool | None = None, page_break: bool = False,
+           extra: str = "") -> str:
+    """``<w:p>`` and the ``w:pPr`` of a paragraph in ``style`` (its ``w:pStyle``)."""
+    inner = style + _KEEP[keep] + ("<w:pageBreakBefore/>" if page_break else "") + extra
+    return f"<w:p><w:pPr>{inner}</w:pPr>" if inner else "<w:p><w:pPr/>"
 
 
 def _table_open(widths_mm, style: str, name: str) -> str:

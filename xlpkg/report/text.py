@@ -35,9 +35,16 @@ _GAP = re.compile(f"{GAP_OPEN}[^{GAP_CLOSE}]*{GAP_CLOSE}")
 
 # A space between a figure and Chinese (“314.12 万元”, “2023 年”): Word already spaces
 # Latin and CJK text apart, so a typed space doubles it. Markers are looked through.
+# One pass deletes both kinds of run (Chinese, spaces, figure | figure, spaces, Chinese):
+# the contexts are looked at, not consumed, and the two kinds never share a run, so this
+# is the two substitutions one after the other. A field name inside a marker holds no
+# space (contract field names are identifiers), so no run is found inside one. The
+# pattern starts with the space itself so the regex engine skips to the spaces.
 _CJK = "\u3400-\u9fff“”（）：，、；。"
-_SPACE_BEFORE_FIGURE = re.compile(f"([{_CJK}])[ \u3000]+((?:{FIG_OPEN}[^{FIG_MID}]*{FIG_MID})?[0-9])")
-_SPACE_AFTER_FIGURE = re.compile(f"([0-9%％](?:{FIG_CLOSE})?)[ \u3000]+([{_CJK}]|{GAP_OPEN[0]})")
+_S = "[ \u3000]"
+_FIGURE_SPACE = re.compile(
+    f"{_S}(?:(?<=[{_CJK}]{_S}){_S}*(?=(?:{FIG_OPEN}[^{FIG_MID}]*{FIG_MID})?[0-9])"
+    f"|(?:(?<=[0-9%％]{_S})|(?<=[0-9%％]{FIG_CLOSE}{_S})){_S}*(?=[{_CJK}]|{GAP_OPEN[0]}))")
 
 _PRE_NUMBERED = re.compile(r"^\s*([0-9０-９]+\s*[.．、]|[（(]\s*[0-9０-９一二三四五六七八九十]+\s*[)）]"
                            r"|[一二三四五六七八九十]+\s*、)")
@@ -215,43 +222,55 @@ def figure(field_name: str | None, shown: str) -> str:
 
 def unmark(text: str) -> str:
     """The text as printed (markers removed)."""
-    return _FIGURE.sub(r"\2", text)
+    return _FIGURE.sub(_shown, text) if FIG_OPEN in text else text
+
+
+def _shown(m: re.Match) -> str:
+    return m.group(2)
 
 
 def spans(text: str, notes: dict[str, tuple[Note, ...]] | None = None) -> Text:
     """Split a builder's string into spans: marked figures carry the notes of their
     field, gap markers are flagged; the rest is plain text."""
-    notes = notes or {}
     text = tight(text)
+    if FIG_OPEN not in text and GAP_OPEN not in text:   # most table cells and sentences
+        return (Span(text),) if text else ()
+    notes = notes or {}
     out: list[Span] = []
-
-    def plain(piece: str) -> None:
-        pos = 0
-        for m in _GAP.finditer(piece):
-            if m.start() > pos:
-                out.append(Span(piece[pos:m.start()]))
-            out.append(Span(m.group(0), gap=True))
-            pos = m.end()
-        if pos < len(piece):
-            out.append(Span(piece[pos:]))
-
     pos = 0
     for m in _FIGURE.finditer(text):
-        plain(text[pos:m.start()])
+        _plain(text[pos:m.start()], out)
         found = notes.get(m.group(1), ())
         if found:
             out.append(Span(m.group(2), notes=found))
         else:
-            plain(m.group(2))
+            _plain(m.group(2), out)
         pos = m.end()
-    plain(text[pos:])
+    _plain(text[pos:], out)
     return tuple(_merge(out))
+
+
+def _plain(piece: str, out: list[Span]) -> None:
+    """``piece`` (no figure markers) as spans: its gap markers flagged."""
+    if GAP_OPEN not in piece:
+        if piece:
+            out.append(Span(piece))
+        return
+    pos = 0
+    for m in _GAP.finditer(piece):
+        if m.start() > pos:
+            out.append(Span(piece[pos:m.start()]))
+        out.append(Span(m.group(0), gap=True))
+        pos = m.end()
+    if pos < len(piece):
+        out.append(Span(piece[pos:]))
 
 
 def tight(text: str) -> str:
     """No space between a figure and Chinese text, in generated and typed text alike."""
-    text = _SPACE_BEFORE_FIGURE.sub(r"\1\2", text)
-    return _SPACE_AFTER_FIGURE.sub(r"\1\2", text)
+    if " " not in text and "\u3000" not in text:
+        return text
+    return _FIGURE_SPACE.sub("", text)
 
 
 def _merge(items: list[Span]) -> list[Span]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from xlpkg.report import template as T
-from xlpkg.report.ooxml import _P, _mm_twips, _table_open, attr, run_xml
+from xlpkg.report.ooxml import _P, CELL_CLOSE, _mm_twips, _table_open, attr, p_open, run_xml
 from xlpkg.report.text import Appendix, Block, Content, Figures, Grid, Para, Span, Table, tight
 
 TITLE_CHARS = 19  # 2号 characters that sit on one 156 mm line with room to spare
@@ -74,7 +74,9 @@ class Writer:
         self.body: list = []         # _P or the XML text of a table
         self.sect = self.template.sect   # the final section's properties
         self._ids: dict[str, str] = {}
-        self._runs: dict[tuple, tuple[bool, str]] = {}
+        self._runs: dict[tuple, str] = {}
+        self._cells: dict[tuple, str] = {}   # (style, width, keep) → a cell's opening
+        self.grid_cells: dict[tuple, str] = {}   # the attachments' cells (report.grids)
 
     def style(self, name: str, kind: str = "paragraph") -> str:
         """``<w:pStyle …/>`` of the style named ``name`` ("" for the default style)."""
@@ -90,22 +92,32 @@ class Writer:
     # ------------------------------------------------------------ text
 
     def runs(self, paragraph: _P, spans, *, bold: bool = False) -> None:
-        items = paragraph.items
-        cache = self._runs
+        paragraph.items.append(self.runs_xml(spans, bold))
+
+    def runs_xml(self, spans, bold: bool = False) -> str:
+        """The runs of ``spans``; a figure a finding is about gets its Word comment."""
+        if len(spans) == 1 and not spans[0].notes:    # most cells and paragraphs
+            return self._run(spans[0], bold)
+        out = []
         for span in spans:
-            key = (span.text, bold, span.gap)
-            run = cache.get(key)
-            if run is None:   # tables repeat their texts (—, 0.00, 个): each is written once
-                run = cache[key] = (True, run_xml(self.clean(span.text), bold=bold,
-                                                  highlight=span.gap))
+            run = self._run(span, bold)
             if not span.notes:
-                items.append(run)
+                out.append(run)
                 continue
             cid = self.package.add_comment(_comment(span), COMMENT_AUTHOR, COMMENT_INITIALS)
-            items += [(False, f'<w:commentRangeStart w:id="{cid}"/>'), run,
-                      (False, f'<w:commentRangeEnd w:id="{cid}"/>'),
-                      (True, ('<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
-                              f'<w:commentReference w:id="{cid}"/></w:r>'))]
+            out += [f'<w:commentRangeStart w:id="{cid}"/>', run,
+                    f'<w:commentRangeEnd w:id="{cid}"/>',
+                    ('<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
+                     f'<w:commentReference w:id="{cid}"/></w:r>')]
+        return "".join(out)
+
+    def _run(self, span: Span, bold: bool) -> str:
+        key = (span.text, bold, span.gap)
+        run = self._runs.get(key)
+        if run is None:   # tables repeat their texts (—, 0.00, 个): each is written once
+            run = self._runs[key] = run_xml(self.clean(span.text), bold=bold,
+                                            highlight=span.gap)
+        return run
 
     def add_paragraph(self, style: str) -> _P:
         p = _P(self.style(style))
@@ -144,7 +156,7 @@ class Writer:
         width = int(CHART_WIDTH_MM * EMU_PER_MM)
         for i, (caption, png) in enumerate(self.charts, 1):
             p = self.add_paragraph(T.FIGURE)
-            p.items.append((True, f"<w:r>{self.package.add_image(png, width)}</w:r>"))
+            p.items.append(f"<w:r>{self.package.add_image(png, width)}</w:r>")
             self.plain(f"图{i}  {caption}", T.FIGURE_CAPTION)
 
     def table(self, table: Table, *, small: bool, total_mm: float) -> None:
@@ -162,31 +174,38 @@ class Writer:
         twips = [_mm_twips(w) for w in widths]
         out = [_table_open(widths, self.style("Table Grid", "table"), ""),
                "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"]
-        out += [self._cell((Span(col.header),), head, twips[c], keep=True)
-                for c, col in enumerate(table.columns)]
+        out += [self._cell_open(head, twips[c], True) + self.runs_xml((Span(col.header),))
+                + CELL_CLOSE for c, col in enumerate(table.columns)]
         out.append("</w:tr>")
+        # each column's cell opening, for a row that may end a page and one that may not
+        columns = [(col.key, self._cell_open(styles[col.align], twips[c], False),
+                    self._cell_open(styles[col.align], twips[c], True))
+                   for c, col in enumerate(table.columns)]
+        runs = self.runs_xml
         for r, row in enumerate(body_rows, 1):
             is_total = row is table.total
             keep = is_total or (bool(table.note) and r == last)
             out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-            out += [self._cell(row.get(col.key, ()), styles[col.align], twips[c],
-                               bold=is_total, keep=keep)
-                    for c, col in enumerate(table.columns)]
+            for key, loose, kept in columns:
+                out += (kept if keep else loose, runs(row.get(key, ()), is_total), CELL_CLOSE)
             out.append("</w:tr>")
         out.append("</w:tbl>")
         self.body.append("".join(out))
         if table.note:
             self.plain(table.note, T.NOTE)
 
-    def _cell(self, spans, style: str, width: int, *, bold: bool = False,
-              keep: bool = False) -> str:
-        """One ``w:tc``: width, centred vertically; its paragraph in ``style``."""
-        p = _P(self.style(style))
-        if keep:
-            p.keep = True
-        self.runs(p, spans, bold=bold)
-        return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
-                f'<w:vAlign w:val="center"/></w:tcPr>{p.xml()}</w:tc>')
+    def _cell_open(self, style: str, width: int, keep: bool) -> str:
+        """The opening of a ``w:tc`` up to its paragraph's runs: width, centred vertically;
+        the paragraph in ``style`` (kept with the next when ``keep``). :data:`CELL_CLOSE`
+        ends it."""
+        key = (style, width, keep)
+        found = self._cells.get(key)
+        if found is None:
+            found = self._cells[key] = (
+                f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
+                f'<w:vAlign w:val="center"/></w:tcPr>'
+                + p_open(self.style(style), True if keep else None))
+        return found
 
     # ------------------------------------------------------------ the whole report
 

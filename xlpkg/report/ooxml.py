@@ -13,8 +13,12 @@ import re
 
 LATIN = "Times New Roman"   # the Latin font of every style (digits, letters)
 
-# What lxml refused ("All strings must be XML compatible"): the report refuses it too
-# (checked once over each finished part, see :func:`check_xml`).
+# What lxml refused ("All strings must be XML compatible"): the report refuses it too,
+# where lxml did, as a text enters the XML: every text of a part is escaped by
+# :func:`esc` (or :func:`attr`), which checks it; the rest of a part is our markup and
+# numbers, and the template's own XML, checked when it is read. Checking each text as
+# it is escaped (a run's text once, however often it is printed) costs a fraction of
+# searching the finished parts, which hold every repeated run again.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _RUN_BREAKS = re.compile("([\t\r\n])")
 HIGHLIGHT = '<w:highlight w:val="yellow"/>'
@@ -28,7 +32,10 @@ def check_xml(text: str) -> str:
 
 
 def esc(text: str) -> str:
-    """``text`` as element content (``&``, ``<``, ``>`` escaped, as lxml does)."""
+    """``text`` as element content (``&``, ``<``, ``>`` escaped, as lxml does); a text
+    XML cannot hold raises :class:`ValueError`."""
+    if _NOT_XML.search(text):
+        check_xml(text)
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:

@@ -59,6 +59,7 @@ class Template:
         start = doc.rindex("<w:sectPr")
         end = doc.index("</w:sectPr>", start) + len("</w:sectPr>")
         self.body_open, self.sect, self.body_close = doc[:start], doc[start:end], doc[end:]
+        check_xml(doc)   # the report's texts are checked as they are escaped (ooxml.esc)
         self.rels = [a["Id"] for a in _elements(parts[DOCUMENT_RELS], "Relationship")]
         self.defaults = {a["Extension"]: a["ContentType"]
                          for a in _elements(parts[CONTENT_TYPES], "Default")}
@@ -254,7 +255,7 @@ class Package:
     def docx(self, body: str, sect: str) -> bytes:
         """The .docx bytes: ``body`` (the document's blocks) before the final ``sect``."""
         out = _bytes_io(b"")
-        document = check_xml(self.template.body_open + body + sect + self.template.body_close)
+        document = self.template.body_open + body + sect + self.template.body_close
         replaced = {DOCUMENT: document.encode("utf-8"),
                     CONTENT_TYPES: self._content_types().encode("utf-8"),
                     CORE: self._core().encode("utf-8")}

@@ -35,6 +35,9 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\ud
 _LINE_BREAKS = re.compile(r"\s*[\r\n\t\v\f\x85\u2028\u2029]+\s*")
 # A pair of straight quotes around Chinese text ("三公"经费) prints as Chinese quotes.
 _CJK_QUOTED = r'"([^"]*[\u3400-\u9fff][^"]*)"'   # compiled when a text has quotes
+# Any character one of the rules above acts on (most texts have none: returned as they are).
+_CLEANED = re.compile('[\r\n\t\v\f\x85\u2028\u2029"\x00-\x08\x0e-\x1f\x7f\ufffe\uffff'
+                      '\ud800-\udfff]')
 
 
 def report_filename(ds: Dataset) -> str:
@@ -52,10 +55,16 @@ def clean_text(value: Any) -> str:
     space (a cell typed with Alt+Enter), characters XML cannot hold are dropped, and
     straight double quotes around Chinese text become “” (when they pair up)."""
     text = "" if value is None else str(value)
+    if not _CLEANED.search(text):
+        return text
     text = _LINE_BREAKS.sub(" ", text)
     if '"' in text and text.count('"') % 2 == 0:
-        text = re.sub(_CJK_QUOTED, r"“\1”", text)
+        text = re.sub(_CJK_QUOTED, _quoted, text)
     return _XML_INVALID.sub("", text)
+
+
+def _quoted(m: re.Match) -> str:
+    return f"“{m.group(1)}”"
 
 
 def report_content(ev: Evaluation, *, with_findings: bool = False):

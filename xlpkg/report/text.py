@@ -220,6 +220,15 @@ def figure(field_name: str | None, shown: str) -> str:
     return f"{FIG_OPEN}{field_name}{FIG_MID}{shown}{FIG_CLOSE}"
 
 
+def unmarked_alike(field_name: str | None, shown: str,
+                   notes: dict[str, tuple[Note, ...]]) -> bool:
+    """Whether ``spans(figure(field_name, shown), notes)`` is ``spans(shown, notes)``: when
+    no note is about the field and ``shown`` holds no marker character. (The spacing rules
+    look through a marker, and at its edges as at the ends of a text: nothing is
+    deleted there.) A table cell that is one figure then skips the markers' round trip."""
+    return field_name not in notes and not _PRIVATE.search(shown)
+
+
 def unmark(text: str) -> str:
     """The text as printed (markers removed)."""
     return _FIGURE.sub(_shown, text) if FIG_OPEN in text else text

@@ -182,6 +182,9 @@ def fmt_pct(ratio: Decimal) -> str:
 
 def fmt_number(value: Decimal) -> str:
     """A count or target as typed: ``500``, ``2.5`` — no trailing zeros, no exponent."""
+    text = str(value)
+    if text.isdigit() and len(text) <= getcontext().prec:   # a whole number, no exponent:
+        return text                                          # what quantize would give
     if value == value.to_integral_value():
         return str(_unsigned_zero(value.quantize(_ONE)))
     return f"{value.normalize():f}"

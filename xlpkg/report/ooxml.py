@@ -20,6 +20,9 @@ LATIN = "Times New Roman"   # the Latin font of every style (digits, letters)
 # it is escaped (a run's text once, however often it is printed) costs a fraction of
 # searching the finished parts, which hold every repeated run again.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# What esc and a run's text act on (most texts hold none of it and are taken as they are).
+_ESCAPED = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_RUN_SPECIAL = re.compile("[\t\n\r&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _RUN_BREAKS = re.compile("([\t\r\n])")
 HIGHLIGHT = '<w:highlight w:val="yellow"/>'
 
@@ -34,8 +37,9 @@ def check_xml(text: str) -> str:
 def esc(text: str) -> str:
     """``text`` as element content (``&``, ``<``, ``>`` escaped, as lxml does); a text
     XML cannot hold raises :class:`ValueError`."""
-    if _NOT_XML.search(text):
-        check_xml(text)
+    if not _ESCAPED.search(text):
+        return text
+    check_xml(text)
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
@@ -56,16 +60,19 @@ def attr(text: str) -> str:
     return text
 
 
-def _t(text: str) -> str:
-    if len(text.strip()) < len(text):
-        return f'<w:t xml:space="preserve">{esc(text)}</w:t>'
-    return f"<w:t>{esc(text)}</w:t>"
+def _t(text: str, escaped: str) -> str:
+    """``w:t`` of ``text`` (``escaped``), its spaces kept when it starts or ends with one."""
+    if text[:1].isspace() or text[-1:].isspace():   # what str.strip() would take off
+        return f'<w:t xml:space="preserve">{escaped}</w:t>'
+    return f"<w:t>{escaped}</w:t>"
 
 
 def run_content(text: str) -> str:
     """A run's text: ``w:t`` pieces, a tab as ``w:tab``, a line break as ``w:br``."""
+    if not _RUN_SPECIAL.search(text):    # one piece, nothing to escape
+        return _t(text, text) if text else ""
     if "\t" not in text and "\n" not in text and "\r" not in text:
-        return _t(text) if text else ""
+        return _t(text, esc(text))
     out = []
     for piece in _RUN_BREAKS.split(text):
         if piece == "\t":
@@ -73,7 +80,7 @@ def run_content(text: str) -> str:
         elif piece in ("\r", "\n"):
             out.append("<w:br/>")
         elif piece:
-            out.append(_t(piece))
+            out.append(_t(piece, esc(piece)))
     return "".join(out)
 
 

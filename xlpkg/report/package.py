@@ -45,6 +45,10 @@ COMMENTS_OPEN = (
 _UI_NAMES = {"Caption": "caption", "Footer": "footer", "Header": "header",
              **{f"Heading {i}": f"heading {i}" for i in range(1, 10)}}
 MAX_PROPERTY = 255   # characters python-docx allows in a core property
+# A comment's paragraph; its first one opens with the comment's mark
+_COMMENT_P = '<w:p><w:pPr><w:pStyle w:val="CommentText"/></w:pPr>'
+_COMMENT_FIRST = (_COMMENT_P + '<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
+                  "<w:annotationRef/></w:r>")
 
 
 class Template:
@@ -158,18 +162,16 @@ class Package:
         """A Word comment (one paragraph per line of ``text``); returns its id."""
         if not self.comments:
             self._relate(RT_COMMENTS, "comments.xml")
-        cid = len(self.comments)
-        if not self.comments:
             self._date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        date = self._date
+        cid = len(self.comments)
         first, *rest = text.split("\n")
-        style = '<w:pPr><w:pStyle w:val="CommentText"/></w:pPr>'
-        paras = [f"<w:p>{style}<w:r><w:rPr><w:rStyle w:val=\"CommentReference\"/></w:rPr>"
-                 "<w:annotationRef/></w:r>" + (run_xml(first) if first else "") + "</w:p>"]
-        paras += [f"<w:p>{style}{run_xml(s) if s else ''}</w:p>" for s in rest]
-        self.comments.append(f'<w:comment w:id="{cid}" w:author="{attr(author)}" '
-                             f'w:initials="{attr(initials)}" w:date="{date}">'
-                             + "".join(paras) + "</w:comment>")
+        head = (f'w:author="{attr(author)}" w:initials="{attr(initials)}" '
+                f'w:date="{self._date}">{_COMMENT_FIRST}')
+        self.comments.append(f'<w:comment w:id="{cid}" {head}'
+                             + (run_xml(first) if first else "") + "</w:p>"
+                             + "".join(f"{_COMMENT_P}{run_xml(s) if s else ''}</w:p>"
+                                       for s in rest)
+                             + "</w:comment>")
         return cid
 
     def add_image(self, png: bytes, width_emu: int) -> str:
@@ -255,8 +257,10 @@ class Package:
     def docx(self, body: str, sect: str) -> bytes:
         """The .docx bytes: ``body`` (the document's blocks) before the final ``sect``."""
         out = _bytes_io(b"")
-        document = self.template.body_open + body + sect + self.template.body_close
-        replaced = {DOCUMENT: document.encode("utf-8"),
+        t = self.template   # the body is most of a report: encoded once, not copied first
+        document = b"".join((t.body_open.encode("utf-8"), body.encode("utf-8"),
+                             (sect + t.body_close).encode("utf-8")))
+        replaced = {DOCUMENT: document,
                     CONTENT_TYPES: self._content_types().encode("utf-8"),
                     CORE: self._core().encode("utf-8")}
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -266,7 +270,7 @@ class Package:
                 z.writestr(name, replaced.get(name, data))
             for _, _, target in self.new_rels:
                 if target == "comments.xml":
-                    z.writestr(COMMENTS, check_xml(XML_HEAD + COMMENTS_OPEN + "".join(
+                    z.writestr(COMMENTS, (XML_HEAD + COMMENTS_OPEN + "".join(
                         self.comments) + "</w:comments>").encode("utf-8"))
                 else:
                     z.writestr("word/" + target,

@@ -182,23 +182,25 @@ def task_table(b: Build) -> Table | None:
     if not b.ds.key_tasks:
         return None
     rows = []
+    text, cell, quantity = b.text, b.cell, phrases.quantity
     for task in b.ds.key_tasks:
         actual, target, unit = _num(task.actual), _num(task.target), task.unit.value
+        comparator = task.comparator.value
         if target is not None:
-            sign = COMPARATOR_SIGNS.get(task.comparator.value, "")
-            target_cell = f"{sign if sign != '=' else ''} {phrases.quantity(target, unit)}".strip()
+            sign = COMPARATOR_SIGNS.get(comparator, "")
+            target_cell = f"{sign if sign != '=' else ''} {quantity(target, unit)}".strip()
         else:
             target_cell = str(task.target.value or "")
         if actual is not None:
-            actual_cell = phrases.quantity(actual, unit)
+            actual_cell = quantity(actual, unit)
         else:
             actual_cell = str(task.actual.value or "")
-        if task.comparator.value == "<=" and actual is not None and target is not None:
+        if comparator == "<=" and actual is not None and target is not None:
             rate_cell = "达标" if actual <= target else "未达标"
         else:
             rate_cell = phrases.pct(completion_rate(actual, target))
-        rows.append(_row(b, name=task.name.value or "", target=b.cell(task.target, target_cell),
-                         actual=b.cell(task.actual, actual_cell), rate=rate_cell,
-                         note=task.note.value or ""))
+        rows.append({"name": text(task.name.value or ""), "target": cell(task.target, target_cell),
+                     "actual": cell(task.actual, actual_cell), "rate": text(rate_cell),
+                     "note": text(task.note.value or "")})
     return without_blank_columns(Table("tasks", _caption(b, "重点工作完成情况"), "", TASK_COLUMNS,
                  tuple(rows), note="注：完成率 = 实际值 ÷ 目标值；≥ 表示目标为不少于，≤ 表示目标为不超过。"))

@@ -12,7 +12,7 @@ between a figure and Chinese goes, as everywhere in the report (Word spaces them
 from __future__ import annotations
 
 from xlpkg.report import template as T
-from xlpkg.report.ooxml import _MERGE, CELL_CLOSE, _mm_twips, _table_open, p_open, run_xml
+from xlpkg.report.ooxml import CELL_CLOSE, _mm_twips, _table_open, run_xml
 from xlpkg.report.text import tight
 from xlpkg.tables.grid import Cell, PrintTable
 from xlpkg.tables.rows import PROJECT, SCORESHEET
@@ -59,28 +59,19 @@ def _merges(table: PrintTable) -> tuple[dict[tuple[int, int], tuple[int, str]], 
     return spans, swallowed
 
 
-def _cell_xml(writer, value: Cell, width: int, span: int, vmerge: str, keep: bool,
-              cache: dict) -> str:
+def _cell_xml(writer, value: Cell, width: int, span: int, vmerge: str, keep: bool) -> str:
     """One ``w:tc`` in the attachments' 五号 styles; a cell's line break stays a break.
-    A continued vertical merge keeps its (empty) paragraph. ``cache`` holds the cells
-    written so far (a grid repeats its cells: 待评分, 0.00, the headers)."""
-    text = "" if vmerge == "continue" else value.text
-    key = (text, value.head, value.bold, value.align, value.kind, width, span, vmerge, keep)
-    found = cache.get(key)
-    if found is not None:
-        return found
+    A continued vertical merge keeps its (empty) paragraph."""
     style = T.SMALL_HEAD if value.head else CELL_STYLES[value.alignment]
-    runs = ""
-    if text:
-        bold = value.bold and not value.head
-        runs = "<w:r><w:br/></w:r>".join(run_xml(writer.clean(tight(line)), bold=bold)
-                                         for line in text.split("\n"))
-    found = cache[key] = (
-        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
-        + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + _MERGE[vmerge]
-        + f'<w:vAlign w:val="center"/></w:tcPr>'
-        + p_open(writer.style(style), True if keep else None) + runs + CELL_CLOSE)
-    return found
+    opening = writer.cell_open(style, width, keep, span, vmerge)
+    if vmerge == "continue" or not value.text:
+        return opening + CELL_CLOSE
+    bold = value.bold and not value.head
+    runs = writer.grid_runs.get((value.text, bold))
+    if runs is None:   # a grid repeats its texts (待评分, 0.00, the headers): each once
+        runs = writer.grid_runs[(value.text, bold)] = "<w:r><w:br/></w:r>".join(
+            run_xml(writer.clean(tight(line)), bold=bold) for line in value.text.split("\n"))
+    return opening + runs + CELL_CLOSE
 
 
 def _info_line(writer, table: PrintTable, total_mm: float) -> None:
@@ -106,6 +97,7 @@ def write_grid(writer, table: PrintTable, total_mm: float) -> None:
     first, last = table.header_rows or (-1, -1)
     n = len(table.rows)
     out = [_table_open(widths, writer.style("Table Grid", "table"), table.sheet)]
+    merged = {r for r, _ in spans} | {r for r, _ in swallowed}
     for r, row in enumerate(table.rows):
         # a header row repeats on each page only from the top of the table (Word's rule)
         head = "<w:tblHeader/>" if first == 0 and r <= last else ""
@@ -113,12 +105,14 @@ def write_grid(writer, table: PrintTable, total_mm: float) -> None:
                 or (n > 2 and r == n - 2)            # the last body row stays with 合计 …
                 or (bool(table.notes) and r == n - 1))   # … and that row with the notes
         out.append(f"<w:tr><w:trPr><w:cantSplit/>{head}</w:trPr>")
-        for c, value in enumerate(row):
-            if (r, c) in swallowed:
-                continue
-            span, vmerge = spans.get((r, c), (1, ""))
-            out.append(_cell_xml(writer, value, sum(twips[c:c + span]), span, vmerge, keep,
-                                  writer.grid_cells))
+        if r not in merged:
+            out += [_cell_xml(writer, value, twips[c], 1, "", keep) for c, value in enumerate(row)]
+        else:
+            for c, value in enumerate(row):
+                if (r, c) in swallowed:
+                    continue
+                span, vmerge = spans.get((r, c), (1, ""))
+                out.append(_cell_xml(writer, value, sum(twips[c:c + span]), span, vmerge, keep))
         out.append("</w:tr>")
     out.append("</w:tbl>")
     writer.body.append("".join(out))

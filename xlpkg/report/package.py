@@ -1,5 +1,5 @@
 """The report's .docx package: the Word template read once per process, the report's
-parts written into a copy of it with :mod:`zipfile`.
+parts zipped with it as :mod:`zipfile` zips them (:mod:`xlpkg.report.zipwrite`).
 
 Owns what python-docx did for a report without importing it (python-docx, lxml
 and their object layer cost more than the whole rest of ``xlpkg report``):
@@ -21,6 +21,7 @@ from functools import lru_cache
 from xml.parsers import expat
 
 from xlpkg.report.ooxml import attr, check_xml, esc, run_xml
+from xlpkg.report.zipwrite import deflated, zip_parts
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -64,6 +65,7 @@ class Template:
         end = doc.index("</w:sectPr>", start) + len("</w:sectPr>")
         self.body_open, self.sect, self.body_close = doc[:start], doc[start:end], doc[end:]
         check_xml(doc)   # the report's texts are checked as they are escaped (ooxml.esc)
+        self._deflated: dict[str, bytes] = {}   # part → its deflated bytes (zipwrite)
         self.rels = [a["Id"] for a in _elements(parts[DOCUMENT_RELS], "Relationship")]
         self.defaults = {a["Extension"]: a["ContentType"]
                          for a in _elements(parts[CONTENT_TYPES], "Default")}
@@ -71,6 +73,13 @@ class Template:
                           for a in _elements(parts[CONTENT_TYPES], "Override")}
         # lxml writes an element without content as <x/>: python-docx re-serialised it so
         self.core = re.sub(r"<([\w:]+)([^<>]*)></\1>", r"<\1\2/>", parts[CORE].decode("utf-8"))
+
+    def deflated(self, name: str) -> bytes:
+        """The deflated bytes of the template's part ``name``, as it is: once per process."""
+        found = self._deflated.get(name)
+        if found is None:
+            found = self._deflated[name] = deflated(dict(self.members)[name])
+        return found
 
     def style_id(self, name: str, kind: str = "paragraph") -> str | None:
         """The id of the style named ``name`` (``None`` for the default style of its kind,
@@ -256,26 +265,24 @@ class Package:
 
     def docx(self, body: str, sect: str) -> bytes:
         """The .docx bytes: ``body`` (the document's blocks) before the final ``sect``."""
-        out = _bytes_io(b"")
         t = self.template   # the body is most of a report: encoded once, not copied first
         document = b"".join((t.body_open.encode("utf-8"), body.encode("utf-8"),
                              (sect + t.body_close).encode("utf-8")))
         replaced = {DOCUMENT: document,
                     CONTENT_TYPES: self._content_types().encode("utf-8"),
                     CORE: self._core().encode("utf-8")}
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-            for name, data in self.template.members:
-                if name == DOCUMENT_RELS:
-                    data = self._document_rels(data)
-                z.writestr(name, replaced.get(name, data))
-            for _, _, target in self.new_rels:
-                if target == "comments.xml":
-                    z.writestr(COMMENTS, (XML_HEAD + COMMENTS_OPEN + "".join(
-                        self.comments) + "</w:comments>").encode("utf-8"))
-                else:
-                    z.writestr("word/" + target,
-                               next(png for _, p, png in self.images if p == target))
-        return out.getvalue()
+        if self.new_rels:
+            replaced[DOCUMENT_RELS] = self._document_rels(dict(t.members)[DOCUMENT_RELS])
+        parts = [(name, replaced[name], None) if name in replaced else
+                 (name, data, t.deflated(name)) for name, data in t.members]
+        for _, _, target in self.new_rels:
+            if target == "comments.xml":
+                parts.append((COMMENTS, (XML_HEAD + COMMENTS_OPEN + "".join(self.comments)
+                                         + "</w:comments>").encode("utf-8"), None))
+            else:
+                parts.append(("word/" + target,
+                              next(png for _, p, png in self.images if p == target), None))
+        return zip_parts(parts)
 
 
 def _scaled(png: bytes, width_emu: int) -> tuple[int, int]:

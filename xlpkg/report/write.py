@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from xlpkg.report import template as T
-from xlpkg.report.ooxml import _P, CELL_CLOSE, _mm_twips, _table_open, attr, p_open, run_xml
+from xlpkg.report.ooxml import _MERGE, _P, CELL_CLOSE, _mm_twips, _table_open, attr, p_open, run_xml
 from xlpkg.report.text import Appendix, Block, Content, Figures, Grid, Para, Span, Table, tight
 
 TITLE_CHARS = 19  # 2号 characters that sit on one 156 mm line with room to spare
@@ -75,8 +75,8 @@ class Writer:
         self.sect = self.template.sect   # the final section's properties
         self._ids: dict[str, str] = {}
         self._runs: dict[tuple, str] = {}
-        self._cells: dict[tuple, str] = {}   # (style, width, keep) → a cell's opening
-        self.grid_cells: dict[tuple, str] = {}   # the attachments' cells (report.grids)
+        self._cells: dict[tuple, str] = {}   # a cell's opening, by style, width, keep, merge
+        self.grid_runs: dict[tuple, str] = {}   # the attachments' cell texts (report.grids)
 
     def style(self, name: str, kind: str = "paragraph") -> str:
         """``<w:pStyle …/>`` of the style named ``name`` ("" for the default style)."""
@@ -87,7 +87,7 @@ class Writer:
         return self._ids[name]
 
     def xml(self) -> str:
-        return "".join(b if isinstance(b, str) else b.xml() for b in self.body)
+        return "".join([b if isinstance(b, str) else b.xml() for b in self.body])
 
     # ------------------------------------------------------------ text
 
@@ -174,12 +174,12 @@ class Writer:
         twips = [_mm_twips(w) for w in widths]
         out = [_table_open(widths, self.style("Table Grid", "table"), ""),
                "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"]
-        out += [self._cell_open(head, twips[c], True) + self.runs_xml((Span(col.header),))
+        out += [self.cell_open(head, twips[c], True) + self.runs_xml((Span(col.header),))
                 + CELL_CLOSE for c, col in enumerate(table.columns)]
         out.append("</w:tr>")
         # each column's cell opening, for a row that may end a page and one that may not
-        columns = [(col.key, self._cell_open(styles[col.align], twips[c], False),
-                    self._cell_open(styles[col.align], twips[c], True))
+        columns = [(col.key, self.cell_open(styles[col.align], twips[c], False),
+                    self.cell_open(styles[col.align], twips[c], True))
                    for c, col in enumerate(table.columns)]
         runs = self.runs_xml
         for r, row in enumerate(body_rows, 1):
@@ -194,16 +194,19 @@ class Writer:
         if table.note:
             self.plain(table.note, T.NOTE)
 
-    def _cell_open(self, style: str, width: int, keep: bool) -> str:
-        """The opening of a ``w:tc`` up to its paragraph's runs: width, centred vertically;
-        the paragraph in ``style`` (kept with the next when ``keep``). :data:`CELL_CLOSE`
+    def cell_open(self, style: str, width: int, keep: bool, span: int = 1,
+                  vmerge: str = "") -> str:
+        """The opening of a ``w:tc`` up to its paragraph's runs: width (a horizontal merge
+        of ``span`` columns, a vertical one's ``vmerge``), centred vertically; the
+        paragraph in ``style``, kept with the next when ``keep``. :data:`CELL_CLOSE`
         ends it."""
-        key = (style, width, keep)
+        key = (style, width, keep, span, vmerge)
         found = self._cells.get(key)
         if found is None:
             found = self._cells[key] = (
                 f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
-                f'<w:vAlign w:val="center"/></w:tcPr>'
+                + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + _MERGE[vmerge]
+                + '<w:vAlign w:val="center"/></w:tcPr>'
                 + p_open(self.style(style), True if keep else None))
         return found
 

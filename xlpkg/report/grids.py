@@ -62,16 +62,20 @@ def _merges(table: PrintTable) -> tuple[dict[tuple[int, int], tuple[int, str]], 
 def _cell_xml(writer, value: Cell, width: int, span: int, vmerge: str, keep: bool) -> str:
     """One ``w:tc`` in the attachments' 五号 styles; a cell's line break stays a break.
     A continued vertical merge keeps its (empty) paragraph."""
+    text = "" if vmerge == "continue" else value.text
+    key = (text, value.head, value.bold, value.align, value.kind, width, span, vmerge, keep)
+    found = writer.grid_cells.get(key)
+    if found is not None:   # grids repeat their cells, and departments theirs
+        return found
     style = T.SMALL_HEAD if value.head else CELL_STYLES[value.alignment]
-    opening = writer.cell_open(style, width, keep, span, vmerge)
-    if vmerge == "continue" or not value.text:
-        return opening + CELL_CLOSE
-    bold = value.bold and not value.head
-    runs = writer.grid_runs.get((value.text, bold))
-    if runs is None:   # a grid repeats its texts (待评分, 0.00, the headers): each once
-        runs = writer.grid_runs[(value.text, bold)] = "<w:r><w:br/></w:r>".join(
-            run_xml(writer.clean(tight(line)), bold=bold) for line in value.text.split("\n"))
-    return opening + runs + CELL_CLOSE
+    runs = ""
+    if text:
+        bold = value.bold and not value.head
+        runs = "<w:r><w:br/></w:r>".join(run_xml(writer.clean(tight(line)), bold=bold)
+                                         for line in text.split("\n"))
+    found = writer.grid_cells[key] = (writer.cell_open(style, width, keep, span, vmerge)
+                                      + runs + CELL_CLOSE)
+    return found
 
 
 def _info_line(writer, table: PrintTable, total_mm: float) -> None:

@@ -240,39 +240,48 @@ def _shown(m: re.Match) -> str:
 
 def spans(text: str, notes: dict[str, tuple[Note, ...]] | None = None) -> Text:
     """Split a builder's string into spans: marked figures carry the notes of their
-    field, gap markers are flagged; the rest is plain text."""
+    field, gap markers are flagged; the rest is plain text, neighbouring plain pieces
+    joined into one span (fewer runs in Word)."""
     text = tight(text)
     if FIG_OPEN not in text and GAP_OPEN not in text:   # most table cells and sentences
         return (Span(text),) if text else ()
     notes = notes or {}
     out: list[Span] = []
+    plain: list[str] = []      # plain text since the last flagged span
     pos = 0
     for m in _FIGURE.finditer(text):
-        _plain(text[pos:m.start()], out)
+        _plain(text[pos:m.start()], plain, out)
         found = notes.get(m.group(1), ())
-        if found:
+        if not found:
+            _plain(m.group(2), plain, out)
+        elif m.group(2):       # an empty figure is no span: the text around it joins
+            _flush(plain, out)
             out.append(Span(m.group(2), notes=found))
-        else:
-            _plain(m.group(2), out)
         pos = m.end()
-    _plain(text[pos:], out)
-    return tuple(_merge(out))
+    _plain(text[pos:], plain, out)
+    _flush(plain, out)
+    return tuple(out)
 
 
-def _plain(piece: str, out: list[Span]) -> None:
-    """``piece`` (no figure markers) as spans: its gap markers flagged."""
+def _plain(piece: str, plain: list[str], out: list[Span]) -> None:
+    """``piece`` (no figure markers) onto the plain text, its gap markers flagged."""
     if GAP_OPEN not in piece:
-        if piece:
-            out.append(Span(piece))
+        plain.append(piece)
         return
     pos = 0
     for m in _GAP.finditer(piece):
-        if m.start() > pos:
-            out.append(Span(piece[pos:m.start()]))
+        plain.append(piece[pos:m.start()])
+        _flush(plain, out)
         out.append(Span(m.group(0), gap=True))
         pos = m.end()
-    if pos < len(piece):
-        out.append(Span(piece[pos:]))
+    plain.append(piece[pos:])
+
+
+def _flush(plain: list[str], out: list[Span]) -> None:
+    text = "".join(plain)
+    if text:
+        out.append(Span(text))
+    plain.clear()
 
 
 def tight(text: str) -> str:
@@ -280,19 +289,6 @@ def tight(text: str) -> str:
     if " " not in text and "\u3000" not in text:
         return text
     return _FIGURE_SPACE.sub("", text)
-
-
-def _merge(items: list[Span]) -> list[Span]:
-    """Neighbouring plain spans become one (fewer runs in Word)."""
-    out: list[Span] = []
-    for s in items:
-        if not s.text:
-            continue
-        if out and not (s.gap or s.notes or out[-1].gap or out[-1].notes):
-            out[-1] = Span(out[-1].text + s.text)
-        else:
-            out.append(s)
-    return out
 
 
 def typed(text: str) -> str:

@@ -62,6 +62,23 @@ def column_widths(table: Table, total_mm: float) -> list[float]:
     return [w * scale for w in widths]
 
 
+# The XML pieces reports repeat — style elements, runs (a label, 0.00, 待评分), cell
+# openings, the attachments' cells (the 自评表's indicators and rules are the same for
+# every department) — kept for the next report with the same template and cleaning: a
+# batch worker writes hundreds. Emptied when large (a 5,500-row report adds thousands).
+_SHARED: dict[tuple, dict[str, dict]] = {}
+SHARED_LIMIT = 50_000
+
+
+def _shared(template, clean) -> dict[str, dict]:
+    found = _SHARED.get((template, clean))
+    if found is None or sum(len(d) for d in found.values()) > SHARED_LIMIT:
+        if len(_SHARED) > 8:
+            _SHARED.clear()
+        found = _SHARED[(template, clean)] = {"ids": {}, "runs": {}, "cells": {}, "grid": {}}
+    return found
+
+
 class Writer:
     """Appends the content's blocks, as WordprocessingML text, to a report package opened
     on the template (:class:`xlpkg.report.package.Package`)."""
@@ -73,10 +90,11 @@ class Writer:
         self.charts = charts or []
         self.body: list = []         # _P or the XML text of a table
         self.sect = self.template.sect   # the final section's properties
-        self._ids: dict[str, str] = {}
-        self._runs: dict[tuple, str] = {}
-        self._cells: dict[tuple, str] = {}   # a cell's opening, by style, width, keep, merge
-        self.grid_runs: dict[tuple, str] = {}   # the attachments' cell texts (report.grids)
+        shared = _shared(self.template, clean)
+        self._ids: dict[str, str] = shared["ids"]       # style name → its w:pStyle
+        self._runs: dict[tuple, str] = shared["runs"]   # (text, bold, gap) → its w:r
+        self._cells: dict[tuple, str] = shared["cells"]   # a cell's opening (see cell_open)
+        self.grid_cells: dict[tuple, str] = shared["grid"]   # the attachments' cells (grids)
 
     def style(self, name: str, kind: str = "paragraph") -> str:
         """``<w:pStyle …/>`` of the style named ``name`` ("" for the default style)."""

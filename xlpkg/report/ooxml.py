@@ -10,6 +10,7 @@ report is written as XML text, serialised as lxml serialised python-docx's tree.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 LATIN = "Times New Roman"   # the Latin font of every style (digits, letters)
 
@@ -225,7 +226,8 @@ def p_open(style: str, keep: bool | None = None, page_break: bool = False,
     return f"<w:p><w:pPr>{inner}</w:pPr>" if inner else "<w:p><w:pPr/>"
 
 
-def _table_open(widths_mm, style: str, name: str) -> str:
+@lru_cache(maxsize=256)   # every department's tables have the same few openings
+def _table_open(widths_mm: tuple[float, ...], style: str, name: str) -> str:
     """Fixed column widths that add up to the text width; centred; header row repeats;
     rows never split across pages (a table still breaks between rows, and short body
     rows read better whole); cells centred vertically."""

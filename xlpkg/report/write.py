@@ -115,10 +115,10 @@ class Writer:
     def runs_xml(self, spans, bold: bool = False) -> str:
         """The runs of ``spans``; a figure a finding is about gets its Word comment."""
         if len(spans) == 1 and not spans[0].notes:    # most cells and paragraphs
-            return self._run(spans[0], bold)
+            return self.run(spans[0].text, bold, spans[0].gap)
         out = []
         for span in spans:
-            run = self._run(span, bold)
+            run = self.run(span.text, bold, span.gap)
             if not span.notes:
                 out.append(run)
                 continue
@@ -129,13 +129,13 @@ class Writer:
                      f'<w:commentReference w:id="{cid}"/></w:r>')]
         return "".join(out)
 
-    def _run(self, span: Span, bold: bool) -> str:
-        key = (span.text, bold, span.gap)
-        run = self._runs.get(key)
-        if run is None:   # tables repeat their texts (—, 0.00, 个): each is written once
-            run = self._runs[key] = run_xml(self.clean(span.text), bold=bold,
-                                            highlight=span.gap)
-        return run
+    def run(self, text: str, bold: bool = False, gap: bool = False) -> str:
+        """A ``w:r`` of ``text`` as Word can hold it; a gap marker highlighted."""
+        found = self._runs.get((text, bold, gap))
+        if found is None:   # tables repeat their texts (—, 0.00, 个): each is written once
+            found = self._runs[(text, bold, gap)] = run_xml(self.clean(text), bold=bold,
+                                                           highlight=gap)
+        return found
 
     def add_paragraph(self, style: str) -> _P:
         p = _P(self.style(style))
@@ -143,12 +143,16 @@ class Writer:
         return p
 
     def para(self, spans, style: str) -> _P:
-        p = self.add_paragraph(style)
-        self.runs(p, spans)
+        p = _P(self.style(style))
+        self.body.append(p)
+        p.items.append(self.runs_xml(spans))
         return p
 
     def plain(self, text: str, style: str) -> _P:
-        return self.para((Span(text),), style)
+        p = _P(self.style(style))
+        self.body.append(p)
+        p.items.append(self.run(text))
+        return p
 
     def blank(self) -> None:
         """An empty line of the body's pitch."""
@@ -190,10 +194,10 @@ class Writer:
         last = len(body_rows)                   # the last row stays with its 表注
         widths = column_widths(table, total_mm)
         twips = [_mm_twips(w) for w in widths]
-        out = [_table_open(widths, self.style("Table Grid", "table"), ""),
+        out = [_table_open(tuple(widths), self.style("Table Grid", "table"), ""),
                "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"]
-        out += [self.cell_open(head, twips[c], True) + self.runs_xml((Span(col.header),))
-                + CELL_CLOSE for c, col in enumerate(table.columns)]
+        out += [self.cell_open(head, twips[c], True) + self.run(col.header) + CELL_CLOSE
+                for c, col in enumerate(table.columns)]
         out.append("</w:tr>")
         # each column's cell opening, for a row that may end a page and one that may not
         columns = [(col.key, self.cell_open(styles[col.align], twips[c], False),

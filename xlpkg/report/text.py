@@ -242,7 +242,8 @@ def spans(text: str, notes: dict[str, tuple[Note, ...]] | None = None) -> Text:
     """Split a builder's string into spans: marked figures carry the notes of their
     field, gap markers are flagged; the rest is plain text, neighbouring plain pieces
     joined into one span (fewer runs in Word)."""
-    text = tight(text)
+    if " " in text or "\u3000" in text:
+        text = _FIGURE_SPACE.sub("", text)   # tight(text)
     if FIG_OPEN not in text and GAP_OPEN not in text:   # most table cells and sentences
         return (Span(text),) if text else ()
     notes = notes or {}
@@ -318,11 +319,13 @@ def numbered(paras: Sequence[str], style: str = "{}.", *, start: int = 1,
     stays unnumbered (unless ``force``), and paragraphs the department already
     numbered itself (“1、”“（1）”) are left as typed."""
     paras = [p for p in paras if p]
-    if any(_PRE_NUMBERED.match(unmark(p)) for p in paras) or (len(paras) < 2 and not force):
+    shown = [unmark(p) for p in paras]
+    if any(_PRE_NUMBERED.match(p) for p in shown) or (len(paras) < 2 and not force):
         return list(paras)
     # “1.2023 年……” would read as a decimal: keep a space before a leading digit
-    return [style.format(i) + (" " if unmark(p)[:1].isdigit() and style.endswith(".") else "")
-            + p for i, p in enumerate(paras, start)]
+    dot = style.endswith(".")
+    return [style.format(i) + (" " if dot and s[:1].isdigit() else "") + p
+            for i, (p, s) in enumerate(zip(paras, shown), start)]
 
 
 def pre_numbered(paras: Sequence[str]) -> bool:

@@ -226,7 +226,8 @@ def unmarked_alike(field_name: str | None, shown: str,
     no note is about the field and ``shown`` holds no marker character. (The spacing rules
     look through a marker, and at its edges as at the ends of a text: nothing is
     deleted there.) A table cell that is one figure then skips the markers' round trip."""
-    return field_name not in notes and not _PRIVATE.search(shown)
+    return field_name not in notes and FIG_OPEN not in shown and FIG_MID not in shown \
+        and FIG_CLOSE not in shown
 
 
 def unmark(text: str) -> str:

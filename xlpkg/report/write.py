@@ -203,13 +203,17 @@ class Writer:
         columns = [(col.key, self.cell_open(styles[col.align], twips[c], False),
                     self.cell_open(styles[col.align], twips[c], True))
                    for c, col in enumerate(table.columns)]
-        runs = self.runs_xml
+        runs, known = self.runs_xml, self._runs
         for r, row in enumerate(body_rows, 1):
             is_total = row is table.total
             keep = is_total or (bool(table.note) and r == last)
             out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
             for key, loose, kept in columns:
-                out += (kept if keep else loose, runs(row.get(key, ()), is_total), CELL_CLOSE)
+                spans = row.get(key, ())
+                # a cell is mostly one plain span already written once (runs_xml, inline)
+                run = known.get((spans[0].text, is_total, spans[0].gap)) \
+                    if len(spans) == 1 and not spans[0].notes else None
+                out += (kept if keep else loose, run or runs(spans, is_total), CELL_CLOSE)
             out.append("</w:tr>")
         out.append("</w:tbl>")
         self.body.append("".join(out))

@@ -25,6 +25,8 @@ from xlpkg.tables.xmltext import XML_HEAD, attr, shared_string, text
 
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_TYPE = "application/vnd.openxmlformats-officedocument"
+FILTER = "_xlnm._FilterDatabase"     # an autofilter's range: hidden, not a named range
+HIDDEN = ' hidden="1"'
 _BAD_NAME = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -43,7 +45,7 @@ class Book:
 
     def __init__(self):
         self.sheets: list[Sheet] = []
-        self._strings: dict[str, int] = {}
+        self.strings: dict[str, int] = {}
         self.string_count = 0            # strings written, repeats and overwritten ones too
         self._xf: dict[str, int] = {}
         self._used: list[Format] = []
@@ -63,7 +65,7 @@ class Book:
 
     def string_index(self, value: str) -> int:
         self.string_count += 1
-        return self._strings.setdefault(value, len(self._strings))
+        return self.strings.setdefault(value, len(self.strings))
 
     def xf_index(self, fmt: Format) -> int:
         """A format's cell style number, given at its first use (XlsxWriter's order)."""
@@ -78,6 +80,8 @@ class Book:
     def _defined_names(self) -> list[tuple[str, int, str]]:
         names = []
         for s in self.sheets:
+            if s.filter_area:
+                names.append(("_xlnm._FilterDatabase", s.index, s.filter_area))
             if s.area:
                 names.append(("_xlnm.Print_Area", s.index, s.area))
             if s.repeat:
@@ -91,9 +95,9 @@ class Book:
                          f'r:id="rId{s.index + 1}"/>' for s in self.sheets)
         defined = ""
         if names:
-            defined = ("<definedNames>" + "".join(
-                f'<definedName name="{n}" localSheetId="{i}">{text(ref)}</definedName>'
-                for n, i, ref in names) + "</definedNames>")
+            defined = "<definedNames>" + "".join(
+                f'<definedName name="{n}" localSheetId="{i}"{HIDDEN if n == FILTER else ""}>'
+                f"{text(ref)}</definedName>" for n, i, ref in names) + "</definedNames>"
         return (f'{XML_HEAD}<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><fileVersion '
                 'appName="xl" lastEdited="4" lowestEdited="4" rupBuild="4505"/><workbookPr '
                 'defaultThemeVersion="124226"/><bookViews><workbookView xWindow="240" '
@@ -102,7 +106,8 @@ class Book:
                 'fullCalcOnLoad="1"/></workbook>')
 
     def _app_xml(self, names) -> str:
-        ranges = [ref.split("!", 1)[0] + "!" + n.replace("_xlnm.", "") for n, _, ref in names]
+        ranges = [ref.split("!", 1)[0] + "!" + n.replace("_xlnm.", "") for n, _, ref in names
+                  if n != FILTER]
         pairs = '<vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant>' \
                 f'<vt:variant><vt:i4>{len(self.sheets)}</vt:i4></vt:variant>'
         if ranges:
@@ -149,8 +154,8 @@ class Book:
 
     def _shared_strings(self) -> str:
         return (f'{XML_HEAD}<sst xmlns="{MAIN_NS}" count="{self.string_count}" '
-                f'uniqueCount="{len(self._strings)}">'
-                + "".join(map(shared_string, self._strings)) + "</sst>")
+                f'uniqueCount="{len(self.strings)}">'
+                + "".join(map(shared_string, self.strings)) + "</sst>")
 
     def to_bytes(self, created: datetime | None = None) -> bytes:
         """The .xlsx; ``created`` (default now) is the one thing that differs between runs."""

@@ -57,6 +57,8 @@ class Sheet:
         self.start_page = 0
         self.breaks: list[int] = []
         self.repeat = self.area = ""
+        self.frozen = 0                                  # rows frozen at the top
+        self.filter_area = self.filter_ref = ""          # the autofilter's range
         self.print_gridlines, self.screen_gridlines = False, True
 
     # ------------------------------------------------------------ cells (XlsxWriter's API)
@@ -67,7 +69,9 @@ class Sheet:
     def write_string(self, row: int, col: int, value: str, fmt: Format | None = None) -> None:
         if len(value) > MAX_STRING // 2:
             value = truncated(value)
-        index = self.book.string_index(value)
+        book = self.book                # Book.string_index, inlined: a call per text cell
+        book.string_count += 1
+        index = book.strings.setdefault(value, len(book.strings))
         self.cells[row][col] = (fmt, f' t="s"><v>{index}</v></c>')
 
     def write_number(self, row: int, col: int, number: float, fmt: Format | None = None) -> None:
@@ -88,20 +92,20 @@ class Sheet:
             self.write_number(row, col, data, fmt)
 
     def merge_range(self, r1: int, c1: int, r2: int, c2: int, data, fmt: Format | None = None):
-        if (r1, c1) == (r2, c2):
+        if r1 == r2 and c1 == c2:
             return -1                   # Excel does not merge one cell
-        r1, r2 = min(r1, r2), max(r1, r2)
-        c1, c2 = min(c1, c2), max(c1, c2)
-        merged, blank = self._merged, (fmt, "/>")
-        for r in range(r1, r2 + 1):
-            line = self.cells[r]
-            for c in range(c1, c2 + 1):
-                if (r, c) in merged:    # overlapping merges: a file Excel calls corrupt
-                    raise ValueError(f"merge {cell_ref(r1, c1)}:{cell_ref(r2, c2)} overlaps "
-                                     "another")
-                merged.add((r, c))
-                if fmt is not None:
-                    line[c] = blank
+        if r1 > r2:
+            r1, r2 = r2, r1
+        if c1 > c2:
+            c1, c2 = c2, c1
+        covered = [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+        if not self._merged.isdisjoint(covered):   # overlapping merges: Excel calls it corrupt
+            raise ValueError(f"merge {cell_ref(r1, c1)}:{cell_ref(r2, c2)} overlaps another")
+        self._merged.update(covered)
+        if fmt is not None:
+            blanks = dict.fromkeys(range(c1, c2 + 1), (fmt, "/>"))
+            for r in range(r1, r2 + 1):
+                self.cells[r].update(blanks)
         self.merges.append((r1, c1, r2, c2))
         self._write(r1, c1, data, fmt)
         return 0
@@ -159,9 +163,8 @@ class Sheet:
     def set_start_page(self, page: int) -> None:
         self.start_page = page
 
-    def print_area(self, r1: int, c1: int, r2: int, c2: int) -> None:
-        if (r1, c1, r2, c2) == (0, 0, ROW_MAX - 1, COL_MAX - 1):
-            return                       # the whole sheet: no print area
+    def _area(self, r1: int, c1: int, r2: int, c2: int) -> str:
+        """``Sheet!$A$1:$C$9`` (whole rows or columns as ``$1:$3``, ``$A:$C``)."""
         if r1 == 0 and r2 == ROW_MAX - 1:
             first, last, whole = f"${col_name(c1)}", f"${col_name(c2)}", True
         elif c1 == 0 and c2 == COL_MAX - 1:
@@ -169,7 +172,25 @@ class Sheet:
         else:
             first, last, whole = f"${col_name(c1)}${r1 + 1}", f"${col_name(c2)}${r2 + 1}", False
         ref = first if first == last and not whole else f"{first}:{last}"
-        self.area = f"{quote_sheetname(self.name)}!{ref}"
+        return f"{quote_sheetname(self.name)}!{ref}"
+
+    def print_area(self, r1: int, c1: int, r2: int, c2: int) -> None:
+        if (r1, c1, r2, c2) != (0, 0, ROW_MAX - 1, COL_MAX - 1):   # the whole sheet: none
+            self.area = self._area(r1, c1, r2, c2)
+
+    # ------------------------------------------------------------ view (the batch summary)
+
+    def freeze_panes(self, row: int, col: int = 0) -> None:
+        if col or row <= 0:
+            raise ValueError("only rows at the top can be frozen here")
+        self.frozen = row
+
+    def autofilter(self, r1: int, c1: int, r2: int, c2: int) -> None:
+        r1, r2 = min(r1, r2), max(r1, r2)
+        c1, c2 = min(c1, c2), max(c1, c2)
+        self.filter_area = self._area(r1, c1, r2, c2)
+        first, last = cell_ref(r1, c1), cell_ref(r2, c2)
+        self.filter_ref = first if first == last else f"{first}:{last}"
 
     def hide_gridlines(self, option: int = 1) -> None:
         self.print_gridlines = option == 0
@@ -216,41 +237,41 @@ class Sheet:
         out.append("</cols>")
         return "".join(out)
 
-    def _spans(self) -> dict[int, str]:
-        """The ``spans`` of each block of 16 rows: first and last column with a cell."""
-        spans: dict[int, list[int]] = {}
-        for row, line in self.cells.items():
-            if line:
-                s = spans.setdefault(row // 16, [COL_MAX, -1])
-                s[0], s[1] = min(s[0], min(line)), max(s[1], max(line))
-        return {k: f"{a + 1}:{b + 1}" for k, (a, b) in spans.items()}
-
     def _sheet_data(self, dims) -> str:
         if dims is None:
             return "<sheetData/>"
-        xf, spans, out = self.book.xf_index, self._spans(), ["<sheetData>"]
-        styles: dict[Format | None, str] = {None: ""}     # format -> ' s="N"'
-        cols = COLS if dims[3] < len(COLS) else [col_name(c) for c in range(dims[3] + 1)]
         cells, heights = self.cells, self.heights
+        order = {row: sorted(line) for row, line in cells.items() if line}   # columns per row
+        spans: dict[int, list[int]] = {}     # per block of 16 rows: first and last column
+        for row, cols in order.items():
+            s = spans.get(row // 16)
+            if s is None:
+                spans[row // 16] = [cols[0], cols[-1]]
+            else:
+                s[0], s[1] = min(s[0], cols[0]), max(s[1], cols[-1])
+        xf, out = self.book.xf_index, ["<sheetData>"]
+        styles: dict[Format | None, str] = {None: ""}     # format -> ' s="N"'
+        names = COLS if dims[3] < len(COLS) else [col_name(c) for c in range(dims[3] + 1)]
         for row in range(dims[0], dims[2] + 1):
-            line, px = cells.get(row), heights.get(row)
-            if not line and px is None:
+            cols, px = order.get(row), heights.get(row)
+            if cols is None and px is None:
                 continue
             r = str(row + 1)
             span = spans.get(row // 16)
-            head = f'<row r="{r}"' + (f' spans="{span}"' if span else "")
+            head = f'<row r="{r}"' + (f' spans="{span[0] + 1}:{span[1] + 1}"' if span else "")
             if px is not None and px != DEFAULT_ROW_PX:
                 head += f' ht="{px * 0.75:.16g}" customHeight="1"'
-            if not line:
+            if cols is None:
                 out.append(head + "/>")
                 continue
             out.append(head + ">")
-            for col in sorted(line):
+            line = cells[row]
+            for col in cols:
                 fmt, tail = line[col]
                 style = styles.get(fmt)
                 if style is None:          # first use here: the style number, in XML order
                     style = styles[fmt] = f' s="{xf(fmt)}"'
-                out.append(f'<c r="{cols[col]}{r}"{style}{tail}')
+                out.append(f'<c r="{names[col]}{r}"{style}{tail}')
             out.append("</row>")
         out.append("</sheetData>")
         return "".join(out)
@@ -296,10 +317,16 @@ class Sheet:
                       + "".join(f'<mergeCell ref="{cell_ref(a, b)}:{cell_ref(c, d)}"/>'
                                 for a, b, c, d in self.merges) + "</mergeCells>")
         dims = self._dims()
+        pane = "/>"
+        if self.frozen:
+            pane = (f'><pane ySplit="{self.frozen}" topLeftCell="{cell_ref(self.frozen, 0)}" '
+                    'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/>'
+                    "</sheetView>")
         return "".join((
             XML_HEAD, f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',
             '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if self.fit else "",
             f'<dimension ref="{self._dimension(dims)}"/>',
-            f'<sheetViews><sheetView {view}workbookViewId="0"/></sheetViews>',
-            '<sheetFormatPr defaultRowHeight="15"/>', self._cols(), self._sheet_data(dims), merges,
+            f'<sheetViews><sheetView {view}workbookViewId="0"{pane}</sheetViews>',
+            '<sheetFormatPr defaultRowHeight="15"/>', self._cols(), self._sheet_data(dims),
+            f'<autoFilter ref="{self.filter_ref}"/>' if self.filter_ref else "", merges,
             self._print_xml(), "</worksheet>"))

@@ -137,17 +137,17 @@ def _write_cell(ws, row: int, col: int, c: Cell, fmt) -> None:
 def _row_heights(t: PrintTable) -> list[float]:
     """Points per grid row: enough lines for the longest text, merged widths counted."""
     widths = [c.width for c in t.columns]
-    span = {}
-    for r1, c1, r2, c2 in t.merges:
-        span[(r1, c1)] = (r2 - r1 + 1, sum(widths[c1:c2 + 1]))
+    span = {(r1, c1): (r2 - r1 + 1, sum(widths[c1:c2 + 1])) for r1, c1, r2, c2 in t.merges}
     heights = []
     for r, row in enumerate(t.rows):
         lines = 1
         for c, cell in enumerate(row):
             if not cell.text:
                 continue
-            rows_spanned, width = span.get((r, c), (1, widths[c]))
-            lines = max(lines, math.ceil(_lines(cell.text, width) / rows_spanned))
+            merged = span.get((r, c))
+            n = (_lines(cell.text, widths[c]) if merged is None
+                 else math.ceil(_lines(cell.text, merged[1]) / merged[0]))
+            lines = max(lines, n)
         heights.append(max(MIN_ROW_PT, lines * LINE_PT + 6, t.row_heights.get(r, 0)))
     return heights
 

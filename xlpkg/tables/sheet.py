@@ -38,9 +38,10 @@ DEFAULT_ROW_PX, DIGIT_PX, PADDING_PX, DEFAULT_COL_PX = 20, 7, 5, 64
 
 
 class Sheet:
-    """One worksheet: cells by row, merges in order, row heights, widths, print setup."""
+    """One worksheet of a :class:`~xlpkg.tables.book.Book` (``book``): cells by row, merges
+    in order, row heights, widths, print setup."""
 
-    def __init__(self, book, name: str, index: int):   # book: the xlpkg.tables.book.Book
+    def __init__(self, book, name: str, index: int):
         self.book, self.name, self.index = book, name, index
         self.cells: defaultdict[int, dict[int, tuple]] = defaultdict(dict)  # row -> col -> cell
         self.heights: dict[int, int] = {}               # row -> pixels

@@ -19,13 +19,13 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from xlpkg.core.model import Dataset
 from xlpkg.core.money import fmt_number
+from xlpkg.core.record import replace
 from xlpkg.tables.book import Book
 from xlpkg.tables.grid import NUMERIC, Cell, PrintTable
 

@@ -83,11 +83,11 @@ def _table(sheet: str, body, *, merges=(), columns=None, header=(0, 0), **kw) ->
 def test_edge_cases_are_xlsxwriters_bytes_too():
     awkward = ["  前后空格  ", "a&b<c>\"d'", "多行\n文字", "ctrl\x01\x1fchar", "_x0041_ literal",
                "\u3000全角空格开头", "tab\tin", "x" * 40000, ""]
-    numbers = [Decimal("0"), Decimal("-1.5"), Decimal("1234567.891"), Decimal("0.000001"),
+    numbers = [Decimal(0), Decimal("-1.5"), Decimal("1234567.891"), Decimal("0.000001"),
                Decimal("1E+20"), Decimal("0.9389999999999999")]
     body = [[head("项目"), head("数值"), head("比率")]]
     body += [[text(s), amount(n), pct(n, bold=True)] for s, n in zip(awkward, numbers * 2)]
-    body += [[count(Decimal("3")), count(Decimal("2.5")), points(None, "待评分", bold=True)]]
+    body += [[count(Decimal(3)), count(Decimal("2.5")), points(None, "待评分", bold=True)]]
     body += [[Cell("右", align="right"), Cell("中", align="center", head=True), Cell()]]
     tables = [
         _table("长表 & <甲>", body, merges=((1, 0, 3, 0), (4, 1, 4, 2)), subtitle="（副标题）",

@@ -20,8 +20,8 @@ In process (``--in-process`` runs only these): d. CPU per task row of evaluate, 
 and render at 1,375 / 2,750 / 5,500 rows; f. ``write_report`` warm, per department (a
 different workbook each, as a batch worker goes) and for the example alone.
 
-Run: ``python benchmarks/bench_floor.py [--runs 11] [--batch 100] [--quick]
-[--books DIR] [--in-process]``.
+Run: ``python benchmarks/bench_floor.py [--runs 11] [--batch 100] [--quick] [--books DIR]
+[--against OTHER_CHECKOUT] [--in-process]``.
 """
 
 from __future__ import annotations
@@ -72,8 +72,8 @@ if parts:
 """
 
 
-def _env() -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+def _env(root: Path = ROOT) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(root))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
@@ -107,15 +107,24 @@ def xlpkg(*args) -> list[str]:
     return [sys.executable, "-m", "xlpkg.cli", *map(str, args)]
 
 
-def make_books(tmp: Path, batch_n: int) -> tuple[Path, Path, Path]:
+def make_books(tmp: Path, batch_n: int, scratch: Path) -> tuple[Path, Path, Path]:
     """The filled example, the 5,500-row workbook and a folder of ``batch_n`` generated
-    departments (kept in ``tmp``: with ``--books DIR`` a second run reuses them)."""
+    departments (kept in ``tmp``: with ``--books DIR`` a second run reuses them). A
+    kept folder of more departments is never replaced: its first ``batch_n`` are
+    copied to ``scratch`` (``--quick`` on a folder of 100 made by a full run)."""
     book, big, folder = tmp / "anhua-2023.xlsm", tmp / f"tasks-{BIG_ROWS}.xlsm", tmp / "batch-in"
-    if book.is_file() and big.is_file() and len(list(folder.glob("*.xlsm"))) == batch_n:
-        return book, big, folder
-    if book.exists() or big.exists() or folder.exists():   # never delete given workbooks
-        raise SystemExit(f"{tmp} holds other workbooks (not {batch_n} in batch-in): "
-                         "give the --batch they were made with, or an empty --books folder")
+    kept = sorted(folder.glob("*.xlsm"))
+    if book.is_file() and big.is_file() and len(kept) >= batch_n:
+        if len(kept) == batch_n:
+            return book, big, folder
+        subset = scratch / "batch-in"
+        subset.mkdir()
+        for path in kept[:batch_n]:
+            shutil.copy2(path, subset / path.name)
+        return book, big, subset
+    if kept:
+        raise SystemExit(f"{folder} holds {len(kept)} workbooks, fewer than {batch_n}: "
+                         "use another --books folder (this one is left as it is)")
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "tests"))
     from departments import department
@@ -131,7 +140,7 @@ def make_books(tmp: Path, batch_n: int) -> tuple[Path, Path, Path]:
     data["key_tasks"] = [dict(tasks[i % len(tasks)], name=f"{tasks[i % len(tasks)]['name']}{i}")
                          for i in range(BIG_ROWS)]
     fill_workbook(from_mapping(data), big)
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
     for i in range(batch_n):
         fill_workbook(from_mapping(department(i)), folder / f"dept{i:04d}.xlsm")
     return book, big, folder
@@ -145,9 +154,11 @@ def ratio_rows(name: str, ours: tuple[float, float], floor: tuple[float, float],
              f"   cpu {ours[1] * 1000:7.1f} {floor[1] * 1000:7.1f} {rc:5.2f}×   goal ≤ {goal} {ok}")]
 
 
-def batch_figures(folder: Path, tmp: Path, report: Path, rounds: int, jobs: int):
+def batch_figures(folder: Path, tmp: Path, report: Path, rounds: int, jobs: int,
+                  against: Path | None = None):
     """Seconds per workbook: ``xlpkg batch`` (fresh process, all of it) and the floor's
-    in-process work over ``jobs`` processes; interleaved ``rounds`` times, medians."""
+    in-process work over ``jobs`` processes; interleaved ``rounds`` times, medians. With
+    ``against`` (another checkout), its ``xlpkg batch`` too, in the same rounds."""
     books = sorted(folder.glob("*.xlsm"))
     code = (FLOOR + "\nfrom concurrent.futures import ProcessPoolExecutor\nimport time, os\n"
             "def one(a):\n    read(a[0]); write(parts, a[1])\n"
@@ -157,14 +168,18 @@ def batch_figures(folder: Path, tmp: Path, report: Path, rounds: int, jobs: int)
             "    list(pool.map(one, [(b, os.path.join(out, f'{i}.docx')) "
             "for i, b in enumerate(books)], chunksize=4))\n"
             "open(sys.argv[3], 'w').write(str(time.perf_counter() - t))\n")
-    ours, floor = [], []
+    ours, floor, other = [], [], []
     for r in range(rounds):
-        out = tmp / f"batch-out-{r}"
-        start = time.perf_counter()
-        subprocess.run(xlpkg("batch", folder, "-o", out, "--force", "--jobs", jobs), check=True,
-                       env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        ours.append((time.perf_counter() - start) / len(books))
-        shutil.rmtree(out, ignore_errors=True)
+        for root, times in ((ROOT, ours), (against, other)):
+            if root is None:
+                continue
+            out = tmp / f"batch-out-{r}"
+            start = time.perf_counter()
+            subprocess.run(xlpkg("batch", folder, "-o", out, "--force", "--jobs", jobs),
+                           check=True, env=_env(root), stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            times.append((time.perf_counter() - start) / len(books))
+            shutil.rmtree(out, ignore_errors=True)
         fout = tmp / f"floor-out-{r}"
         fout.mkdir()
         took = tmp / "took.txt"
@@ -172,7 +187,8 @@ def batch_figures(folder: Path, tmp: Path, report: Path, rounds: int, jobs: int)
                         *map(str, books)], check=True, env=_env())
         floor.append(float(took.read_text()) / len(books))
         shutil.rmtree(fout, ignore_errors=True)
-    return statistics.median(ours), statistics.median(floor)
+    return (statistics.median(ours), statistics.median(floor),
+            statistics.median(other) if other else None)
 
 
 def naming_figures(tmp: Path, sizes: tuple[int, ...]) -> list[tuple[int, float]]:
@@ -283,6 +299,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="3 runs, 20 workbooks, 1 round")
     parser.add_argument("--books", type=Path, help="keep the generated workbooks here (reused)")
+    parser.add_argument("--against", type=Path,
+                        help="another checkout (e.g. main's): its batch in the same rounds")
     parser.add_argument("--in-process", action="store_true",
                         help="only the in-process figures (d. per task row, f. write_report)")
     args = parser.parse_args()
@@ -291,14 +309,15 @@ def main() -> None:
         return
     if args.quick:
         args.runs, args.batch, args.rounds = 3, 20, 1
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "xlpkg")], check=True,
-                   stdout=subprocess.DEVNULL, env=_env())
+    for root in (ROOT, args.against) if args.against else (ROOT,):
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "xlpkg")],
+                       check=True, stdout=subprocess.DEVNULL, env=_env(root))
     py = sys.executable
     tmp = Path(tempfile.mkdtemp(prefix="xlpkg-floor-"))
     try:
         books = args.books or tmp
         books.mkdir(parents=True, exist_ok=True)
-        book, big, folder = make_books(books, args.batch)
+        book, big, folder = make_books(books, args.batch, tmp)
         report, big_report = tmp / "report.docx", tmp / "big.docx"
         for src, dst in ((book, report), (big, big_report)):   # exit 1 never: no --strict
             subprocess.run(xlpkg("report", src, "-o", dst), env=_env(), check=True,
@@ -322,7 +341,8 @@ def main() -> None:
         except ImportError:
             pass
         med = interleaved(cases, args.runs)
-        b_ours, b_floor = batch_figures(folder, tmp, report, args.rounds, args.jobs)
+        b_ours, b_floor, b_other = batch_figures(folder, tmp, report, args.rounds, args.jobs,
+                                                 args.against)
         names = naming_figures(tmp, (1000, 2000, 4000, 8000) if not args.quick else (500, 1000,
                                                                                       2000))
         print(f"\n{args.runs} interleaved runs, medians; report {report.stat().st_size // 1024} KiB,"
@@ -342,6 +362,9 @@ def main() -> None:
         rb = b_ours / b_floor
         print(f"{'c. xlpkg batch, per workbook':<34} {b_ours * 1000:8.1f} {b_floor * 1000:8.1f}"
               f" {rb:6.2f}×   goal ≤ {GOALS['batch']} {'met' if rb <= GOALS['batch'] else 'NOT met'}")
+        if b_other is not None:
+            print(f"{'   the same, ' + args.against.name:<34} {b_other * 1000:8.1f} "
+                  f"{b_floor * 1000:8.1f} {b_other / b_floor:6.2f}×")
         print_in_process(book, folder, args.quick)
         first = names[0][1]
         for n, per in names:
@@ -369,7 +392,7 @@ def in_process(args) -> None:
     try:
         books = args.books or tmp
         books.mkdir(parents=True, exist_ok=True)
-        book, _, folder = make_books(books, args.batch)
+        book, _, folder = make_books(books, args.batch, tmp)
         print_in_process(book, folder, args.quick)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

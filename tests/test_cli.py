@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from support import EXAMPLE
 
 from xlpkg.cli import main
@@ -68,6 +69,33 @@ def test_every_command_has_help():
         for action in p._actions:
             if action.dest != "help":
                 assert action.help, (name, action.dest)
+
+
+def _commands(parser) -> set[str]:
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    return set(sub.choices)
+
+
+def test_a_run_builds_only_the_command_it_names():
+    from xlpkg.cli import build_parser
+    from xlpkg.cli.parser import command_named
+
+    assert command_named(["--debug", "check", "x.xlsm", "--json"]) == "check"
+    assert command_named(["-h", "check"]) is None and command_named(["--version"]) is None
+    assert _commands(build_parser("check")) == {"check"}
+    everything = _commands(build_parser())
+    assert _commands(build_parser("nonesuch")) == everything   # the error lists them all
+    args = build_parser("report").parse_args(["report", "b.xlsm", "--force"])
+    assert args.func.__name__ == "cmd_report" and args.force
+
+
+def test_top_level_help_still_lists_every_command(capsys):
+    from xlpkg.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    shown = capsys.readouterr().out
+    assert all(name in shown for name in _commands(build_parser()))
 
 
 def test_bad_arguments_are_exit_2(capsys):

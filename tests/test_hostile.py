@@ -388,7 +388,7 @@ def test_broken_pipe_in_process_returns_quietly(monkeypatch):
     def boom(args):
         raise BrokenPipeError(32, "Broken pipe")
 
-    monkeypatch.setattr(cli, "cmd_check", boom)
+    monkeypatch.setattr(cli.commands, "cmd_check", boom)
     code, _, err = run("check", "whatever.yaml")
     assert code == 0 and err == ""
 

@@ -208,3 +208,39 @@ def test_tiers_at_most_from_a_file(tmp_path):
     r = load_rules(write(tmp_path, text)).indicators[0]
     assert isinstance(r.method, Tiers) and r.method.at_least is False and r.absolute
     assert [(t.bound, t.points) for t in r.method.tiers] == [(0, 60), (D("0.1"), 45)]
+
+
+# ---------------------------------------------------------------- pre-parsed shipped files
+
+
+def test_pre_parsed_shipped_rules_equal_a_fresh_build():
+    from xlpkg.read.rules_file import shipped_rules_source
+
+    committed = (RULES_DIR.parent / "read" / "shipped_rules.py").read_text("utf-8")
+    assert committed == shipped_rules_source(), "run: python3 tools/shipped_rules.py"
+
+
+def test_pre_parsed_data_is_what_the_toml_reader_gives():
+    import tomllib
+
+    from xlpkg.read.shipped_rules import PARSED
+
+    assert sorted(PARSED) == sorted(p.name for p in shipped_rules())
+    for path in shipped_rules():
+        assert PARSED[path.name][1] == tomllib.loads(path.read_text("utf-8"), parse_float=D)
+
+
+def test_an_edited_shipped_file_is_parsed_again(tmp_path, monkeypatch):
+    from xlpkg.read import rules_file
+
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    for path in shipped_rules():
+        (folder / path.name).write_bytes(path.read_bytes())
+    edited = folder / "hunan.toml"
+    edited.write_text(edited.read_text("utf-8").replace('name = "', 'name = "改：', 1), "utf-8")
+    monkeypatch.setattr(rules_file, "RULES_DIR", folder)
+    monkeypatch.setattr(rules_file, "_PARSED", {})
+    assert rules_file._shipped_parsed(folder / "caiyu-2020-10.toml") is not None   # unchanged
+    assert rules_file._shipped_parsed(edited) is None
+    assert load_rules(edited).name.startswith("改：")

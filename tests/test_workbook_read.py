@@ -517,3 +517,25 @@ def test_damaged_parts_give_a_dataset_or_an_input_error_never_a_traceback(filled
             assert "damaged.xlsm" in exc.message
             outcomes["refused"] += 1
     assert outcomes["read"] and outcomes["refused"]
+
+
+def test_small_parts_parse_as_elementtree_names_them():
+    """zip_safety's own tree for workbook/rels/table parts: ElementTree's tags,
+    attributes (namespaced ones in {ns}local form), text and document order."""
+    import xml.etree.ElementTree as ET
+
+    from xlpkg.read.zip_safety import _TreeBuilder, parse
+
+    xml = (b'<?xml version="1.0" encoding="UTF-8"?>'
+           b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+           b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+           b'<sheets><sheet name="\xe5\x9f\xba" sheetId="1" r:id="rId1"/><sheet name="b" r:id="rId2"/>'
+           b'</sheets><definedNames><definedName name="x" localSheetId="0">a!$B$2'
+           b'</definedName><definedName name="y">&lt;b&amp;c</definedName></definedNames>'
+           b'</workbook>')
+    tree = _TreeBuilder()
+    parse(xml, tree, namespaces=True)
+    ours = [(e.tag, e.attrib, e.text) for e in tree.root.iter()]
+    theirs = [(e.tag, e.attrib, e.text) for e in ET.fromstring(xml).iter()]
+    assert ours == theirs and len(ours) == 7
+    assert [c.tag.rsplit("}")[-1] for c in tree.root] == ["sheets", "definedNames"]

@@ -13,7 +13,6 @@ import errno
 import os
 import sys
 import tempfile
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -86,6 +85,8 @@ def release_quietly(exc: BaseException) -> None:
     to finish the archive, fails again and prints ``Exception ignored in … Traceback``
     after our message. Clearing the frames here collects it while that is silenced.
     """
+    import traceback  # a failure path: no need to load it for every write
+
     hook = sys.unraisablehook
     sys.unraisablehook = lambda unraisable: None
     try:

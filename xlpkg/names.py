@@ -10,7 +10,6 @@ characters Windows refuses. The report, tables, batch and temp names all use it.
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 NAME_BYTES = 255          # the file-system limit on one path component
@@ -34,6 +33,8 @@ def cut_bytes(text: str, limit: int) -> str:
 
 
 def short_hash(text: str) -> str:
+    import hashlib  # only a name that is cut needs it; OpenSSL costs a start-up
+
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:_HASH_CHARS]
 
 
@@ -79,16 +80,16 @@ def temp_affixes(stem: str, suffix: str, pid: int) -> tuple[str, str]:
     return "." + cut_bytes(stem, NAME_BYTES - fixed) + f".{pid}.", end
 
 
-_TEMP = re.compile(r"^\.(?P<stem>.*)\.(?P<pid>\d+)\.[a-z0-9_]{8}(?P<suffix>\.[^.]*)?\.tmp$",
-                   re.DOTALL)
-_OLD_TEMP = re.compile(r"^\.(?P<stem>.*)\.[a-z0-9_]{8}(?P<suffix>\.[^.]*)?\.tmp$", re.DOTALL)
+# Compiled on first use (re caches them): only a clean-up of a folder needs them.
+_TEMP = r"^\.(?P<stem>.*)\.(?P<pid>\d+)\.[a-z0-9_]{8}(?P<suffix>\.[^.]*)?\.tmp$"
+_OLD_TEMP = r"^\.(?P<stem>.*)\.[a-z0-9_]{8}(?P<suffix>\.[^.]*)?\.tmp$"
 
 
 def parse_temp(name: str) -> tuple[str, int | None] | None:
     """``(stem, pid)`` of one of our temporary names, pid None for the older pid-less
     form (``.汇总.ab12cd34.xlsx.tmp``); None for any other name."""
-    m = _TEMP.match(name)
+    m = re.match(_TEMP, name, re.DOTALL)
     if m:
         return m["stem"], int(m["pid"])
-    m = _OLD_TEMP.match(name)
+    m = re.match(_OLD_TEMP, name, re.DOTALL)
     return (m["stem"], None) if m else None

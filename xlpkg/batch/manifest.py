@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from xlpkg import __version__
 from xlpkg.atomic import write_bytes_atomic
 from xlpkg.core.finding import SEVERITIES
+from xlpkg.core.record import field, record
 
 MANIFEST = "manifest.json"
 _SHA = re.compile(r"[0-9a-f]{64}")
@@ -25,7 +25,7 @@ _FINDING_TEXT = ("severity", "code", "message")
 _OUTPUTS = ("report", "tables")
 
 
-@dataclass
+@record(frozen=False)
 class Manifest:
     entries: dict[str, dict] = field(default_factory=dict)   # valid entries, any version
     current: bool = False          # written by this version: its rows may be reused

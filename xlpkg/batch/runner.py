@@ -15,7 +15,6 @@ import hashlib
 import os
 import shutil
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from xlpkg.atomic import os_reason
@@ -25,6 +24,7 @@ from xlpkg.batch.naming import Names, tables_name
 from xlpkg.batch.pool import CRASHED, deferred_signals, run_pool, stop_signals
 from xlpkg.batch.progress import Progress
 from xlpkg.batch.worker import process_one, summary_row
+from xlpkg.core.record import field, record
 from xlpkg.errors import XlpkgError
 
 __all__ = ["CRASHED", "MANIFEST", "REPORTS", "SUMMARY", "BatchResult", "Progress",
@@ -36,7 +36,7 @@ REPORTS = F.REPORTS
 _run_pool = run_pool   # the name the tests know
 
 
-@dataclass
+@record(frozen=False)
 class BatchResult:
     rows: list[dict] = field(default_factory=list)       # one per department, sorted by file
     failures: list[dict] = field(default_factory=list)   # files that could not be read
@@ -68,7 +68,8 @@ def find_workbooks(src: Path, out: Path) -> list[Path]:
         for path in src.rglob(pattern):
             if path.name.startswith("~$") or not path.is_file():
                 continue
-            if out == path.resolve().parent or out in path.resolve().parents:
+            resolved = path.resolve()
+            if out == resolved.parent or out in resolved.parents:
                 continue
             found.add(path)
     return sorted(found, key=lambda p: p.relative_to(src).as_posix())

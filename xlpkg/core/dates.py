@@ -9,31 +9,39 @@ date serial (what a saved workbook holds in a date cell), and text such as
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from xlpkg.core.money import ParseError, parse_number
+from xlpkg.core.patterns import lazy
 
-_TEXT = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+if TYPE_CHECKING:
+    from datetime import date
+
+_TEXT = lazy(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 # Excel's 1900 date system counts a 29 February 1900 that never was: serials from 61 on
 # are one day ahead of a plain count from 1899-12-31.
-_EXCEL_EPOCH = date(1899, 12, 30)
+_EXCEL_EPOCH = (1899, 12, 30)
 _MAX_SERIAL = 2958465    # 9999-12-31
 
 
 def _from_serial(serial: Decimal, raw: object) -> date:
+    from datetime import date, timedelta
+
     if serial != serial.to_integral_value() or not 1 <= serial <= _MAX_SERIAL:
         raise ParseError(f"“{raw}”不是日期", raw)
     days = int(serial)
-    return _EXCEL_EPOCH + timedelta(days=days if days > 60 else days + 1)
+    return date(*_EXCEL_EPOCH) + timedelta(days=days if days > 60 else days + 1)
 
 
 def parse_date(raw: object) -> date | None:
     """One typed date; ``None`` for blank or a "none" marker."""
     if raw is None:
         return None
+    # imported here: most departments leave the date blank, and a check needs no clock
+    from datetime import date, datetime
+
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):

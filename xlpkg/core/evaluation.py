@@ -9,11 +9,11 @@ nothing that renders one runs a check or a score itself.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from xlpkg.core.finding import SEVERITIES, Finding, counts
 from xlpkg.core.model import Dataset
+from xlpkg.core.record import record
 
 if TYPE_CHECKING:   # scoring is imported by whoever builds an Evaluation, not by readers of one
     from xlpkg.core.scoring import Scoresheet
@@ -22,7 +22,7 @@ if TYPE_CHECKING:   # scoring is imported by whoever builds an Evaluation, not b
 _COUNT_WORDS = {"error": "个错误", "warning": "个警告", "info": "个提示"}
 
 
-@dataclass(frozen=True)
+@record
 class Evaluation:
     """One department-year after the checks and the scoring.
 

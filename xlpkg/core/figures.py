@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
+from xlpkg.core.claims import ends
 from xlpkg.core.finding import Subject
 from xlpkg.core.model import LABELS
 from xlpkg.core.money import round_half_up
+from xlpkg.core.patterns import lazy
+from xlpkg.core.record import record
 
 # Written labels of the contract's rows beyond their LABELS spelling (longest wins).
 SYNONYMS = {
@@ -55,7 +57,7 @@ def row_vocabulary() -> dict[str, Subject]:
 # ---------------------------------------------------------------- figures
 
 
-@dataclass(frozen=True)
+@record
 class Figure:
     """One figure as written.
 
@@ -96,31 +98,30 @@ class Figure:
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．％﹪：", "0123456789.%%:")
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 AMOUNT_UNITS = {"亿元": Decimal(10000), "万元": Decimal(1), "元": Decimal("0.0001")}
-_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _APPROX = {"约": "约", "约为": "约", "大约": "约", "近": "约", "接近": "约", "左右": "约",
            "超过": "以上", "逾": "以上", "以上": "以上", "多": "多", "余": "多"}
 # Only against last year: “较年初预算增加 10 万元” compares with something else.
-_COMPARE = re.compile(r"(?:较|比|与)(?:上年度?|去年|上一年度?)|同比")
+_COMPARE = lazy(r"(?:较|比|与)(?:上年度?|去年|上一年度?)|同比")
 VERBS = {"增加": 1, "增长": 1, "上升": 1, "提高": 1, "增支": 1, "增幅": 1,
          "减少": -1, "下降": -1, "降低": -1, "节约": -1, "压减": -1, "减支": -1, "降幅": -1}
 # Which year and column the words just before a label or between it and its
 # amount name: 上年 → prior, 预算 → budget (年初预算 → budget_initial).
-_WHEN = re.compile(r"(?P<prior>上年度?|去年)|(?P<year>(?:19|20)\d\d)年|(?P<initial>年初预算)"
-                   r"|(?P<budget>预算)")
+_WHEN = lazy(r"(?P<prior>上年度?|去年)|(?P<year>(?:19|20)\d\d)年|(?P<initial>年初预算)"
+             r"|(?P<budget>预算)")
 # Between a row label and its amount: when, which column, a verb of being. Nothing else.
-_GAP = re.compile(
+_GAP = lazy(
     r"\s*(?:(?:本年度?|全年|年度|当年|上年度?|去年|年初|调整后|(?:19|20)\d\d年度?)\s*)?"
     r"(?:实际)?\s*(?:支出|决算|发生|合计|总额|金额|安排|共计|累计|总计)?\s*(?:预算)?\s*(?:数|额)?"
     r"\s*(?:为|是|达到?|共计|计|合计|共)?\s*[：:]?\s*")
-_SHARE_GAP = re.compile(r"\s*(?:的)?\s*(?:比重|比例)?\s*(?:为|是|达到?)?\s*[：:]?\s*")
-_EXECUTION = re.compile(r"(?P<kw>预算执行率|执行率)\s*(?:为|是|达到?)?\s*[：:]?\s*$")
-_CHANGE = re.compile(rf"(?P<verb>{'|'.join(VERBS)})\s*(?:了|幅度为?|幅为|为|达)?\s*$")
+_SHARE_GAP = lazy(r"\s*(?:的)?\s*(?:比重|比例)?\s*(?:为|是|达到?)?\s*[：:]?\s*")
+_EXECUTION = lazy(r"(?P<kw>预算执行率|执行率)\s*(?:为|是|达到?)?\s*[：:]?\s*$")
+_CHANGE = lazy(rf"(?P<verb>{'|'.join(VERBS)})\s*(?:了|幅度为?|幅为|为|达)?\s*$")
 # Between a task's name and its value: a verb of doing or being, nothing else.
-_TASK_GAP = re.compile(r"\s*(?:目标|计划|力争|预计)?\s*(?:实际)?\s*(?:人数|次数|数量|总数)?\s*"
-                       r"(?:完成|开展|达到?|共计|共|累计|总计|合计|为)?\s*[：:]?\s*")
-_PLAN = re.compile(r"目标|计划|力争|预计")
+_TASK_GAP = lazy(r"\s*(?:目标|计划|力争|预计)?\s*(?:实际)?\s*(?:人数|次数|数量|总数)?\s*"
+                 r"(?:完成|开展|达到?|共计|共|累计|总计|合计|为)?\s*[：:]?\s*")
+_PLAN = lazy(r"目标|计划|力争|预计")
 # 一般公共预算 names a kind of money, not the budget column.
-_NOT_BUDGET = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位")
+_NOT_BUDGET = lazy(r"一般公共预算|政府性基金预算|国有资本经营预算|预算单位")
 
 
 def _number(text: str) -> Decimal:
@@ -158,7 +159,7 @@ def _when(words: str) -> tuple[str | None, int | None]:
     return column, year
 
 
-@dataclass
+@record(frozen=False)
 class _State:
     """What a sentence has said so far: its subject and whether it compares with 上年."""
 
@@ -173,6 +174,50 @@ class _State:
     whole: tuple[Subject, int, int] | None = None   # a label right after 占
 
 
+class LabelMatch:
+    """Where :class:`LabelFinder` found a label: ``start()``, ``end()``, ``group(0)``."""
+
+    __slots__ = ("_end", "_start", "_text")
+
+    def __init__(self, start: int, text: str):
+        self._start, self._end, self._text = start, start + len(text), text
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, index: int = 0) -> str:
+        if index != 0:
+            raise IndexError(index)
+        return self._text
+
+
+class LabelFinder:
+    """The labels written in a text, left to right, the longest at each place, none
+    overlapping: what an alternation of the labels, longest first, finds. Labels are
+    the department's own (its tasks and projects), so a regular expression would be
+    compiled anew for every department; this indexes them by first character."""
+
+    def __init__(self, labels):
+        self._by_first: dict[str, list[str]] = {}
+        for word in sorted((w for w in labels if w), key=len, reverse=True):
+            self._by_first.setdefault(word[0], []).append(word)
+
+    def finditer(self, text: str, start: int = 0, end: int | None = None):
+        end = len(text) if end is None else min(end, len(text))
+        by_first, at = self._by_first, start
+        while at < end:
+            for word in by_first.get(text[at], ()):
+                if text.startswith(word, at, end):
+                    yield LabelMatch(at, word)
+                    at += len(word)
+                    break
+            else:
+                at += 1
+
+
 class FigureReader:
     """Reads paragraphs; ``labels`` maps written labels to subjects, ``units`` the
     key tasks' subjects to their units (a task's figure is a quantity in its unit)."""
@@ -180,8 +225,7 @@ class FigureReader:
     def __init__(self, labels: Mapping[str, Subject], units: Mapping[Subject, str] | None = None):
         self.labels = dict(labels)
         self.units = dict(units or {})
-        words = sorted(self.labels, key=len, reverse=True)
-        self.label_re = re.compile("|".join(re.escape(w) for w in words)) if words else None
+        self.label_finder = LabelFinder(self.labels)
         task_units = sorted({u for u in self.units.values() if u}, key=len, reverse=True)
         unit_alts = [*AMOUNT_UNITS, "%", *(re.escape(u) for u in task_units)]
         self.figure_re = re.compile(
@@ -195,15 +239,14 @@ class FigureReader:
         norm = text.translate(_FULL_WIDTH)   # one character for one: offsets stay
         out: list[Figure] = []
         start = 0
-        for m in _SENTENCE_END.finditer(norm + "\n"):
-            out += self._sentence(norm, text, start, m.start())
-            start = m.end()
+        for at in ends(norm + "\n"):
+            out += self._sentence(norm, text, start, at)
+            start = at + 1
         return out
 
     def _tokens(self, norm: str, a: int, b: int):
         tokens = [("figure", m) for m in self.figure_re.finditer(norm, a, b)]
-        if self.label_re is not None:
-            tokens += [("label", m) for m in self.label_re.finditer(norm, a, b)]
+        tokens += [("label", m) for m in self.label_finder.finditer(norm, a, b)]
         tokens.sort(key=lambda t: (t[1].start(), t[0] != "label"))
         kept, end = [], a
         for kind, m in tokens:   # overlapping matches: the first one wins

@@ -9,13 +9,13 @@ without parsing field names back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from xlpkg.core.record import record
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-@dataclass(frozen=True)
+@record
 class Subject:
     """One value a finding is about, by its place in the contract's YAML shape.
 
@@ -48,7 +48,7 @@ class Subject:
         return parts + (f".{self.field}" if self.field else "")
 
 
-@dataclass(frozen=True)
+@record
 class Claim:
     """A sentence of the department's own text that a finding is about.
 
@@ -62,7 +62,7 @@ class Claim:
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     code: str
     severity: str            # "error" | "warning" | "info"

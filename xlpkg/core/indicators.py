@@ -11,15 +11,15 @@ base). Blank is never treated as 0.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from xlpkg.core import ratios
 from xlpkg.core.model import THREE_PUBLIC_ROWS, Dataset, KeyTask, Val, describe_field
 from xlpkg.core.money import fmt_pct
+from xlpkg.core.record import record
 
 
-@dataclass(frozen=True)
+@record
 class IndicatorValue:
     """One computed value, the contract fields it came from, and how."""
 
@@ -29,7 +29,7 @@ class IndicatorValue:
     note: str = ""                  # Chinese: why not computable, or how it was computed
 
 
-@dataclass(frozen=True)
+@record
 class TaskOptions:
     """How ``task_completion`` picks and treats key tasks (rules-file options)."""
 
@@ -41,7 +41,7 @@ class TaskOptions:
 UNREPORTED = {"zero": "按 0 计", "exclude": "不计入"}
 
 
-@dataclass(frozen=True)
+@record
 class _Term:
     """An amount assembled from one or more fields (e.g. 三公 from its four rows)."""
 
@@ -171,7 +171,7 @@ def asset_use_rate(ds: Dataset) -> IndicatorValue:
 # ---------------------------------------------------------------- key tasks
 
 
-@dataclass(frozen=True)
+@record
 class TaskResult:
     """One key task's part in 重点工作实际完成率."""
 

@@ -1,4 +1,4 @@
-"""The data contract (docs/contract.md) as frozen dataclasses, with provenance.
+"""The data contract (docs/contract.md) as frozen records, with provenance.
 
 This module owns the shape of one department-year and the two functions that
 turn a plain mapping (from YAML/JSON, or assembled by the workbook reader) into
@@ -13,13 +13,12 @@ from :mod:`xlpkg.core.schema`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, fields
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from xlpkg.core import schema
 from xlpkg.core.finding import Finding
+from xlpkg.core.record import fields, record
 from xlpkg.core.values import (  # noqa: F401 - Val and the labels are the model's vocabulary
     COLUMN_LABELS,
     FIELD_LABELS,
@@ -51,7 +50,7 @@ COMPARATOR_SIGNS = schema.COMPARATOR_SIGNS
 # ---------------------------------------------------------------- values
 
 
-@dataclass(frozen=True)
+@record
 class Department:
     name: Val
     year: Val
@@ -60,7 +59,7 @@ class Department:
     report_date: Val   # the report's 落款 date; not stated in most data
 
 
-@dataclass(frozen=True)
+@record
 class Row:
     """One row of a fixed block (income, expenditure, outlays): amount field → Val.
 
@@ -80,7 +79,7 @@ class Row:
             raise AttributeError(item) from None
 
 
-@dataclass(frozen=True)
+@record
 class EconRow:
     code: Val
     name: Val
@@ -88,7 +87,7 @@ class EconRow:
     actual: Val
 
 
-@dataclass(frozen=True)
+@record
 class ProjectIndicator:
     """One 绩效指标 of a project (三级指标 with its 一级/二级)."""
 
@@ -104,7 +103,7 @@ class ProjectIndicator:
     reason: Val      # 偏差原因分析及改进措施
 
 
-@dataclass(frozen=True)
+@record
 class Project:
     name: Val
     budget_initial: Val
@@ -118,7 +117,7 @@ class Project:
     indicators: tuple[ProjectIndicator, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class KeyTask:
     name: Val
     unit: Val
@@ -130,20 +129,20 @@ class KeyTask:
     weight: Val
 
 
-@dataclass(frozen=True)
+@record
 class Paragraph:
     section: str     # a NARRATIVE_SECTIONS key
     text: Val
 
 
-@dataclass(frozen=True)
+@record
 class SelfScore:
     indicator: Val
     score: Val
     note: Val
 
 
-@dataclass(frozen=True)
+@record
 class Dataset:
     """One department-year, exactly the contract's shape.
 
@@ -169,7 +168,7 @@ class Dataset:
     narrative: tuple[Paragraph, ...]
     self_scores: tuple[SelfScore, ...]
     source: str | None = None          # file name, for messages
-    read_findings: tuple[Finding, ...] = field(default=())
+    read_findings: tuple[Finding, ...] = ()
 
     def paragraphs(self, section: str) -> list[str]:
         return [p.text.value for p in self.narrative if p.section == section and p.text.value]
@@ -310,7 +309,7 @@ def _checked_year(r: ValueReader, department: Department) -> Department:
         "UNREADABLE_VALUE", "error",
         f"{describe_field(year.field)}{where}应为 {low}–{high} 之间的整数年份，"
         f"实际是 {year.value:f}；该数据按空白处理，相关规则已跳过", (year.field,), year.cells))
-    return Department(**{**{f.name: getattr(department, f.name) for f in fields(Department)},
+    return Department(**{**{name: getattr(department, name) for name in fields(Department)},
                          "year": Val(None, year.field, year.cell)})
 
 
@@ -341,6 +340,8 @@ def to_mapping(ds: Dataset, *, exact: bool = False) -> dict:
     text); otherwise they become int/float for YAML/JSON. Dates become ISO text
     (``2024-03-15``), which reads back as the same date.
     """
+    from datetime import date  # values are dates only in data that states one
+
     def conv(v: Any) -> Any:
         if isinstance(v, date):
             return v.isoformat()
@@ -361,7 +362,7 @@ def to_mapping(ds: Dataset, *, exact: bool = False) -> dict:
     def group(values: Mapping[str, Val]) -> dict:
         return {k: conv(v.value) for k, v in values.items()}
 
-    department = {f.name: getattr(ds.department, f.name) for f in fields(Department)}
+    department = {name: getattr(ds.department, name) for name in fields(Department)}
     return {
         "department": group(department),
         "income": rows(ds.income),

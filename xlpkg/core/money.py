@@ -13,6 +13,8 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, getcontext, localcontext
 
+from xlpkg.core.patterns import lazy
+
 __all__ = [
     "CENT",
     "ParseError",
@@ -40,8 +42,8 @@ _COM_ERRORS = {-2146826265: "#REF!", -2146826281: "#DIV/0!", -2146826246: "#N/A"
                -2146826273: "#VALUE!"}
 
 _CHINESE_NUMERALS = set("零〇一二三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点两")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_NUMBER = lazy(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_GROUPED = lazy(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _UNIT_SUFFIXES = ("万元", "万")
 # Bounds on what a cell may hold. Excel keeps 15 significant digits; no amount in
 # 万元, count or score comes near 10^15, and a tiny non-zero value such as 1e-300 is

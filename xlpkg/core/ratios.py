@@ -8,8 +8,9 @@ data. Ratios are fractions (0.0364), formatted as percentages elsewhere.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
+
+from xlpkg.core.record import record
 
 D = Decimal | None
 ROUNDING_STEP = Decimal("0.01")  # one cent of 万元 per addend is rounding (audit rule)
@@ -107,7 +108,7 @@ def deviation(actual: D, target: D) -> D:
     return None if rate is None else rate - 1
 
 
-@dataclass(frozen=True)
+@record
 class SumComparison:
     """A stated total against the sum of its parts."""
 

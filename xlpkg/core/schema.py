@@ -18,7 +18,7 @@ library.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from xlpkg.core.record import record
 
 # ---------------------------------------------------------------- kinds
 
@@ -35,7 +35,7 @@ KINDS = (AMOUNT, NUMBER, TEXT, DATE, COMPARATOR, TARGET, LINK, SECTION)
 TEXT_KINDS = frozenset({TEXT, LINK, SECTION})
 
 
-@dataclass(frozen=True)
+@record
 class Scalar:
     """One value: a workbook-scoped defined name on a single cell."""
 
@@ -51,7 +51,7 @@ class Scalar:
     keep_next_year: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Column:
     key: str                    # key in the YAML row, e.g. "budget_final"
     header: str                 # the Chinese header the workbook table carries
@@ -61,7 +61,7 @@ class Column:
     keep_next_year: bool = False  # as Scalar.keep_next_year
 
 
-@dataclass(frozen=True)
+@record
 class Table:
     """One list: a workbook table (ListObject) whose columns are found by header."""
 
@@ -86,7 +86,7 @@ class Table:
         return {c.key: c.header for c in self.columns}
 
 
-@dataclass(frozen=True)
+@record
 class Section:
     """One narrative section: paragraphs the department writes itself."""
 
@@ -95,7 +95,7 @@ class Section:
     outline: int                # number of the report section (一 … 十) it prints under
 
 
-@dataclass(frozen=True)
+@record
 class Block:
     """A fixed grid of rows × fields (income, expenditure, outlays)."""
 

@@ -9,16 +9,16 @@ turning it into 0), and :func:`describe_field`, the Chinese name of any field.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from xlpkg.core import schema
 from xlpkg.core.dates import parse_date
 from xlpkg.core.finding import Finding
 from xlpkg.core.money import ParseError, parse_amount, parse_number
+from xlpkg.core.record import record
 
 
-@dataclass(frozen=True)
+@record
 class Val:
     """One value and where it came from.
 

@@ -9,12 +9,11 @@ Pure data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from xlpkg.core.record import record
 from xlpkg.juesuan.text import norm
 
 
-@dataclass(frozen=True)
+@record
 class Kind:
     key: str
     name: str                       # the canonical Chinese title, for messages

@@ -10,9 +10,9 @@ is listed by :mod:`xlpkg.juesuan`. Pure.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 
+from xlpkg.core.record import field, record
 from xlpkg.juesuan.balance import same_figure
 from xlpkg.juesuan.lookup import Amount, Lookup, has, main_pane, one_value_col, rows, total_row
 from xlpkg.juesuan.segment import Pane, Table
@@ -23,7 +23,7 @@ SCOPE_LABELS = {"gpb": "一般公共预算财政拨款", "fiscal": "财政拨款
                 "all": "全部资金（含非财政拨款）"}
 
 
-@dataclass
+@record(frozen=False)
 class Out:
     """The contract mapping being built, and ``path → source`` for every value in it."""
 

@@ -8,8 +8,9 @@ Pure: no I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from xlpkg.core.record import field, record
 
 
 def column_letters(col: int) -> str:
@@ -21,7 +22,7 @@ def column_letters(col: int) -> str:
     return letters
 
 
-@dataclass
+@record(frozen=False)
 class Grid:
     """A sheet: ``rows[r][c]`` (None or "" = blank); ``merged`` = ((r0, c0), (r1, c1)) inclusive."""
 

@@ -10,12 +10,12 @@ contract under the chosen scope, cross-check, add the prior year from
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from xlpkg.core import schema
 from xlpkg.core.finding import Finding, sort_findings
 from xlpkg.core.model import Dataset, describe_field, from_mapping, to_mapping
+from xlpkg.core.record import field, record
 from xlpkg.errors import InputError
 from xlpkg.juesuan.balance import check_between, check_table
 from xlpkg.juesuan.catalog import KINDS
@@ -45,7 +45,7 @@ _SCALARS = {".".join(s.path): s.name for s in schema.SCALARS
             if not s.optional or s.path[0] in _BLOCK_KEYS}
 
 
-@dataclass
+@record(frozen=False)
 class ImportResult:
     data: dict                      # the contract's full shape (nulls included)
     sources: dict[str, str]

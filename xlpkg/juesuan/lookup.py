@@ -10,23 +10,23 @@ unreadable cell is an error finding naming ``file!sheet!cell``. Pure.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from xlpkg.core.finding import Finding
 from xlpkg.core.money import ParseError
+from xlpkg.core.record import field, record
 from xlpkg.juesuan.catalog import row_matches
 from xlpkg.juesuan.segment import Column, Item, Pane, Table
 from xlpkg.juesuan.text import amount, is_number, norm
 
 
-@dataclass(frozen=True)
+@record
 class Amount:
     value: Decimal | None
     cell: str                  # file!sheet!cell
 
 
-@dataclass
+@record(frozen=False)
 class Lookup:
     """Amount reading with one list of findings for a whole import."""
 

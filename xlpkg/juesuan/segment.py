@@ -14,10 +14,10 @@ position. Pure: grids in, :class:`Table` objects and findings out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from xlpkg.core.finding import Finding
+from xlpkg.core.record import field, record
 from xlpkg.juesuan.catalog import EMPTY_MARKERS, Kind, match_title, tag_kind
 from xlpkg.juesuan.grid import Grid
 from xlpkg.juesuan.text import code_text, is_code, is_number, label, norm, split_code
@@ -36,7 +36,7 @@ _META = re.compile(r"(编制单位|填报单位|单位名称|部门[:：]|单位
 MAX_HEADER_ROWS = 7
 
 
-@dataclass
+@record(frozen=False)
 class Column:
     index: int
     path: tuple[str, ...]
@@ -46,7 +46,7 @@ class Column:
         return "/".join(self.path)
 
 
-@dataclass
+@record(frozen=False)
 class Item:
     """One data row inside one pane."""
 
@@ -59,7 +59,7 @@ class Item:
     values: dict[int, Any]     # column index → raw cell value
 
 
-@dataclass
+@record(frozen=False)
 class Pane:
     columns: list[Column]      # amount columns, left to right
     items: list[Item] = field(default_factory=list)
@@ -68,7 +68,7 @@ class Pane:
     line_col: int | None = None
 
 
-@dataclass
+@record(frozen=False)
 class Table:
     kind: Kind
     grid: Grid

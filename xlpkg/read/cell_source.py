@@ -33,14 +33,23 @@ from xlpkg.read.cells import (
     plain_value,
     split_a1,
 )
-from xlpkg.read.live_source import LIVE_BLOCK_LIMIT, LiveSource
 from xlpkg.read.saved_source import MAX_FETCH_CELLS, SavedSource
 from xlpkg.read.zip_safety import MAX_MEMBERS, MAX_PART_BYTES, MAX_RATIO, MAX_TOTAL_BYTES
 
+
+def __getattr__(name: str):
+    # the live (xlwings) source only inside Excel: a saved workbook's reading skips it
+    if name in ("LIVE_BLOCK_LIMIT", "LiveSource"):
+        from xlpkg.read import live_source
+
+        return getattr(live_source, name)
+    raise AttributeError(name)
+
+
 __all__ = [
-    "LIVE_BLOCK_LIMIT", "MAX_CELL_CHARS", "MAX_COL", "MAX_FETCH_CELLS", "MAX_MEMBERS",
+    "MAX_CELL_CHARS", "MAX_COL", "MAX_FETCH_CELLS", "MAX_MEMBERS",
     "MAX_PART_BYTES", "MAX_RATIO", "MAX_ROW", "MAX_TOTAL_BYTES", "NO_RESULT", "BadReference",
-    "CappedText", "CellError", "CellSource", "Cells", "LiveSource", "Rect", "SavedSource",
+    "CappedText", "CellError", "CellSource", "Cells", "Rect", "SavedSource",
     "TableRef", "a1", "cap_text", "cell_label", "column_letters", "parse_rect",
     "parse_reference", "plain_value", "split_a1",
 ]

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from xlpkg.core.money import EXCEL_ERRORS  # the one list of Excel error values
+from xlpkg.core.record import record
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 
@@ -93,7 +93,7 @@ def plain_value(value: Any) -> Any:
 # ---------------------------------------------------------------- addresses
 
 
-@dataclass(frozen=True)
+@record
 class Rect:
     """A rectangle of cells, 1-based and inclusive."""
 
@@ -119,11 +119,18 @@ class Rect:
 
 
 def column_letters(col: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
+    letters = _LETTERS.get(col)
+    if letters is None:
+        letters, n = "", col
+        while n:
+            n, rem = divmod(n - 1, 26)
+            letters = chr(65 + rem) + letters
+        if 0 < col <= MAX_COL:
+            _LETTERS[col] = letters
     return letters
+
+
+_LETTERS: dict[int, str] = {}   # column number → letters: every cell of a finding is named
 
 
 def a1(row: int, col: int) -> str:
@@ -131,24 +138,32 @@ def a1(row: int, col: int) -> str:
     return f"{column_letters(col)}{row}"
 
 
-_CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 _COLUMNS: dict[str, int] = {}
+_DIGITS = "0123456789"
 
 
 def split_a1(ref: str) -> tuple[int, int]:
-    """``$F$6`` → (6, 6); ``ValueError`` if it is not a cell address inside the sheet."""
-    m = _CELL.fullmatch(ref)
-    if not m:
-        raise ValueError(ref)
-    letters = m.group(1)
+    """``$F$6`` → (6, 6); ``ValueError`` if it is not a cell address inside the sheet.
+
+    The address is ``$?`` 1–3 letters ``$?`` 1–7 digits. Read without a regular
+    expression: a sheet's every cell is one, and so is every defined name's corner.
+    """
+    body = ref.removeprefix("$")
+    letters = body.rstrip(_DIGITS)
+    digits = body[len(letters):]
+    letters = letters.removesuffix("$")
     col = _COLUMNS.get(letters)
     if col is None:
+        if not (0 < len(letters) <= 3 and letters.isascii() and letters.isalpha()):
+            raise ValueError(ref)
         col = 0
         for ch in letters.upper():
             col = col * 26 + ord(ch) - 64
         if len(_COLUMNS) < 20_000:
             _COLUMNS[letters] = col
-    row = int(m.group(2))
+    if not 0 < len(digits) <= 7:
+        raise ValueError(ref)
+    row = int(digits)
     if not (1 <= row <= MAX_ROW and 1 <= col <= MAX_COL):
         raise ValueError(ref)
     return row, col
@@ -207,7 +222,7 @@ def cell_label(sheet: str, row: int, col: int) -> str:
 # ---------------------------------------------------------------- the interface
 
 
-@dataclass(frozen=True)
+@record
 class TableRef:
     """One Excel table (ListObject): where it is and what its columns are called."""
 
@@ -266,6 +281,7 @@ class Wanted:
         self.blocks = [r for r in rects if not r.is_cell]
         self.top = min((r.top for r in rects), default=1)
         self.bottom = max((r.bottom for r in rects), default=0)
+        self._by_row: dict[int, frozenset[int]] | None = None
 
     def __call__(self, row: int, col: int) -> bool:
         if row < self.top or row > self.bottom:
@@ -273,4 +289,15 @@ class Wanted:
         if (row, col) in self.cells:
             return True
         return any(b.contains(row, col) for b in self.blocks)
+
+    def columns(self, row: int) -> tuple[frozenset[int], tuple[tuple[int, int], ...]]:
+        """The wanted single columns and (left, right) spans of one row: a sheet's
+        cells are tested against these, row by row, instead of every rectangle."""
+        if self._by_row is None:
+            by_row: dict[int, set[int]] = {}
+            for r, c in self.cells:
+                by_row.setdefault(r, set()).add(c)
+            self._by_row = {r: frozenset(cs) for r, cs in by_row.items()}
+        spans = tuple(sorted({(b.left, b.right) for b in self.blocks if b.top <= row <= b.bottom}))
+        return self._by_row.get(row, frozenset()), spans
 

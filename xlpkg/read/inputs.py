@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from xlpkg.core.model import Dataset
-from xlpkg.read.data_file import read_data_file
 from xlpkg.read.sniff import WORKBOOK_SUFFIXES, sniff
 
 __all__ = ["WORKBOOK_SUFFIXES", "load_input", "out_of_memory", "sniff"]
@@ -20,6 +19,10 @@ def load_input(path: Path) -> Dataset:
     """Read a data file or a workbook into a :class:`Dataset`."""
     path = Path(path)
     if sniff(path) == "data":
+        # imported here: the data-file reader (json, its shapes and limits) is no
+        # workbook's concern
+        from xlpkg.read.data_file import read_data_file
+
         return read_data_file(path)
     try:   # zip/XML parsing only when a workbook comes
         from xlpkg.read.workbook_read import read_saved

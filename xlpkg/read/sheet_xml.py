@@ -46,6 +46,8 @@ class SheetHandler:
         self.cells: Cells = {}
         self.row = self.col = 0
         self.row_wanted = False
+        self.single: frozenset[int] = frozenset()        # the wanted columns of this row
+        self.spans: tuple[tuple[int, int], ...] = ()
         self.pos: tuple[int, int] | None = None   # the wanted cell being read
         self.kind = "n"
         self.formula = False
@@ -61,10 +63,17 @@ class SheetHandler:
             if not self.row_wanted:
                 return
             ref = attrs.get("r")
+            row = self.row
             if ref:
-                self.row, self.col = split_a1(ref)
-            if self.wanted(self.row, self.col):
-                self.pos = (self.row, self.col)
+                row, self.col = split_a1(ref)
+            col = self.col
+            if row == self.row:
+                wanted = col in self.single or any(a <= col <= b for a, b in self.spans)
+            else:   # a cell naming another row than its <row>: ask the rectangles
+                self.row = row
+                wanted = self.wanted(row, col)
+            if wanted:
+                self.pos = (row, col)
                 self.kind = attrs.get("t", "n")
                 self.formula = False
                 self.value = self.inline = self.buf = None
@@ -72,7 +81,11 @@ class SheetHandler:
             r = attrs.get("r")
             self.row = int(r) if r else self.row + 1
             self.col = 0
-            self.row_wanted = self.wanted.top <= self.row <= self.wanted.bottom
+            if self.row > self.wanted.bottom:
+                raise Done   # rows come in order (ECMA-376 §18.3.1.73): nothing wanted is left
+            self.row_wanted = self.wanted.top <= self.row
+            if self.row_wanted:
+                self.single, self.spans = self.wanted.columns(self.row)
         elif self.pos is None:
             return
         elif tag == "v":

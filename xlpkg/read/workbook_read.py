@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from xlpkg.core.model import (
     econ_key,
     from_mapping,
 )
+from xlpkg.core.record import replace
 from xlpkg.errors import InputError
 from xlpkg.read.cell_source import (
     NO_RESULT,
@@ -41,7 +41,6 @@ from xlpkg.read.cell_source import (
     CellError,
     Cells,
     CellSource,
-    LiveSource,
     Rect,
     SavedSource,
     TableRef,
@@ -84,6 +83,8 @@ def read_saved(path: Path) -> Dataset:
 
 def read_book(book: Any) -> Dataset:
     """An open xlwings ``Book`` → :class:`Dataset`, with its unsaved edits."""
+    from xlpkg.read.live_source import LiveSource  # only inside Excel
+
     return read_source(LiveSource(book), book.name)
 
 

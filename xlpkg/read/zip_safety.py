@@ -17,12 +17,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from xml.etree.ElementTree import ParseError as XmlParseError
 from xml.parsers import expat
-
-from defusedxml import DefusedXmlException
-from defusedxml.common import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml.ElementTree import fromstring
 
 from xlpkg.errors import InputError, XlpkgError
 
@@ -114,10 +109,11 @@ class SafeZip:
             raise self.fail(f"部件 {part} 过大")
         return data
 
-    def xml(self, part: str):
-        """A small part (workbook, rels, table) as an ElementTree element."""
-        # OOXML parts never carry a DTD: refuse any, as the expat handlers below do.
-        return fromstring(self.read(part), forbid_dtd=True)
+    def xml(self, part: str) -> Element:
+        """A small part (workbook, rels, table) as a tree of :class:`Element`."""
+        tree = _TreeBuilder()
+        parse(self.read(part), tree, namespaces=True)
+        return tree.root
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
         """A part's relationships: id → (type, target part path)."""
@@ -137,32 +133,37 @@ class SafeZip:
 
 
 # Sheets and shared strings are read by handlers bound straight to an expat parser
-# hardened exactly as defusedxml's DefusedExpatParser(forbid_dtd=True) hardens it
-# (with defusedxml's own exceptions): no DTD, no entity declarations, no external
-# references. Not ElementTree: the defused ElementTree builds every element in
+# hardened exactly as defusedxml's DefusedExpatParser(forbid_dtd=True) hardens it:
+# no DTD, no entity declarations, no external references (each refused with
+# :class:`ForbiddenXml`; defusedxml itself is not loaded for it). Not ElementTree: the defused ElementTree builds every element in
 # Python, several times slower. Not defusedxml.expatreader itself: it imports
 # xml.sax, which imports urllib.request — 50 ms more on every fresh start.
 
 
+class ForbiddenXml(ValueError):
+    """A part declares a DTD or an entity, or refers to an external one."""
+
+
 def _forbid_dtd(name, sysid, pubid, has_internal_subset):
-    raise DTDForbidden(name, sysid, pubid)
+    raise ForbiddenXml(f"DTD {name!r} (system {sysid!r}, public {pubid!r})")
 
 
 def _forbid_entity(name, is_parameter, value, base, sysid, pubid, notation):
-    raise EntitiesForbidden(name, value, base, sysid, pubid, notation)
+    raise ForbiddenXml(f"entity {name!r} (system {sysid!r}, public {pubid!r})")
 
 
 def _forbid_unparsed(name, base, sysid, pubid, notation):
-    raise EntitiesForbidden(name, None, base, sysid, pubid, notation)
+    raise ForbiddenXml(f"unparsed entity {name!r} (system {sysid!r}, public {pubid!r})")
 
 
 def _forbid_external(context, base, sysid, pubid):
-    raise ExternalReferenceForbidden(context, base, sysid, pubid)
+    raise ForbiddenXml(f"external reference (system {sysid!r}, public {pubid!r})")
 
 
-def parse(data: bytes, handler) -> None:
-    """Feed ``data`` to ``handler.start/end/data`` through a defused expat parser."""
-    parser = expat.ParserCreate()
+def parse(data: bytes, handler, *, namespaces: bool = False) -> None:
+    """Feed ``data`` to ``handler.start/end/data`` through a defused expat parser;
+    with ``namespaces``, names arrive as ``namespace}local``."""
+    parser = expat.ParserCreate(namespace_separator="}") if namespaces else expat.ParserCreate()
     parser.StartDoctypeDeclHandler = _forbid_dtd    # OOXML parts never carry a DTD
     parser.EntityDeclHandler = _forbid_entity
     parser.UnparsedEntityDeclHandler = _forbid_unparsed
@@ -173,6 +174,57 @@ def parse(data: bytes, handler) -> None:
     parser.EndElementHandler = handler.end
     parser.CharacterDataHandler = handler.data
     parser.Parse(data, True)
+
+
+class Element:
+    """One element of a small part, named as ElementTree names it (``{namespace}local``,
+    attributes too); the few parts read whole are parsed by :func:`parse` as well,
+    not by the defused ElementTree (which loads a second, pure-Python ElementTree)."""
+
+    __slots__ = ("attrib", "children", "tag", "text")
+
+    def __init__(self, tag: str, attrib: dict[str, str]):
+        self.tag, self.attrib, self.text, self.children = tag, attrib, None, []
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return self.attrib.get(key, default)
+
+    def __iter__(self) -> Iterator[Element]:
+        return iter(self.children)
+
+    def iter(self) -> Iterator[Element]:
+        """This element and every one below it, in document order."""
+        stack = [self]
+        while stack:
+            el = stack.pop()
+            yield el
+            stack.extend(reversed(el.children))
+
+
+def _clark(name: str) -> str:
+    return "{" + name if "}" in name else name
+
+
+class _TreeBuilder:
+    def __init__(self):
+        self.root: Element | None = None
+        self._open: list[Element] = []
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        el = Element(_clark(tag), {_clark(k): v for k, v in attrs.items()})
+        if self._open:
+            self._open[-1].children.append(el)
+        else:
+            self.root = el
+        self._open.append(el)
+
+    def end(self, tag: str) -> None:
+        self._open.pop()
+
+    def data(self, text: str) -> None:
+        el = self._open[-1]
+        if not el.children:   # ElementTree's .text: what comes before the first child
+            el.text = (el.text or "") + text
 
 
 def _expat_out_of_memory(exc: BaseException) -> bool:
@@ -190,9 +242,9 @@ def failure_reason(exc: BaseException) -> str | None:
         return "文件已损坏或不是 zip 格式"
     if isinstance(exc, zlib.error):
         return "压缩数据已损坏，无法解压"
-    if isinstance(exc, DefusedXmlException):
+    if isinstance(exc, ForbiddenXml):
         return "XML 中含有不允许的实体或外部引用"
-    if isinstance(exc, (XmlParseError, expat.ExpatError)):
+    if isinstance(exc, expat.ExpatError):
         return "XML 格式错误"
     if isinstance(exc, (NotImplementedError, RuntimeError)):
         return "使用了不支持的压缩方式或已加密"

@@ -11,12 +11,12 @@ gets; it never names one. Pure.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from xlpkg.core.finding import Finding
 from xlpkg.core.model import NARRATIVE_LABELS, Dataset
+from xlpkg.core.record import record
 from xlpkg.report import basics, deviations, performance, spending
 from xlpkg.report.state import Build
 from xlpkg.report.text import NONE_TEXT, Block, Content, Para, Section, chinese_number, numbered
@@ -24,7 +24,7 @@ from xlpkg.report.text import NONE_TEXT, Block, Content, Para, Section, chinese_
 REPORT_TAIL = "整体支出绩效自评报告"
 
 
-@dataclass(frozen=True)
+@record
 class Place:
     """One section of the outline: its key, its title and what builds its blocks."""
 

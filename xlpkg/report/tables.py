@@ -9,7 +9,6 @@ display strings of their cells (every figure from :mod:`ratios`, worded by
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 
 from xlpkg.core import phrases
@@ -24,6 +23,7 @@ from xlpkg.core.ratios import (
     share,
     yoy_diff,
 )
+from xlpkg.core.record import replace
 from xlpkg.report.state import Build
 from xlpkg.report.text import UNIT_LINE, Column, Table, Text
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
+from xlpkg.core.record import field, record
 from xlpkg.tables.grid import PrintTable
 
 CN_DIGITS = "一二三四五六七八九十"
@@ -54,7 +54,7 @@ _END_PUNCT = "。；;，,、 "
 # ---------------------------------------------------------------- the content model
 
 
-@dataclass(frozen=True)
+@record
 class Note:
     """What a Word comment on a printed figure says: one finding, with its cells."""
 
@@ -63,7 +63,7 @@ class Note:
     cells: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Span:
     text: str
     gap: bool = False
@@ -73,7 +73,7 @@ class Span:
 Text = tuple[Span, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Para:
     """A paragraph: ``style`` is "body", "lead" (body text introducing the list after
     it, kept on its page), "h2" (二级标题), "h3" (三级标题), "rules" (the
@@ -87,14 +87,14 @@ class Para:
         return "".join(s.text for s in self.text)
 
 
-@dataclass(frozen=True)
+@record
 class Column:
     key: str
     header: str
     align: str = "r"          # "l" | "r" | "c"
 
 
-@dataclass(frozen=True)
+@record
 class Table:
     """A table: ``kind`` names its column widths on the page (the docx side owns them)."""
 
@@ -110,7 +110,7 @@ class Table:
         return "".join(s.text for s in row.get(key, ()))
 
 
-@dataclass(frozen=True)
+@record
 class Grid:
     """A submission table (:class:`~xlpkg.tables.grid.PrintTable`, from
     :mod:`xlpkg.tables.rows`) printed as an attachment: the same grid ``xlpkg tables``
@@ -125,7 +125,7 @@ class Grid:
         return info + [" | ".join(c.text for c in r) for r in t.rows] + list(t.notes)
 
 
-@dataclass(frozen=True)
+@record
 class Figures:
     """Where the optional charts go (``--charts``); the writer draws them from ``data``."""
 
@@ -135,14 +135,14 @@ class Figures:
 Block = Para | Table | Grid | Figures
 
 
-@dataclass
+@record(frozen=False)
 class Section:
     key: str
     heading: str
     blocks: list[Block] = field(default_factory=list)
 
 
-@dataclass
+@record(frozen=False)
 class Appendix:
     key: str                   # "base_data" | "scoresheet" | "project1" … | "findings"
     label: str                 # 附件 / 附件1
@@ -158,7 +158,7 @@ class Appendix:
         return self.listed or self.title
 
 
-@dataclass(frozen=True)
+@record
 class Gap:
     """One 【待补充：…】 marker the report writes: the section it is in and what is missing."""
 
@@ -167,7 +167,7 @@ class Gap:
     about: str = ""        # the item it concerns (公用经费, “帮助困难职工”), for the listing
 
 
-@dataclass
+@record(frozen=False)
 class Content:
     title: str
     title_tail: str

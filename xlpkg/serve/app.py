@@ -17,7 +17,6 @@ import shutil
 import sys
 import tempfile
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -29,6 +28,7 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from xlpkg.core.record import field, record
 from xlpkg.errors import XlpkgError
 from xlpkg.serve import evaluate
 from xlpkg.serve.upload import UploadRefused, receive, too_large
@@ -52,7 +52,7 @@ SECURITY_HEADERS = [
 NO_TOKEN = "缺少或错误的访问口令：请使用 xlpkg serve 启动时显示的完整地址打开本页面"
 
 
-@dataclass
+@record(frozen=False)
 class Settings:
     port: int
     token: str

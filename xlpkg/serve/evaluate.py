@@ -8,21 +8,20 @@ download: the report, the findings workbook and the submission tables.
 
 from __future__ import annotations
 
-import dataclasses
 import io
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from xlpkg.core.finding import SEVERITY_LABELS, counts
 from xlpkg.core.model import describe_field
 from xlpkg.core.money import fmt_amount, fmt_number
+from xlpkg.core.record import record, replace
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@dataclass
+@record(frozen=False)
 class Result:
     """One evaluated upload, kept in memory (the uploaded file itself is gone)."""
 
@@ -45,7 +44,7 @@ def evaluate_upload(path: Path, display_name: str) -> Result:
     from xlpkg.read.sniff import sniff
 
     kind = sniff(path)
-    ds = dataclasses.replace(load(path), source=display_name)
+    ds = replace(load(path), source=display_name)
     return Result(evaluate(ds), display_name, kind)
 
 
@@ -159,7 +158,7 @@ def tables_download(result: Result) -> tuple[str, bytes, str]:
     return f"{_stem(result)}_报送表格.xlsx", data, XLSX
 
 
-@dataclass
+@record(frozen=False)
 class _Rows:
     rows: list
 

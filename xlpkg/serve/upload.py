@@ -12,12 +12,13 @@ ever becomes part of a path.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect
+
+from xlpkg.core.record import record
 
 FILE_FIELD, TOKEN_FIELD = "file", "token"
 _SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}")
@@ -40,7 +41,7 @@ def too_large(cap: int) -> UploadRefused:
     return UploadRefused(413, f"文件太大：本页面最多接收 {cap // (1024 * 1024)} MB 的文件")
 
 
-@dataclass
+@record(frozen=False)
 class Upload:
     path: Path | None = None     # the saved copy, inside the request's private folder
     display_name: str = ""       # the name the browser gave, for messages only

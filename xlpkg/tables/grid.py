@@ -11,16 +11,16 @@ numbers. Pure data: no I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from xlpkg.core.money import fmt_amount, fmt_number, fmt_pct
+from xlpkg.core.record import field, record
 
 KINDS = ("text", "amount", "pct", "count", "weight", "score")
 NUMERIC = KINDS[1:]
 
 
-@dataclass(frozen=True)
+@record
 class Cell:
     text: str = ""
     value: Decimal | None = None    # the number behind ``text`` (amount, fraction, count, score)
@@ -74,13 +74,13 @@ def weight_cell(value: Decimal | None, **kw) -> Cell:
     return Cell("" if value is None else fmt_number(value), value, "weight", **kw)
 
 
-@dataclass(frozen=True)
+@record
 class Column:
     width: float                    # in characters of the xlsx default font (≈ 1.1 CJK per 2)
     wrap: bool = True
 
 
-@dataclass(frozen=True)
+@record
 class PrintTable:
     """One sheet of the submission: title, info lines, grid, notes."""
 

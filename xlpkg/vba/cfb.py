@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+
+from xlpkg.core.record import field, record
 
 __all__ = ["Tree", "write_cfb"]
 
@@ -43,7 +44,7 @@ _RED, _BLACK = 0, 1
 _ILLEGAL_NAME_CHARS = set("/\\:!")
 
 
-@dataclass
+@record(frozen=False)
 class _Entry:
     name: str
     kind: int

@@ -18,8 +18,8 @@ import re
 import struct
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from xlpkg.core.record import record
 from xlpkg.vba.cfb import write_cfb
 
 __all__ = ["VbaModule", "build_vba_project", "compress", "decompress", "encrypt_data"]
@@ -248,7 +248,7 @@ _KINDS = ("document", "standard", "class")
 _NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,30}\Z")  # a VBA identifier, <= 31 chars
 
 
-@dataclass(frozen=True)
+@record
 class VbaModule:
     """One module of a VBA project.
 

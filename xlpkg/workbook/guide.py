@@ -8,10 +8,10 @@ same. Words are Excel's own (启用内容, 审阅 → 撤销工作表保护).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from xlpkg.core.record import record
 
 
-@dataclass(frozen=True)
+@record
 class Button:
     caption: str
     macro: str    # a Sub of the xlpkg_macros VBA module

@@ -8,12 +8,12 @@ never from parsing field names back.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 
 from xlpkg.core import schema
 from xlpkg.core.finding import Claim, Finding, Subject
 from xlpkg.core.model import Dataset, Paragraph, Val, describe_field, scalar_values
+from xlpkg.core.record import fields
 
 # The lists whose rows are known by their 0-based index.
 _LISTS = tuple(t.key for t in schema.TABLES
@@ -22,10 +22,10 @@ _LISTS = tuple(t.key for t in schema.TABLES
 
 def _row_vals(obj) -> Iterable[tuple[str, Val]]:
     """The (field, Val) pairs of one list row, whatever fields the model gives it."""
-    for f in dataclasses.fields(obj):
-        v = getattr(obj, f.name)
+    for name in fields(obj):
+        v = getattr(obj, name)
         if isinstance(v, Val):
-            yield f.name, v
+            yield name, v
 
 
 def _walk(ds: Dataset) -> dict[str, tuple[Val, Subject]]:

@@ -13,6 +13,7 @@ from xlpkg.core.checks.base import finding, paragraphs
 from xlpkg.core.checks.tasks import task_deviation, task_name
 from xlpkg.core.finding import Claim, Finding
 from xlpkg.core.model import NARRATIVE_LABELS, Dataset
+from xlpkg.core.patterns import lazy
 
 
 def paragraph_label(section: str, index: int) -> str:
@@ -52,7 +53,7 @@ def check_narrative_claims(ds: Dataset) -> list[Finding]:
 
 
 # Instructions of the common templates, published as content when left in.
-TEMPLATE_LEFTOVERS = re.compile(
+TEMPLATE_LEFTOVERS = lazy(
     r"[（(]\s*(?:限|不超过|不少于)?\s*\d+\s*字(?:以内|以下|左右)?\s*[）)]"
     r"|结合自评情况[，,]\s*分析|对照年度(?:绩效)?目标[，,]\s*(?:说明|分析)"
     r"|请(?:填写|简要(?:说明|描述|填写)|据实填写|在此|根据实际)|此处(?:填写|录入)|填写说明")
@@ -76,7 +77,7 @@ def check_template_leftovers(ds: Dataset) -> list[Finding]:
 
 
 QUOTE_LIMIT = 40
-_SENTENCE = re.compile(r"[^。；;！!？?\n]*[。；;！!？?]?")
+_SENTENCE = lazy(r"[^。；;！!？?\n]*[。；;！!？?]?")
 
 
 def _instruction(text: str, m: re.Match) -> str:

@@ -3,12 +3,11 @@ three figures a report cannot do without."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from xlpkg.core.checks.base import finding, subjects_of, vals_named
 from xlpkg.core.finding import Finding
 from xlpkg.core.model import Dataset, describe_field
 from xlpkg.core.money import fmt_amount
+from xlpkg.core.record import replace
 
 
 def check_negative_amounts(ds: Dataset) -> list[Finding]:
@@ -37,7 +36,7 @@ def check_required(ds: Dataset) -> list[Finding]:
 def check_unreadable(ds: Dataset) -> list[Finding]:
     """Values that could not be read (found while reading, reported here with subjects)."""
     return [f if f.subjects else
-            dataclasses.replace(f, subjects=subjects_of(ds, vals_named(ds, f.fields)))
+            replace(f, subjects=subjects_of(ds, vals_named(ds, f.fields)))
             for f in ds.read_findings]
 
 

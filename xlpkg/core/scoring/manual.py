@@ -9,17 +9,17 @@ it as 待评分, never as 0.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from xlpkg.core.model import SelfScore
 from xlpkg.core.money import fmt_number
+from xlpkg.core.patterns import lazy
+from xlpkg.core.record import record
 from xlpkg.core.scoring.rules import ZERO, Band, Bands, Checklist, Rule, norm_name, pts_text
 
-_ITEM = re.compile(r"(?P<base>.+?)[\s\-—–/:·]*(?:第)?\s*[(\[【]?\s*(?P<n>\d{1,2})\s*[)\]】]?\s*项?")
+_ITEM = lazy(r"(?P<base>.+?)[\s\-—–/:·]*(?:第)?\s*[(\[【]?\s*(?P<n>\d{1,2})\s*[)\]】]?\s*项?")
 
 
 def _keys(rule: Rule) -> tuple[str, ...]:
@@ -28,7 +28,7 @@ def _keys(rule: Rule) -> tuple[str, ...]:
             norm_name(rule.level1 + rule.level2 + rule.name))
 
 
-@dataclass(frozen=True)
+@record
 class _Entry:
     row: SelfScore
     index: int              # 1-based row of tbl_scores
@@ -97,7 +97,7 @@ class ManualScores:
         return self.by_item.get((i, n), [])
 
 
-@dataclass(frozen=True)
+@record
 class ManualScore:
     points: Decimal | None     # None: nothing entered
     note: str

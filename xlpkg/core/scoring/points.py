@@ -7,10 +7,10 @@ rounding of the shown score (half-up, 2 decimals) is the caller's.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from decimal import Decimal
 
 from xlpkg.core.money import fmt_amount, fmt_number, fmt_pct, round_half_up
+from xlpkg.core.record import record
 from xlpkg.core.scoring.rules import (
     HUNDRED,
     ONE,
@@ -24,7 +24,7 @@ from xlpkg.core.scoring.rules import (
 )
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     """Points before rounding, and the Chinese note on points lost."""
 

@@ -12,20 +12,20 @@ rules file's ``[project]`` table (:class:`ProjectRules`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from xlpkg.core import ratios
 from xlpkg.core.grades import grade
 from xlpkg.core.model import Dataset, Project, ProjectIndicator, Val
 from xlpkg.core.money import fmt_amount, fmt_number, fmt_pct, round_half_up
+from xlpkg.core.record import record
 from xlpkg.core.scoring.rules import HUNDRED, ONE, PENDING, SHOWN, ZERO, ProjectRules, pts_text
 from xlpkg.core.scoring.shown import json_number, pending_sentence, score_text
 
 COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "="}
 
 
-@dataclass(frozen=True)
+@record
 class ProjectIndicatorScore:
     """One 绩效指标 row of a project's table."""
 
@@ -57,7 +57,7 @@ class ProjectIndicatorScore:
                 "basis": self.basis, "note": self.note, "reason": self.reason}
 
 
-@dataclass(frozen=True)
+@record
 class ProjectScore:
     """One project's 项目支出绩效自评表: funds, 执行率, indicators, total and grade."""
 

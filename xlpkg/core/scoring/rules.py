@@ -11,7 +11,6 @@ points per item) — what a computed rule does when its value is not computable
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
@@ -19,6 +18,7 @@ from typing import ClassVar
 
 from xlpkg.core.indicators import MANUAL, VALUE_SOURCES, TaskOptions
 from xlpkg.core.money import fmt_number
+from xlpkg.core.record import field, record
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 POINT = Decimal("0.01")            # one percentage point, as a fraction
@@ -38,7 +38,7 @@ PENALTY_STEPS = {"proportional": "按比例扣分", "whole": "不足一档不扣
 # ---------------------------------------------------------------- rule kinds
 
 
-@dataclass(frozen=True)
+@record
 class Linear:
     """Score = weight × value / full_at, capped at the weight."""
 
@@ -46,13 +46,13 @@ class Linear:
     kind: ClassVar[str] = "linear"
 
 
-@dataclass(frozen=True)
+@record
 class Tier:
     bound: Decimal     # fraction; inclusive
     points: Decimal
 
 
-@dataclass(frozen=True)
+@record
 class Tiers:
     """First tier reached wins: ``at_least`` (value ≥ bound, bounds descending) or
     at most (value ≤ bound, bounds ascending); otherwise ``otherwise`` points."""
@@ -63,7 +63,7 @@ class Tiers:
     kind: ClassVar[str] = "tiers"
 
 
-@dataclass(frozen=True)
+@record
 class Penalty:
     """Full points within ``limit``; ``deduct`` points off per ``step`` beyond it."""
 
@@ -75,7 +75,7 @@ class Penalty:
     kind: ClassVar[str] = "penalty"
 
 
-@dataclass(frozen=True)
+@record
 class Band:
     label: str
     low: Decimal    # fraction of the weight, inclusive
@@ -88,7 +88,7 @@ DEFAULT_BANDS = (Band("达成年度指标", Decimal("0.8"), ONE),
                  Band("未达成年度指标且效果较差", ZERO, Decimal("0.6")))
 
 
-@dataclass(frozen=True)
+@record
 class Bands:
     """A manual score, placed in one of ``bands`` for the note."""
 
@@ -96,13 +96,13 @@ class Bands:
     kind: ClassVar[str] = "band"
 
 
-@dataclass(frozen=True)
+@record
 class Item:
     text: str
     points: Decimal
 
 
-@dataclass(frozen=True)
+@record
 class Checklist:
     """Manual points per item; the items' points add up to the weight."""
 
@@ -113,7 +113,7 @@ class Checklist:
 Method = Linear | Tiers | Penalty | Bands | Checklist
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """One 三级指标 of the framework and how it is scored."""
 
@@ -141,7 +141,7 @@ class Rule:
         return VALUE_SOURCES[self.value][0] if self.value in VALUE_SOURCES else self.name
 
 
-@dataclass(frozen=True)
+@record
 class ProjectRules:
     """How a project's own table is scored (the rules file's ``[project]`` table)."""
 
@@ -152,7 +152,7 @@ class ProjectRules:
     source: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Rules:
     """A whole framework: its name and its indicators in table order."""
 

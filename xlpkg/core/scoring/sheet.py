@@ -10,13 +10,13 @@ the total and the grade — which exist only once no indicator is pending.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
 
 from xlpkg.core.grades import grade
 from xlpkg.core.indicators import IndicatorValue, compute
 from xlpkg.core.model import Dataset
 from xlpkg.core.money import fmt_amount, fmt_pct, round_half_up
+from xlpkg.core.record import record
 from xlpkg.core.scoring.manual import ManualScore, ManualScores, manual_score
 from xlpkg.core.scoring.points import Outcome, apply_rule
 from xlpkg.core.scoring.projects import ProjectScore, score_projects
@@ -43,7 +43,7 @@ WHEN_MISSING_NOTE = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class IndicatorScore:
     """One row of the 自评表."""
 
@@ -84,7 +84,7 @@ class IndicatorScore:
         return "—" if self.rule in MANUAL_KINDS else "无法计算"
 
 
-@dataclass(frozen=True)
+@record
 class Scoresheet:
     indicators: tuple[IndicatorScore, ...]
     rules_name: str

@@ -13,7 +13,7 @@ Excel address.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from xlpkg.core.record import record
 
 # ---------------------------------------------------------------- addresses
 
@@ -44,7 +44,7 @@ def quote_sheet(sheet: str) -> str:
 # ---------------------------------------------------------------- sheets
 
 
-@dataclass(frozen=True)
+@record
 class Sheet:
     name: str               # what the accountant sees
     codename: str           # VBA code name: ASCII, since module names are stored in a code page
@@ -112,21 +112,21 @@ SCORESHEET_ANCHOR_CELL = a1(SCORESHEET_HEADER_ROW + 1, 0)
 # ---------------------------------------------------------------- formula arguments
 
 
-@dataclass(frozen=True)
+@record
 class Field:
     """A scalar contract field, i.e. a defined name (``exp_basic_actual``)."""
 
     name: str
 
 
-@dataclass(frozen=True)
+@record
 class Here:
     """The same row's cell of another column (only inside a table column's formula)."""
 
     key: str
 
 
-@dataclass(frozen=True)
+@record
 class TableCell:
     """Row ``index`` (0-based) of a table column."""
 
@@ -135,7 +135,7 @@ class TableCell:
     key: str
 
 
-@dataclass(frozen=True)
+@record
 class Span:
     """A table column's whole data range."""
 
@@ -146,7 +146,7 @@ class Span:
 Arg = Field | Here | TableCell | Span
 
 
-@dataclass(frozen=True)
+@record
 class Formula:
     """A computed cell: ``=func(args…)``.
 
@@ -182,7 +182,7 @@ COMPARATOR_CHOICES = ("≥", "≤", "=")
 # ---------------------------------------------------------------- cells of the fixed sheets
 
 
-@dataclass(frozen=True)
+@record
 class Named:
     """An input cell carrying a workbook-scoped defined name."""
 
@@ -201,7 +201,7 @@ class Named:
         return f"{self.sheet}!{self.cell}"
 
 
-@dataclass(frozen=True)
+@record
 class Label:
     """Fixed text: a title, a header, a row label, a note. ``span`` merges columns."""
 

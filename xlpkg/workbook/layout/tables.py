@@ -11,10 +11,10 @@ refuses a layout that misses a schema table or column.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from xlpkg.core import schema
 from xlpkg.core.model import EXPENDITURE_FIELDS
+from xlpkg.core.record import record
 from xlpkg.workbook.layout.cells import (
     AMOUNT,
     CHECK,
@@ -46,7 +46,7 @@ from xlpkg.workbook.layout.cells import (
 SECTION_CHOICES = tuple(s.label for s in schema.SECTIONS)
 
 
-@dataclass(frozen=True)
+@record
 class Column:
     header: str               # the contract's Chinese header (CONTRACT §3), or a computed one
     key: str | None           # contract key; None for a computed column
@@ -56,7 +56,7 @@ class Column:
     args: tuple[Arg, ...] = ()  # … and its arguments (Here = same row)
 
 
-@dataclass(frozen=True)
+@record
 class SummaryRow:
     """A row above a table: a label, then one formula under some of its columns."""
 
@@ -68,7 +68,7 @@ class SummaryRow:
     bases: tuple[tuple[str, ...], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Table:
     name: str
     sheet: str

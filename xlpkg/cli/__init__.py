@@ -1,0 +1,100 @@
+"""The ``xlpkg`` command: parses arguments, calls the library, maps failures to exit codes.
+
+Thin on purpose (sqlite-utils' ``cli.py`` over ``db.py``): every command is a
+few lines over a library function. One handler turns every failure into a
+Chinese message and exit code 2; a traceback is shown only with ``--debug``.
+Exit codes (CONTRACT §4): 0 done, 1 done but ``--strict`` and an error finding,
+2 the input could not be read or the output not written.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from xlpkg.cli.commands import EXIT_INPUT, EXIT_OK, EXIT_STRICT
+from xlpkg.cli.parser import build_parser, command_named
+from xlpkg.errors import XlpkgError
+
+__all__ = ["EXIT_INPUT", "EXIT_OK", "EXIT_STRICT", "build_parser", "main"]
+
+
+def _tolerant_streams() -> None:
+    """A console that cannot show Chinese prints escapes instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
+def _drop_stdout() -> None:
+    """The reader of our output went away (``xlpkg check BOOK | head -1``): send the
+    rest to nowhere, so Python's own flush at exit does not complain either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _out_of_memory(exc: BaseException) -> int:
+    from xlpkg.atomic import release_quietly
+
+    release_quietly(exc)
+    print("xlpkg：内存不足，无法完成处理（文件可能过大或已损坏）。", file=sys.stderr)
+    print("提示：请关闭其他程序后重试，或检查该文件是否异常庞大", file=sys.stderr)
+    return EXIT_INPUT
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in argv
+    _tolerant_streams()
+    try:
+        parser = build_parser(command_named(argv))
+        args = parser.parse_args(argv)
+        if not getattr(args, "command", None):
+            parser.print_help()
+            return EXIT_OK
+        code = args.func(args)
+        sys.stdout.flush()   # a closed pipe shows here, inside the handler
+        return code
+    except BrokenPipeError:
+        _drop_stdout()
+        return EXIT_OK
+    except XlpkgError as exc:
+        if debug:
+            raise
+        print(f"xlpkg：{exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"提示：{exc.hint}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("xlpkg：已中断，未写出半成品文件。", file=sys.stderr)
+        return 130
+    except MemoryError as exc:
+        return _out_of_memory(exc)
+    except OSError as exc:
+        if debug:
+            raise
+        from xlpkg.atomic import memory_exhausted, os_reason, release_quietly
+
+        release_quietly(exc)
+        if memory_exhausted(exc):
+            return _out_of_memory(exc)
+
+        where = f"：{exc.filename}" if exc.filename else ""
+        print(f"xlpkg：文件读写失败{where}（{os_reason(exc)}）", file=sys.stderr)
+        print("提示：请检查文件和文件夹是否存在、是否有读写权限、磁盘是否已满", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as exc:
+        if debug:
+            raise
+        from xlpkg.atomic import memory_exhausted
+
+        if memory_exhausted(exc):   # lxml, an import: low memory in other words
+            return _out_of_memory(exc)
+        print(f"xlpkg：处理失败（{type(exc).__name__}）。这可能是程序缺陷。", file=sys.stderr)
+        print("提示：请加 --debug 重新运行，并把输出发给维护人员", file=sys.stderr)
+        return EXIT_INPUT

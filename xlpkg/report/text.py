@@ -258,7 +258,7 @@ def spans(text: str, notes: dict[str, tuple[Note, ...]] | None = None) -> Text:
             _plain(m.group(2), plain, out)
         elif m.group(2):       # an empty figure is no span: the text around it joins
             _flush(plain, out)
-            out.append(Span(m.group(2), notes=found))
+            out.append(Span(m.group(2), False, found))   # positional: the cheaper call
         pos = m.end()
     _plain(text[pos:], plain, out)
     _flush(plain, out)
@@ -274,7 +274,7 @@ def _plain(piece: str, plain: list[str], out: list[Span]) -> None:
     for m in _GAP.finditer(piece):
         plain.append(piece[pos:m.start()])
         _flush(plain, out)
-        out.append(Span(m.group(0), gap=True))
+        out.append(Span(m.group(0), True))
         pos = m.end()
     plain.append(piece[pos:])
 

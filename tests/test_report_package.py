@@ -178,3 +178,26 @@ def test_report_zip_is_zipfiles_for_the_same_parts(monkeypatch):
         for name, part, _ in odd:
             z.writestr(name, part)
     assert zip_parts(odd) == expected.getvalue()
+
+
+def test_the_collector_is_as_it_was_after_a_report():
+    """Content and XML are built with the cyclic collector paused; it is back on after
+    (also when building fails), and left off when the caller had turned it off."""
+    import gc
+
+    from xlpkg.report import render
+
+    ev = evaluate(read_data_file(EXAMPLE))
+    assert gc.isenabled()
+    render.report_bytes(ev)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), render._collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        render.report_bytes(ev)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -185,13 +185,14 @@ def test_the_collector_is_as_it_was_after_a_report():
     (also when building fails), and left off when the caller had turned it off."""
     import gc
 
+    from xlpkg.collector import paused
     from xlpkg.report import render
 
     ev = evaluate(read_data_file(EXAMPLE))
     assert gc.isenabled()
     render.report_bytes(ev)
     assert gc.isenabled()
-    with pytest.raises(RuntimeError), render._collector_paused():
+    with pytest.raises(RuntimeError), paused():
         assert not gc.isenabled()
         raise RuntimeError
     assert gc.isenabled()

@@ -18,14 +18,13 @@ importing and running this module is cheap.
 
 from __future__ import annotations
 
-import gc
 import re
-from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from xlpkg.collector import paused
 from xlpkg.core.evaluation import Evaluation
 from xlpkg.core.model import Dataset
 from xlpkg.core.money import fmt_number
@@ -69,28 +68,12 @@ def _quoted(m: re.Match) -> str:
     return f"“{m.group(1)}”"
 
 
-@contextmanager
-def _collector_paused():
-    """The cyclic garbage collector off while a report is built (and back on after, if it
-    was on). The content and the XML are trees of new objects, made in one go, with no
-    cycles to find: a collection in the middle of them finds nothing, yet a full one
-    walks every object of the evaluation too (a third of the time of a 5,500-row report).
-    Their garbage goes by reference counting, as before."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
 def report_content(ev: Evaluation, *, with_findings: bool = False):
     """What the report says (sections, tables, the 待补充 list), dated today; built once
     and handed to :func:`render_report` by callers that also show the gaps."""
     from xlpkg.report.outline import build_content
 
-    with _collector_paused():
+    with paused():
         return build_content(ev.dataset, ev.findings, ev.scoresheet,
                              with_findings=with_findings, day=date.today())
 
@@ -123,7 +106,7 @@ def render_report(ev: Evaluation, *, charts: bool = False, with_findings: bool =
     package = Package(parsed_template(template if template is not None else template_bytes()))
     pngs = _chart_pngs(content.chart_data) if charts else []
     writer = Writer(package, clean=clean_text, charts=pngs)
-    with _collector_paused():
+    with paused():
         writer.write(content)
         body = writer.xml()
     # core properties: Word and python-docx hold at most 255 characters

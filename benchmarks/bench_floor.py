@@ -16,7 +16,12 @@ wall time and CPU time (user + system of the child). The project's modules are
 byte-compiled first (``compileall``), as an installed package is. Goals: report
 ≤ 2.5×, check ≤ 1.5×, batch ≤ 4×, 5,500 rows ≤ 3×, names linear.
 
-Run: ``python benchmarks/bench_floor.py [--runs 11] [--batch 100] [--quick]``.
+In process (``--in-process`` runs only these): d. CPU per task row of evaluate, content
+and render at 1,375 / 2,750 / 5,500 rows; f. ``write_report`` warm, per department (a
+different workbook each, as a batch worker goes) and for the example alone.
+
+Run: ``python benchmarks/bench_floor.py [--runs 11] [--batch 100] [--quick] [--books DIR]
+[--against OTHER_CHECKOUT] [--in-process]``.
 """
 
 from __future__ import annotations
@@ -67,8 +72,8 @@ if parts:
 """
 
 
-def _env() -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+def _env(root: Path = ROOT) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(root))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
@@ -102,13 +107,24 @@ def xlpkg(*args) -> list[str]:
     return [sys.executable, "-m", "xlpkg.cli", *map(str, args)]
 
 
-def make_books(tmp: Path, batch_n: int) -> tuple[Path, Path, Path]:
+def make_books(tmp: Path, batch_n: int, scratch: Path) -> tuple[Path, Path, Path]:
     """The filled example, the 5,500-row workbook and a folder of ``batch_n`` generated
-    departments (kept in ``tmp``: with ``--books DIR`` a second run reuses them)."""
+    departments (kept in ``tmp``: with ``--books DIR`` a second run reuses them). A
+    kept folder of more departments is never replaced: its first ``batch_n`` are
+    copied to ``scratch`` (``--quick`` on a folder of 100 made by a full run)."""
     book, big, folder = tmp / "anhua-2023.xlsm", tmp / f"tasks-{BIG_ROWS}.xlsm", tmp / "batch-in"
-    if book.is_file() and big.is_file() and len(list(folder.glob("*.xlsm"))) == batch_n:
-        return book, big, folder
-    shutil.rmtree(folder, ignore_errors=True)
+    kept = sorted(folder.glob("*.xlsm"))
+    if book.is_file() and big.is_file() and len(kept) >= batch_n:
+        if len(kept) == batch_n:
+            return book, big, folder
+        subset = scratch / "batch-in"
+        subset.mkdir()
+        for path in kept[:batch_n]:
+            shutil.copy2(path, subset / path.name)
+        return book, big, subset
+    if kept:
+        raise SystemExit(f"{folder} holds {len(kept)} workbooks, fewer than {batch_n}: "
+                         "use another --books folder (this one is left as it is)")
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "tests"))
     from departments import department
@@ -124,7 +140,7 @@ def make_books(tmp: Path, batch_n: int) -> tuple[Path, Path, Path]:
     data["key_tasks"] = [dict(tasks[i % len(tasks)], name=f"{tasks[i % len(tasks)]['name']}{i}")
                          for i in range(BIG_ROWS)]
     fill_workbook(from_mapping(data), big)
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
     for i in range(batch_n):
         fill_workbook(from_mapping(department(i)), folder / f"dept{i:04d}.xlsm")
     return book, big, folder
@@ -138,9 +154,11 @@ def ratio_rows(name: str, ours: tuple[float, float], floor: tuple[float, float],
              f"   cpu {ours[1] * 1000:7.1f} {floor[1] * 1000:7.1f} {rc:5.2f}×   goal ≤ {goal} {ok}")]
 
 
-def batch_figures(folder: Path, tmp: Path, report: Path, rounds: int, jobs: int):
+def batch_figures(folder: Path, tmp: Path, report: Path, rounds: int, jobs: int,
+                  against: Path | None = None):
     """Seconds per workbook: ``xlpkg batch`` (fresh process, all of it) and the floor's
-    in-process work over ``jobs`` processes; interleaved ``rounds`` times, medians."""
+    in-process work over ``jobs`` processes; interleaved ``rounds`` times, medians. With
+    ``against`` (another checkout), its ``xlpkg batch`` too, in the same rounds."""
     books = sorted(folder.glob("*.xlsm"))
     code = (FLOOR + "\nfrom concurrent.futures import ProcessPoolExecutor\nimport time, os\n"
             "def one(a):\n    read(a[0]); write(parts, a[1])\n"
@@ -150,14 +168,18 @@ def batch_figures(folder: Path, tmp: Path, report: Path, rounds: int, jobs: int)
             "    list(pool.map(one, [(b, os.path.join(out, f'{i}.docx')) "
             "for i, b in enumerate(books)], chunksize=4))\n"
             "open(sys.argv[3], 'w').write(str(time.perf_counter() - t))\n")
-    ours, floor = [], []
+    ours, floor, other = [], [], []
     for r in range(rounds):
-        out = tmp / f"batch-out-{r}"
-        start = time.perf_counter()
-        subprocess.run(xlpkg("batch", folder, "-o", out, "--force", "--jobs", jobs), check=True,
-                       env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        ours.append((time.perf_counter() - start) / len(books))
-        shutil.rmtree(out, ignore_errors=True)
+        for root, times in ((ROOT, ours), (against, other)):
+            if root is None:
+                continue
+            out = tmp / f"batch-out-{r}"
+            start = time.perf_counter()
+            subprocess.run(xlpkg("batch", folder, "-o", out, "--force", "--jobs", jobs),
+                           check=True, env=_env(root), stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            times.append((time.perf_counter() - start) / len(books))
+            shutil.rmtree(out, ignore_errors=True)
         fout = tmp / f"floor-out-{r}"
         fout.mkdir()
         took = tmp / "took.txt"
@@ -165,7 +187,8 @@ def batch_figures(folder: Path, tmp: Path, report: Path, rounds: int, jobs: int)
                         *map(str, books)], check=True, env=_env())
         floor.append(float(took.read_text()) / len(books))
         shutil.rmtree(fout, ignore_errors=True)
-    return statistics.median(ours), statistics.median(floor)
+    return (statistics.median(ours), statistics.median(floor),
+            statistics.median(other) if other else None)
 
 
 def naming_figures(tmp: Path, sizes: tuple[int, ...]) -> list[tuple[int, float]]:
@@ -204,9 +227,9 @@ def naming_figures(tmp: Path, sizes: tuple[int, ...]) -> list[tuple[int, float]]
     return [(n, place(n) / n) for n in sizes]
 
 
-def row_scaling(sizes: tuple[int, ...]) -> list[tuple[int, dict[str, float]]]:
-    """In-process seconds per task row of check + score, content and render at growing
-    row counts (flat per-row times: linear)."""
+def row_scaling(sizes: tuple[int, ...], repeat: int = 1) -> list[tuple[int, dict[str, float]]]:
+    """In-process CPU seconds per task row of check + score, content and render at growing
+    row counts (flat per-row times: linear); each the median of ``repeat`` runs."""
     sys.path.insert(0, str(ROOT))
     from xlpkg.core.model import from_mapping, to_mapping
     from xlpkg.pipeline import evaluate
@@ -222,17 +245,50 @@ def row_scaling(sizes: tuple[int, ...]) -> list[tuple[int, dict[str, float]]]:
         data = dict(base, key_tasks=[dict(tasks[i % len(tasks)],
                                           name=f"{tasks[i % len(tasks)]['name']}{i}")
                                      for i in range(n)])
-        ds = from_mapping(data)
-        t0 = time.process_time()
-        ev = evaluate(ds)
-        t1 = time.process_time()
-        content = report_content(ev)
-        t2 = time.process_time()
-        render_report(ev, content=content)
-        t3 = time.process_time()
-        out.append((n, {"evaluate": (t1 - t0) / n, "content": (t2 - t1) / n,
-                        "render": (t3 - t2) / n}))
+        runs = []
+        for _ in range(repeat):
+            ds = from_mapping(data)
+            t0 = time.process_time()
+            ev = evaluate(ds)
+            t1 = time.process_time()
+            content = report_content(ev)
+            t2 = time.process_time()
+            render_report(ev, content=content)
+            t3 = time.process_time()
+            runs.append({"evaluate": (t1 - t0) / n, "content": (t2 - t1) / n,
+                         "render": (t3 - t2) / n})
+            del ev, content
+        out.append((n, {k: statistics.median(r[k] for r in runs) for k in runs[0]}))
     return out
+
+
+def report_writes(book: Path, folder: Path, rounds: int = 5,
+                  departments: int = 20) -> dict[str, float]:
+    """In-process CPU seconds of ``write_report`` warm, as a batch worker calls it: the
+    median over ``rounds`` passes of ``departments`` different evaluated workbooks from
+    ``folder`` (each its own report, one after another), and of the example alone."""
+    sys.path.insert(0, str(ROOT))
+    from xlpkg.pipeline import evaluate, load
+    from xlpkg.report.render import write_report
+
+    evs = [evaluate(load(b)) for b in sorted(folder.glob("*.xlsm"))[:departments]]
+    example = evaluate(load(book))
+    out = Path(tempfile.mkdtemp(prefix="xlpkg-writes-"))
+    try:
+        write_report(example, out / "x.docx", force=True)   # imports and the template
+        per_dept, alone = [], []
+        for _ in range(rounds):
+            for i, ev in enumerate(evs):
+                t = time.process_time()
+                write_report(ev, out / f"{i}.docx", force=True)
+                per_dept.append(time.process_time() - t)
+            for _ in range(3):
+                t = time.process_time()
+                write_report(example, out / "x.docx", force=True)
+                alone.append(time.process_time() - t)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return {"department": statistics.median(per_dept), "example": statistics.median(alone)}
 
 
 def main() -> None:
@@ -243,17 +299,25 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="3 runs, 20 workbooks, 1 round")
     parser.add_argument("--books", type=Path, help="keep the generated workbooks here (reused)")
+    parser.add_argument("--against", type=Path,
+                        help="another checkout (e.g. main's): its batch in the same rounds")
+    parser.add_argument("--in-process", action="store_true",
+                        help="only the in-process figures (d. per task row, f. write_report)")
     args = parser.parse_args()
+    if args.in_process:   # --quick: smaller sizes only (the workbooks of --books as they are)
+        in_process(args)
+        return
     if args.quick:
         args.runs, args.batch, args.rounds = 3, 20, 1
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "xlpkg")], check=True,
-                   stdout=subprocess.DEVNULL, env=_env())
+    for root in (ROOT, args.against) if args.against else (ROOT,):
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "xlpkg")],
+                       check=True, stdout=subprocess.DEVNULL, env=_env(root))
     py = sys.executable
     tmp = Path(tempfile.mkdtemp(prefix="xlpkg-floor-"))
     try:
         books = args.books or tmp
         books.mkdir(parents=True, exist_ok=True)
-        book, big, folder = make_books(books, args.batch)
+        book, big, folder = make_books(books, args.batch, tmp)
         report, big_report = tmp / "report.docx", tmp / "big.docx"
         for src, dst in ((book, report), (big, big_report)):   # exit 1 never: no --strict
             subprocess.run(xlpkg("report", src, "-o", dst), env=_env(), check=True,
@@ -277,7 +341,8 @@ def main() -> None:
         except ImportError:
             pass
         med = interleaved(cases, args.runs)
-        b_ours, b_floor = batch_figures(folder, tmp, report, args.rounds, args.jobs)
+        b_ours, b_floor, b_other = batch_figures(folder, tmp, report, args.rounds, args.jobs,
+                                                 args.against)
         names = naming_figures(tmp, (1000, 2000, 4000, 8000) if not args.quick else (500, 1000,
                                                                                       2000))
         print(f"\n{args.runs} interleaved runs, medians; report {report.stat().st_size // 1024} KiB,"
@@ -297,13 +362,38 @@ def main() -> None:
         rb = b_ours / b_floor
         print(f"{'c. xlpkg batch, per workbook':<34} {b_ours * 1000:8.1f} {b_floor * 1000:8.1f}"
               f" {rb:6.2f}×   goal ≤ {GOALS['batch']} {'met' if rb <= GOALS['batch'] else 'NOT met'}")
-        for n, per in row_scaling((1375, 2750, 5500) if not args.quick else (500, 1000)):
-            print(f"d. {n:>6} task rows, CPU µs per row: "
-                  + ", ".join(f"{k} {v * 1e6:6.1f}" for k, v in per.items()))
+        if b_other is not None:
+            print(f"{'   the same, ' + args.against.name:<34} {b_other * 1000:8.1f} "
+                  f"{b_floor * 1000:8.1f} {b_other / b_floor:6.2f}×")
+        print_in_process(book, folder, args.quick)
         first = names[0][1]
         for n, per in names:
             print(f"e. {n:>6} same-named reports: {per * 1e6:8.1f} µs per name "
                   f"({per / first:4.1f}× the per-name time at {names[0][0]})")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def print_in_process(book: Path, folder: Path, quick: bool) -> None:
+    """d. per task row (content and render, the report's own work) and f. write_report."""
+    for n, per in row_scaling((1375, 2750, 5500) if not quick else (500, 1000),
+                              repeat=1 if quick else 3):
+        print(f"d. {n:>6} task rows, CPU µs per row: "
+              + ", ".join(f"{k} {v * 1e6:6.1f}" for k, v in per.items())
+              + f"   (content + render {(per['content'] + per['render']) * 1e6:6.1f})")
+    writes = report_writes(book, folder, rounds=2 if quick else 5)
+    print(f"f. write_report warm, CPU ms: per department {writes['department'] * 1000:6.2f} "
+          f"(a different workbook each), the example {writes['example'] * 1000:6.2f}")
+
+
+def in_process(args) -> None:
+    """The in-process figures alone, on the workbooks of ``--books`` (made if missing)."""
+    tmp = Path(tempfile.mkdtemp(prefix="xlpkg-floor-"))
+    try:
+        books = args.books or tmp
+        books.mkdir(parents=True, exist_ok=True)
+        book, _, folder = make_books(books, args.batch, tmp)
+        print_in_process(book, folder, args.quick)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

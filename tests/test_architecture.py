@@ -197,6 +197,7 @@ def test_only_the_excel_layer_imports_xlpkg_excel():
 # or lower ones: products never reach up to the pipeline or a front end.
 LAYERS = {
     "xlpkg": 0, "xlpkg.core": 0, "xlpkg.errors": 0, "xlpkg.atomic": 0, "xlpkg.names": 0,
+    "xlpkg.collector": 0,
     "xlpkg.read": 1, "xlpkg.workbook": 1, "xlpkg.vba": 1, "xlpkg.report": 1,
     "xlpkg.tables": 1, "xlpkg.juesuan": 1, "xlpkg.console": 1,
     "xlpkg.pipeline": 2,

@@ -103,3 +103,52 @@ def test_round_half_up_matches_excel_round(value):
     expected = Decimal(floor + (1 if shifted - floor >= Decimal("0.5") else 0)) / 100
     expected = expected if value >= 0 else -expected
     assert round_half_up(value) == expected
+
+
+# The formatting as first written (a context per rounding, format "f"): the faster
+# paths must give the same text, the same Decimal and the same errors for every value.
+def _plain_round(value, places=2):
+    from decimal import ROUND_HALF_UP, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, value.adjusted() + places + 2)
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _unsigned(v):
+    return abs(v) if v.is_zero() else v
+
+
+def _plain_amount(v):
+    return f"{_unsigned(_plain_round(v, 2)):f}"
+
+
+def _plain_pct(v):
+    return f"{_unsigned(_plain_round(v * 100, 2)):f}%"
+
+
+def _plain_number(v):
+    if v == v.to_integral_value():
+        return f"{_unsigned(v.quantize(Decimal(1))):f}"
+    return f"{v.normalize():f}"
+
+
+def _outcome(f, *args):
+    try:
+        result = f(*args)
+    except Exception as e:   # noqa: BLE001 - the kind of error is what is compared
+        return type(e)
+    return (str(result), type(result)) if isinstance(result, Decimal) else result
+
+
+_DECIMALS = st.decimals(allow_nan=True, allow_infinity=True) | st.sampled_from(
+    [Decimal(x) for x in ("0", "-0", "0.000", "-0.00", "0E+3", "5E+2", "0.005", "-0.005",
+                          "1E+27", "1E+28", "99999999999999999999999999999", "0E+40", "1E-30")])
+
+
+@given(_DECIMALS, st.integers(0, 8))
+def test_formatting_matches_its_plain_definition(value, places):
+    assert _outcome(round_half_up, value, places) == _outcome(_plain_round, value, places)
+    for ours, plain in ((fmt_amount, _plain_amount), (fmt_pct, _plain_pct),
+                        (fmt_number, _plain_number)):
+        assert _outcome(ours, value) == _outcome(plain, value), ours.__name__

@@ -29,4 +29,4 @@ def test_core_compiles_only_the_patterns_a_check_needs():
             "print(len(lazy), sum('compiled' in vars(v) for v in lazy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
-    assert int(out[0]) >= 15 and out[1] == "0"   # declared, none compiled by importing
+    assert int(out[0]) >= 10 and out[1] == "0"   # declared, none compiled by importing

@@ -82,3 +82,12 @@ def test_percent_units_take_no_space_and_negative_bases_no_rate():
     assert phrases.quantity(D(500), "人次") == "500 人次"
     assert ratios.pct_change(D(3), D("-0.5")) is None
     assert phrases.change(D(3), D("-0.5")) == "较上年增加 3.50 万元"
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**14, max_value=10**14),
+       st.sampled_from([None, "", "人", "个", "%", "人次"]))
+def test_quantity_remembered_reads_as_computed(value, unit):
+    """Remembered by value: 20 and 20.00 (equal, one entry) read the same."""
+    for v in (value, value.normalize(), value.quantize(D("0.01")) if value.adjusted() < 12
+              else value):
+        assert phrases.quantity(v, unit) == phrases.quantity.__wrapped__(v, unit)

@@ -132,3 +132,73 @@ def test_core_properties_as_python_docx_wrote_them():
     assert pkg._core() == zipfile.ZipFile(out).read("docProps/core.xml").decode("utf-8")
     with pytest.raises(ValueError):   # python-docx's limit on a property
         pkg.set_property("dc:title", "长" * 256)
+
+
+def test_text_xml_cannot_hold_is_refused_where_it_is_escaped():
+    from xlpkg.report.ooxml import esc
+
+    for text in ("a\x01b", "\x00", "x\ufffe", "\ud800"):
+        with pytest.raises(ValueError, match="XML compatible"):
+            esc(text)
+        with pytest.raises(ValueError, match="XML compatible"):
+            run_xml(text)
+        with pytest.raises(ValueError, match="XML compatible"):
+            attr(text)
+    pkg = Package(parsed_template(template_bytes()))
+    with pytest.raises(ValueError, match="XML compatible"):
+        pkg.add_comment("第一行\n第二\x07行", "作者", "zz")
+    assert esc("a&b<c>") == "a&amp;b&lt;c&gt;" and esc("普通") == "普通"
+
+
+def _frozen_clock(monkeypatch):
+    import time
+
+    when = time.mktime((2024, 3, 5, 6, 7, 9, 0, 0, -1))
+    monkeypatch.setattr(time, "time", lambda: when)
+
+
+def test_report_zip_is_zipfiles_for_the_same_parts(monkeypatch):
+    """The container is what zipfile writes, byte for byte: the parts deflated once
+    (the template's) and those deflated for this report alike."""
+    from xlpkg.report.zipwrite import deflated, zip_parts
+
+    _frozen_clock(monkeypatch)
+    data = report_bytes(evaluate(read_data_file(EXAMPLE)))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = [(i.filename, z.read(i)) for i in z.infolist()]
+    expected = io.BytesIO()
+    with zipfile.ZipFile(expected, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, part in parts:
+            z.writestr(name, part)
+    assert data == expected.getvalue()
+    odd = [("word/空.xml", b"", None), ("a.bin", bytes(range(256)) * 50, None),
+           ("b.xml", b"<x/>" * 999, deflated(b"<x/>" * 999))]
+    expected = io.BytesIO()
+    with zipfile.ZipFile(expected, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, part, _ in odd:
+            z.writestr(name, part)
+    assert zip_parts(odd) == expected.getvalue()
+
+
+def test_the_collector_is_as_it_was_after_a_report():
+    """Content and XML are built with the cyclic collector paused; it is back on after
+    (also when building fails), and left off when the caller had turned it off."""
+    import gc
+
+    from xlpkg.collector import paused
+    from xlpkg.report import render
+
+    ev = evaluate(read_data_file(EXAMPLE))
+    assert gc.isenabled()
+    render.report_bytes(ev)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        render.report_bytes(ev)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -231,7 +231,7 @@ def test_pre_parsed_data_is_what_the_toml_reader_gives():
 
 
 def test_an_edited_shipped_file_is_parsed_again(tmp_path, monkeypatch):
-    import xlpkg.read.rules_file as rules_file
+    from xlpkg.read import rules_file
 
     folder = tmp_path / "rules"
     folder.mkdir()

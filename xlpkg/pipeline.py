@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from xlpkg.collector import paused
 from xlpkg.core.evaluation import Evaluation
 from xlpkg.core.finding import sort_findings
 from xlpkg.core.model import Dataset
@@ -24,7 +25,8 @@ __all__ = ["Evaluation", "evaluate", "evaluate_file", "load", "load_rules"]
 
 def load(path: Path) -> Dataset:
     """A workbook or a YAML/JSON data file → :class:`Dataset` (the file is only read)."""
-    return load_input(Path(path))
+    with paused():
+        return load_input(Path(path))
 
 
 def load_rules(path: Path | None = None) -> Any:
@@ -40,14 +42,15 @@ def evaluate(ds: Dataset, rules: Any = None, *, scoring: bool = True) -> Evaluat
     # Imported here: loading a file for ``fill`` or ``export`` needs neither.
     from xlpkg.core.checks import run_checks
 
-    findings = tuple(sort_findings(run_checks(ds)))
-    if not scoring:
-        return Evaluation(ds, findings)
-    from xlpkg.core.scoring import score
-
-    if rules is None:
+    if rules is None and scoring:
         rules = load_rules(None)
-    return Evaluation(ds, findings, score(ds, rules))
+    with paused():
+        findings = tuple(sort_findings(run_checks(ds)))
+        if not scoring:
+            return Evaluation(ds, findings)
+        from xlpkg.core.scoring import score
+
+        return Evaluation(ds, findings, score(ds, rules))
 
 
 def evaluate_file(path: Path, rules_path: Path | None = None, *,

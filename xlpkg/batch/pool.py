@@ -5,17 +5,20 @@ Owns running the worker function over the to-do list and yielding outcomes as
 they finish; the retry of the files of a pool whose worker died (each alone, so
 only the file that kills its worker is blamed); and stopping: on Ctrl-C, SIGTERM
 or when the consumer stops reading, queued files are cancelled and the workers
-are ended at once instead of the pool running every queued file first.
+are ended at once instead of the pool running every queued file first. Workers
+forked from the parent start with the modules and rules it loaded for them
+(:func:`~xlpkg.batch.worker.preload`), not each with its own import.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
-from xlpkg.batch.worker import init_worker, process_one
+from xlpkg.batch.worker import init_worker, preload, process_one
 
 CRASHED = "处理该文件时工作进程异常退出（文件可能过大或已损坏）"
 
@@ -90,6 +93,12 @@ def _pool(workers: int) -> ProcessPoolExecutor:
                                initargs=(os.getpid(),))
 
 
+def _forks() -> bool:
+    """Whether the pool's workers are forked from this process (Linux), and so start
+    with what it has imported; spawned ones (Windows, macOS) import their own."""
+    return multiprocessing.get_start_method(allow_none=False) == "fork"
+
+
 def run_pool(todo, staging, rules_path, jobs, work=process_one):
     """Yield ``(rel, outcome)`` as workers finish; ``todo`` is ``[(rel, path, key)]``.
 
@@ -101,6 +110,8 @@ def run_pool(todo, staging, rules_path, jobs, work=process_one):
         return
     jobs = max(1, jobs or os.cpu_count() or 1)
     rules = str(rules_path) if rules_path else None
+    if work is process_one and _forks():
+        preload(rules)
     suspects = []
     pool = _pool(min(jobs, len(todo)))
     try:

@@ -68,7 +68,8 @@ def find_workbooks(src: Path, out: Path) -> list[Path]:
         for path in src.rglob(pattern):
             if path.name.startswith("~$") or not path.is_file():
                 continue
-            if out == path.resolve().parent or out in path.resolve().parents:
+            resolved = path.resolve()
+            if out == resolved.parent or out in resolved.parents:
                 continue
             found.add(path)
     return sorted(found, key=lambda p: p.relative_to(src).as_posix())

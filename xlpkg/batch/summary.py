@@ -1,18 +1,19 @@
 """The batch summary workbook (汇总.xlsx): one overview a finance bureau can sort and filter.
 
 Owns the summary's sheets — 汇总 (one row per department), 校验结果 (every
-finding), 问题统计 (findings counted by kind, with pandas), 无法读取 (files that
-failed and why) — their formats, frozen headers and autofilters. Every text
-cell is written with ``write_string``: a department name such as ``=HYPERLINK(…)``
-or ``+86…`` stays text, never becomes a formula (formula injection).
+finding), 问题统计 (findings counted by kind), 无法读取 (files that
+failed and why) — their formats, frozen headers and autofilters, written by
+:class:`xlpkg.tables.book.Book` (the bytes XlsxWriter wrote, without importing
+it into the batch's parent). Every text cell is written with ``write_string``: a
+department name such as ``=HYPERLINK(…)`` or ``+86…`` stays text, never becomes a
+formula (formula injection).
 """
 
 from __future__ import annotations
 
-import errno
 from pathlib import Path
 
-from xlpkg.atomic import atomic_path
+from xlpkg.atomic import write_bytes_atomic
 from xlpkg.core.finding import SEVERITY_LABELS
 
 SUMMARY_COLUMNS = [
@@ -89,39 +90,36 @@ def finding_rows(result) -> list[dict]:
 
 
 def stats_rows(findings: list[dict]) -> list[dict]:
-    """How many departments share each kind of problem — the bureau's to-do list."""
-    if not findings:
-        return []
-    import pandas as pd  # only the batch pays for pandas, once
+    """How many departments share each kind of problem — the bureau's to-do list: one
+    row per (级别, 代码) with the departments (source files) and the findings it counts,
+    errors first, then the most widespread, then by code."""
+    groups: dict[tuple[str, str], tuple[set, list]] = {}
+    for f in findings:
+        files, n = groups.setdefault((f["severity"], f["code"]), (set(), [0]))
+        files.add(f["file"])
+        n[0] += 1
+    rank = {label: i for i, label in enumerate(SEVERITY_LABELS.values())}
+    rows = [{"severity": severity, "code": code, "departments": len(files), "count": n[0]}
+            for (severity, code), (files, n) in groups.items()]
+    rows.sort(key=lambda r: (rank[r["severity"]], -r["departments"], r["code"]))
+    return rows
 
-    frame = pd.DataFrame(findings)
-    grouped = (frame.groupby(["severity", "code"], sort=False)
-               .agg(departments=("file", "nunique"), count=("message", "size"))
-               .reset_index())
-    order = {label: i for i, label in enumerate(SEVERITY_LABELS.values())}
-    grouped["rank"] = grouped["severity"].map(order)
-    grouped = grouped.sort_values(["rank", "departments", "code"],
-                                  ascending=[True, False, True])
-    return [{k: (int(v) if k in ("departments", "count") else v) for k, v in r.items()}
-            for r in grouped.drop(columns="rank").to_dict("records")]
+
+def fill_summary(wb, result) -> None:
+    """The four sheets into ``wb`` (a :class:`~xlpkg.tables.book.Book`, or an
+    ``xlsxwriter.Workbook``: the tests hold the two to the same bytes)."""
+    findings = finding_rows(result)
+    fmt = _formats(wb)
+    _table(wb.add_worksheet("汇总"), fmt, SUMMARY_COLUMNS, result.rows)
+    _table(wb.add_worksheet("校验结果"), fmt, FINDING_COLUMNS, findings)
+    _table(wb.add_worksheet("问题统计"), fmt, STATS_COLUMNS, stats_rows(findings))
+    _table(wb.add_worksheet("无法读取"), fmt, FAILURE_COLUMNS, result.failures)
 
 
 def write_summary(path: Path, result) -> None:
     """Write 汇总.xlsx atomically from a :class:`~xlpkg.batch.runner.BatchResult`."""
-    import xlsxwriter
-    from xlsxwriter.exceptions import FileCreateError
+    from xlpkg.tables.book import Book
 
-    findings = finding_rows(result)
-    with atomic_path(Path(path)) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
-                                            "strings_to_urls": False})
-        fmt = _formats(wb)
-        _table(wb.add_worksheet("汇总"), fmt, SUMMARY_COLUMNS, result.rows)
-        _table(wb.add_worksheet("校验结果"), fmt, FINDING_COLUMNS, findings)
-        _table(wb.add_worksheet("问题统计"), fmt, STATS_COLUMNS, stats_rows(findings))
-        _table(wb.add_worksheet("无法读取"), fmt, FAILURE_COLUMNS, result.failures)
-        try:
-            wb.close()
-        except FileCreateError as exc:   # a full disk, reported as the OSError it is
-            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
-            raise cause or OSError(errno.EIO, str(exc)) from None
+    wb = Book()
+    fill_summary(wb, result)
+    write_bytes_atomic(Path(path), wb.to_bytes())

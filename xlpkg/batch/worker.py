@@ -1,6 +1,7 @@
 """One workbook in a batch worker process: read, check, score, render; never raise.
 
-Owns what a worker sends back (a small summary row, its findings, the staged
+Owns what a worker runs (imported in the parent before a pool that forks: see
+:func:`preload`) and sends back (a small summary row, its findings, the staged
 report), which failures are *transient* (a full disk, no memory, a file that
 could not be opened: worth a retry, never remembered in the manifest), and the
 worker's own safety: it ignores Ctrl-C (the parent decides), and a watchdog
@@ -9,6 +10,7 @@ thread ends it when the parent process is gone (a ``kill -9`` of the parent).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -51,6 +53,29 @@ def transient(exc: BaseException) -> bool:
     return False
 
 
+def _products():
+    """What :func:`process_one` runs, imported on first use (the parent does not need it
+    until :func:`preload`)."""
+    from xlpkg.pipeline import evaluate_file
+    from xlpkg.report.render import report_filename, write_report
+    from xlpkg.tables.rows import submission_tables
+    from xlpkg.tables.xlsx import tables_bytes
+
+    return evaluate_file, write_report, report_filename, submission_tables, tables_bytes
+
+
+def preload(rules_path: str | None) -> None:
+    """Import what the workers run and parse their rules, in the parent just before a
+    pool that forks: every worker then starts with them (shared, copy-on-write)
+    instead of importing and parsing its own copy. Failures are left to the workers,
+    which report them per file."""
+    with contextlib.suppress(Exception):   # each worker meets it again, and says so per file
+        _products()
+        from xlpkg.pipeline import load_rules
+
+        load_rules(Path(rules_path) if rules_path else None)
+
+
 def process_one(path: str, staging: str, key: str, rules_path: str | None) -> dict:
     """Read, check, score and render one workbook; never raises.
 
@@ -60,11 +85,8 @@ def process_one(path: str, staging: str, key: str, rules_path: str | None) -> di
     staged = Path(staging) / f"{key}.docx"
     tables = Path(staging) / f"{key}.xlsx"     # the submission tables beside the report
     try:
-        from xlpkg.pipeline import evaluate_file
-        from xlpkg.report.render import report_filename, write_report
-        from xlpkg.tables.rows import submission_tables
-        from xlpkg.tables.xlsx import tables_bytes
-
+        evaluate_file, write_report, report_filename, submission_tables, tables_bytes = \
+            _products()
         ev = evaluate_file(Path(path), Path(rules_path) if rules_path else None)
         write_report(ev, staged, force=True)
         write_bytes_atomic(tables, tables_bytes(submission_tables(ev.dataset, ev.scoresheet)))

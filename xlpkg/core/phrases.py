@@ -9,6 +9,7 @@ it needs is not stated.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from xlpkg.core.money import fmt_amount, fmt_number, fmt_pct, round_half_up
 from xlpkg.core.ratios import completion_rate, pct_change, share, yoy_diff
@@ -69,8 +70,10 @@ def item(label: str, actual: D, prior: D = None, *, whole: D = None,
                 change(actual, prior))
 
 
+@lru_cache(maxsize=4096)   # the same few counts and units, asked for again and again
 def quantity(value: D, unit: str | None) -> str:
-    """``500 人次`` — a key task's value with its unit."""
+    """``500 人次`` — a key task's value with its unit (a function of the number, not of
+    how it is written: 20 and 20.0 read alike)."""
     if value is None:
         return ""
     if not unit:

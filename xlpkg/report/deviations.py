@@ -116,17 +116,17 @@ def problem_paras(b: Build) -> list[str]:
     """The department's own problems as typed (a claim the checks refute carries a Word
     comment where it stands, never a rewrite), then the deviations."""
     own = b.own("problems")
-    deviations = []
+    deviations: dict[str, None] = {}   # in order, each once (a set of them: linear)
     for f in b.findings:
         if f.code in DEVIATION_CODES:
             text = deviation_sentence(b, f)
-            if text and text not in deviations:
-                deviations.append(text)
+            if text:
+                deviations.setdefault(text)
     if not deviations:
         return numbered(own) or [b.gap(NARRATIVE_LABELS["problems"])]
     lead = PROBLEMS_LEAD
     paras = own + [lead] if pre_numbered(own) else numbered(own + [lead])
-    return paras + numbered(deviations, "（{}）", force=True)
+    return paras + numbered(list(deviations), "（{}）", force=True)
 
 
 def build(b: Build) -> list[Block]:

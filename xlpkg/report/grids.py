@@ -11,8 +11,10 @@ between a figure and Chinese goes, as everywhere in the report (Word spaces them
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from xlpkg.report import template as T
-from xlpkg.report.ooxml import _MERGE, _P, _mm_twips, _table_open, run_xml
+from xlpkg.report.ooxml import CELL_CLOSE, _mm_twips, _table_open, run_xml
 from xlpkg.report.text import tight
 from xlpkg.tables.grid import Cell, PrintTable
 from xlpkg.tables.rows import PROJECT, SCORESHEET
@@ -41,38 +43,47 @@ def grid_widths(table: PrintTable, total_mm: float) -> list[float]:
     units = WIDTHS_MM.get(_kind(table))
     if units is None or len(units) != len(table.columns):
         units = tuple(c.width for c in table.columns)
-    return [w * total_mm / sum(units) for w in units]
+    whole = sum(units)
+    return [w * total_mm / whole for w in units]
 
 
-def _merges(table: PrintTable) -> tuple[dict[tuple[int, int], tuple[int, str]], set]:
+@lru_cache(maxsize=64)   # a 自评表's merges and widths are every department's
+def _layout(merges: tuple, twips: tuple[int, ...]) -> dict[int, tuple]:
     """Each merge's cells as Word has them: a horizontal run is one cell with
-    ``gridSpan``, a vertical run ``vMerge`` restart / continue. Returns
-    (row, column) → (span, vMerge) for the cells written, and the positions a
-    horizontal span swallows (not written at all)."""
+    ``gridSpan``, a vertical run ``vMerge`` restart / continue. Returns, for each row a
+    merge touches, the cells written — (column, width, span, vMerge); the positions a
+    horizontal span swallows are not written at all."""
     spans: dict[tuple[int, int], tuple[int, str]] = {}
     swallowed = set()
-    for r1, c1, r2, c2 in table.merges:
+    for r1, c1, r2, c2 in merges:
         for r in range(r1, r2 + 1):
             vmerge = "" if r2 == r1 else ("restart" if r == r1 else "continue")
             spans[(r, c1)] = (c2 - c1 + 1, vmerge)
             swallowed |= {(r, c) for c in range(c1 + 1, c2 + 1)}
-    return spans, swallowed
+    rows = {r for r, _ in spans} | {r for r, _ in swallowed}
+    return {r: tuple((c, sum(twips[c:c + span]), span, vmerge)
+                     for c in range(len(twips)) if (r, c) not in swallowed
+                     for span, vmerge in (spans.get((r, c), (1, "")),))
+            for r in rows}
 
 
 def _cell_xml(writer, value: Cell, width: int, span: int, vmerge: str, keep: bool) -> str:
     """One ``w:tc`` in the attachments' 五号 styles; a cell's line break stays a break.
     A continued vertical merge keeps its (empty) paragraph."""
+    text = "" if vmerge == "continue" else value.text
+    key = (text, value.head, value.bold, value.align, value.kind, width, span, vmerge, keep)
+    found = writer.grid_cells.get(key)
+    if found is not None:   # grids repeat their cells, and departments theirs
+        return found
     style = T.SMALL_HEAD if value.head else CELL_STYLES[value.alignment]
-    p = _P(writer.style(style))
-    if keep:
-        p.keep = True
-    if vmerge != "continue" and value.text:
+    runs = ""
+    if text:
         bold = value.bold and not value.head
-        lines = [run_xml(writer.clean(tight(line)), bold=bold) for line in value.text.split("\n")]
-        p.items.append((True, "<w:r><w:br/></w:r>".join(lines)))
-    return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
-            + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + _MERGE[vmerge]
-            + f'<w:vAlign w:val="center"/></w:tcPr>{p.xml()}</w:tc>')
+        runs = "<w:r><w:br/></w:r>".join(run_xml(writer.clean(tight(line)), bold=bold)
+                                         for line in text.split("\n"))
+    found = writer.grid_cells[key] = (writer.cell_open(style, width, keep, span, vmerge)
+                                      + runs + CELL_CLOSE)
+    return found
 
 
 def _info_line(writer, table: PrintTable, total_mm: float) -> None:
@@ -85,7 +96,7 @@ def _info_line(writer, table: PrintTable, total_mm: float) -> None:
     runs = run_xml(writer.clean(table.info_left))
     if table.info_right:
         runs += "<w:r><w:tab/></w:r>" + run_xml(writer.clean(table.info_right))
-    p.items.append((True, runs))
+    p.items.append(runs)
 
 
 def write_grid(writer, table: PrintTable, total_mm: float) -> None:
@@ -93,11 +104,11 @@ def write_grid(writer, table: PrintTable, total_mm: float) -> None:
     named by its sheet (``w:tblCaption``: 基础数据表, 部门整体支出绩效自评表, 项目1-…)."""
     _info_line(writer, table, total_mm)
     widths = grid_widths(table, total_mm)
-    twips = [_mm_twips(w) for w in widths]
-    spans, swallowed = _merges(table)
+    twips = tuple(_mm_twips(w) for w in widths)
+    merged = _layout(tuple(map(tuple, table.merges)), twips)
     first, last = table.header_rows or (-1, -1)
     n = len(table.rows)
-    out = [_table_open(widths, writer.style("Table Grid", "table"), table.sheet)]
+    out = [_table_open(tuple(widths), writer.style("Table Grid", "table"), table.sheet)]
     for r, row in enumerate(table.rows):
         # a header row repeats on each page only from the top of the table (Word's rule)
         head = "<w:tblHeader/>" if first == 0 and r <= last else ""
@@ -105,11 +116,12 @@ def write_grid(writer, table: PrintTable, total_mm: float) -> None:
                 or (n > 2 and r == n - 2)            # the last body row stays with 合计 …
                 or (bool(table.notes) and r == n - 1))   # … and that row with the notes
         out.append(f"<w:tr><w:trPr><w:cantSplit/>{head}</w:trPr>")
-        for c, value in enumerate(row):
-            if (r, c) in swallowed:
-                continue
-            span, vmerge = spans.get((r, c), (1, ""))
-            out.append(_cell_xml(writer, value, sum(twips[c:c + span]), span, vmerge, keep))
+        cells = merged.get(r)
+        if cells is None:
+            out += [_cell_xml(writer, value, twips[c], 1, "", keep) for c, value in enumerate(row)]
+        else:
+            out += [_cell_xml(writer, row[c], width, span, vmerge, keep)
+                    for c, width, span, vmerge in cells]
         out.append("</w:tr>")
     out.append("</w:tbl>")
     writer.body.append("".join(out))

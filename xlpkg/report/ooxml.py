@@ -10,12 +10,20 @@ report is written as XML text, serialised as lxml serialised python-docx's tree.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 LATIN = "Times New Roman"   # the Latin font of every style (digits, letters)
 
-# What lxml refused ("All strings must be XML compatible"): the report refuses it too
-# (checked once over each finished part, see :func:`check_xml`).
+# What lxml refused ("All strings must be XML compatible"): the report refuses it too,
+# where lxml did, as a text enters the XML: every text of a part is escaped by
+# :func:`esc` (or :func:`attr`), which checks it; the rest of a part is our markup and
+# numbers, and the template's own XML, checked when it is read. Checking each text as
+# it is escaped (a run's text once, however often it is printed) costs a fraction of
+# searching the finished parts, which hold every repeated run again.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# What esc and a run's text act on (most texts hold none of it and are taken as they are).
+_ESCAPED = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_RUN_SPECIAL = re.compile("[\t\n\r&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _RUN_BREAKS = re.compile("([\t\r\n])")
 HIGHLIGHT = '<w:highlight w:val="yellow"/>'
 
@@ -28,7 +36,11 @@ def check_xml(text: str) -> str:
 
 
 def esc(text: str) -> str:
-    """``text`` as element content (``&``, ``<``, ``>`` escaped, as lxml does)."""
+    """``text`` as element content (``&``, ``<``, ``>`` escaped, as lxml does); a text
+    XML cannot hold raises :class:`ValueError`."""
+    if not _ESCAPED.search(text):
+        return text
+    check_xml(text)
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
@@ -49,16 +61,19 @@ def attr(text: str) -> str:
     return text
 
 
-def _t(text: str) -> str:
-    if len(text.strip()) < len(text):
-        return f'<w:t xml:space="preserve">{esc(text)}</w:t>'
-    return f"<w:t>{esc(text)}</w:t>"
+def _t(text: str, escaped: str) -> str:
+    """``w:t`` of ``text`` (``escaped``), its spaces kept when it starts or ends with one."""
+    if text[:1].isspace() or text[-1:].isspace():   # what str.strip() would take off
+        return f'<w:t xml:space="preserve">{escaped}</w:t>'
+    return f"<w:t>{escaped}</w:t>"
 
 
 def run_content(text: str) -> str:
     """A run's text: ``w:t`` pieces, a tab as ``w:tab``, a line break as ``w:br``."""
+    if not _RUN_SPECIAL.search(text):    # one piece, nothing to escape
+        return _t(text, text) if text else ""
     if "\t" not in text and "\n" not in text and "\r" not in text:
-        return _t(text) if text else ""
+        return _t(text, esc(text))
     out = []
     for piece in _RUN_BREAKS.split(text):
         if piece == "\t":
@@ -66,7 +81,7 @@ def run_content(text: str) -> str:
         elif piece in ("\r", "\n"):
             out.append("<w:br/>")
         elif piece:
-            out.append(_t(piece))
+            out.append(_t(piece, esc(piece)))
     return "".join(out)
 
 
@@ -179,11 +194,12 @@ def _set_paragraph(ppr, *, align: str, first_chars: int, size: float, line: floa
 CELL_MARGIN = 0.8   # mm left and right in a table cell
 _KEEP = {None: "", True: "<w:keepNext/>", False: '<w:keepNext w:val="0"/>'}
 _MERGE = {"": "", "restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}
+CELL_CLOSE = "</w:p></w:tc>"   # the end of a cell's (one) paragraph and of the cell
 
 
 class _P:
     """A paragraph being written: its properties (in python-docx's element order; ``style``
-    is its ``w:pStyle`` element) and its content (runs and comment marks)."""
+    is its ``w:pStyle`` element) and its content (runs and comment marks, as XML text)."""
 
     __slots__ = ("extra", "items", "keep", "page_break", "ppr", "sect", "style")
 
@@ -193,20 +209,25 @@ class _P:
         self.page_break = False
         self.sect = ""
         self.extra = ""     # tabs, indentation, alignment: in the pPr's order, before sectPr
-        self.items: list[tuple[bool, str]] = []    # (is a run, xml)
+        self.items: list[str] = []
 
-    def xml(self, runs: bool = True) -> str:
-        ppr = ""
+    def xml(self) -> str:
+        body = "".join(self.items)
         if self.ppr:
-            inner = self.style \
-                + _KEEP[self.keep] \
-                + ("<w:pageBreakBefore/>" if self.page_break else "") + self.extra + self.sect
-            ppr = f"<w:pPr>{inner}</w:pPr>" if inner else "<w:pPr/>"
-        body = "".join(x for is_run, x in self.items if runs or not is_run)
-        return f"<w:p>{ppr}{body}</w:p>" if ppr or body else "<w:p/>"
+            return p_open(self.style, self.keep, self.page_break, self.extra + self.sect) \
+                + body + "</w:p>"
+        return f"<w:p>{body}</w:p>" if body else "<w:p/>"
 
 
-def _table_open(widths_mm, style: str, name: str) -> str:
+def p_open(style: str, keep: bool | None = None, page_break: bool = False,
+           extra: str = "") -> str:
+    """``<w:p>`` and the ``w:pPr`` of a paragraph in ``style`` (its ``w:pStyle``)."""
+    inner = style + _KEEP[keep] + ("<w:pageBreakBefore/>" if page_break else "") + extra
+    return f"<w:p><w:pPr>{inner}</w:pPr>" if inner else "<w:p><w:pPr/>"
+
+
+@lru_cache(maxsize=256)   # every department's tables have the same few openings
+def _table_open(widths_mm: tuple[float, ...], style: str, name: str) -> str:
     """Fixed column widths that add up to the text width; centred; header row repeats;
     rows never split across pages (a table still breaks between rows, and short body
     rows read better whole); cells centred vertically."""

@@ -1,5 +1,5 @@
 """The report's .docx package: the Word template read once per process, the report's
-parts written into a copy of it with :mod:`zipfile`.
+parts zipped with it as :mod:`zipfile` zips them (:mod:`xlpkg.report.zipwrite`).
 
 Owns what python-docx did for a report without importing it (python-docx, lxml
 and their object layer cost more than the whole rest of ``xlpkg report``):
@@ -21,6 +21,7 @@ from functools import lru_cache
 from xml.parsers import expat
 
 from xlpkg.report.ooxml import attr, check_xml, esc, run_xml
+from xlpkg.report.zipwrite import deflated, zip_parts
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -45,6 +46,10 @@ COMMENTS_OPEN = (
 _UI_NAMES = {"Caption": "caption", "Footer": "footer", "Header": "header",
              **{f"Heading {i}": f"heading {i}" for i in range(1, 10)}}
 MAX_PROPERTY = 255   # characters python-docx allows in a core property
+# A comment's paragraph; its first one opens with the comment's mark
+_COMMENT_P = '<w:p><w:pPr><w:pStyle w:val="CommentText"/></w:pPr>'
+_COMMENT_FIRST = (_COMMENT_P + '<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
+                  "<w:annotationRef/></w:r>")
 
 
 class Template:
@@ -59,6 +64,8 @@ class Template:
         start = doc.rindex("<w:sectPr")
         end = doc.index("</w:sectPr>", start) + len("</w:sectPr>")
         self.body_open, self.sect, self.body_close = doc[:start], doc[start:end], doc[end:]
+        check_xml(doc)   # the report's texts are checked as they are escaped (ooxml.esc)
+        self._deflated: dict[str, bytes] = {}   # part → its deflated bytes (zipwrite)
         self.rels = [a["Id"] for a in _elements(parts[DOCUMENT_RELS], "Relationship")]
         self.defaults = {a["Extension"]: a["ContentType"]
                          for a in _elements(parts[CONTENT_TYPES], "Default")}
@@ -66,6 +73,13 @@ class Template:
                           for a in _elements(parts[CONTENT_TYPES], "Override")}
         # lxml writes an element without content as <x/>: python-docx re-serialised it so
         self.core = re.sub(r"<([\w:]+)([^<>]*)></\1>", r"<\1\2/>", parts[CORE].decode("utf-8"))
+
+    def deflated(self, name: str) -> bytes:
+        """The deflated bytes of the template's part ``name``, as it is: once per process."""
+        found = self._deflated.get(name)
+        if found is None:
+            found = self._deflated[name] = deflated(dict(self.members)[name])
+        return found
 
     def style_id(self, name: str, kind: str = "paragraph") -> str | None:
         """The id of the style named ``name`` (``None`` for the default style of its kind,
@@ -157,18 +171,16 @@ class Package:
         """A Word comment (one paragraph per line of ``text``); returns its id."""
         if not self.comments:
             self._relate(RT_COMMENTS, "comments.xml")
-        cid = len(self.comments)
-        if not self.comments:
             self._date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        date = self._date
+        cid = len(self.comments)
         first, *rest = text.split("\n")
-        style = '<w:pPr><w:pStyle w:val="CommentText"/></w:pPr>'
-        paras = [f"<w:p>{style}<w:r><w:rPr><w:rStyle w:val=\"CommentReference\"/></w:rPr>"
-                 "<w:annotationRef/></w:r>" + (run_xml(first) if first else "") + "</w:p>"]
-        paras += [f"<w:p>{style}{run_xml(s) if s else ''}</w:p>" for s in rest]
-        self.comments.append(f'<w:comment w:id="{cid}" w:author="{attr(author)}" '
-                             f'w:initials="{attr(initials)}" w:date="{date}">'
-                             + "".join(paras) + "</w:comment>")
+        head = (f'w:author="{attr(author)}" w:initials="{attr(initials)}" '
+                f'w:date="{self._date}">{_COMMENT_FIRST}')
+        self.comments.append(f'<w:comment w:id="{cid}" {head}'
+                             + (run_xml(first) if first else "") + "</w:p>"
+                             + "".join(f"{_COMMENT_P}{run_xml(s) if s else ''}</w:p>"
+                                       for s in rest)
+                             + "</w:comment>")
         return cid
 
     def add_image(self, png: bytes, width_emu: int) -> str:
@@ -253,24 +265,24 @@ class Package:
 
     def docx(self, body: str, sect: str) -> bytes:
         """The .docx bytes: ``body`` (the document's blocks) before the final ``sect``."""
-        out = _bytes_io(b"")
-        document = check_xml(self.template.body_open + body + sect + self.template.body_close)
-        replaced = {DOCUMENT: document.encode("utf-8"),
+        t = self.template   # the body is most of a report: encoded once, not copied first
+        document = b"".join((t.body_open.encode("utf-8"), body.encode("utf-8"),
+                             (sect + t.body_close).encode("utf-8")))
+        replaced = {DOCUMENT: document,
                     CONTENT_TYPES: self._content_types().encode("utf-8"),
                     CORE: self._core().encode("utf-8")}
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-            for name, data in self.template.members:
-                if name == DOCUMENT_RELS:
-                    data = self._document_rels(data)
-                z.writestr(name, replaced.get(name, data))
-            for _, _, target in self.new_rels:
-                if target == "comments.xml":
-                    z.writestr(COMMENTS, check_xml(XML_HEAD + COMMENTS_OPEN + "".join(
-                        self.comments) + "</w:comments>").encode("utf-8"))
-                else:
-                    z.writestr("word/" + target,
-                               next(png for _, p, png in self.images if p == target))
-        return out.getvalue()
+        if self.new_rels:
+            replaced[DOCUMENT_RELS] = self._document_rels(dict(t.members)[DOCUMENT_RELS])
+        parts = [(name, replaced[name], None) if name in replaced else
+                 (name, data, t.deflated(name)) for name, data in t.members]
+        for _, _, target in self.new_rels:
+            if target == "comments.xml":
+                parts.append((COMMENTS, (XML_HEAD + COMMENTS_OPEN + "".join(self.comments)
+                                         + "</w:comments>").encode("utf-8"), None))
+            else:
+                parts.append(("word/" + target,
+                              next(png for _, p, png in self.images if p == target), None))
+        return zip_parts(parts)
 
 
 def _scaled(png: bytes, width_emu: int) -> tuple[int, int]:

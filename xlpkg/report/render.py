@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from xlpkg.collector import paused
 from xlpkg.core.evaluation import Evaluation
 from xlpkg.core.model import Dataset
 from xlpkg.core.money import fmt_number
@@ -35,6 +36,9 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\ud
 _LINE_BREAKS = re.compile(r"\s*[\r\n\t\v\f\x85\u2028\u2029]+\s*")
 # A pair of straight quotes around Chinese text ("三公"经费) prints as Chinese quotes.
 _CJK_QUOTED = r'"([^"]*[\u3400-\u9fff][^"]*)"'   # compiled when a text has quotes
+# Any character one of the rules above acts on (most texts have none: returned as they are).
+_CLEANED = re.compile('[\r\n\t\v\f\x85\u2028\u2029"\x00-\x08\x0e-\x1f\x7f\ufffe\uffff'
+                      '\ud800-\udfff]')
 
 
 def report_filename(ds: Dataset) -> str:
@@ -52,10 +56,16 @@ def clean_text(value: Any) -> str:
     space (a cell typed with Alt+Enter), characters XML cannot hold are dropped, and
     straight double quotes around Chinese text become “” (when they pair up)."""
     text = "" if value is None else str(value)
+    if not _CLEANED.search(text):
+        return text
     text = _LINE_BREAKS.sub(" ", text)
     if '"' in text and text.count('"') % 2 == 0:
-        text = re.sub(_CJK_QUOTED, r"“\1”", text)
+        text = re.sub(_CJK_QUOTED, _quoted, text)
     return _XML_INVALID.sub("", text)
+
+
+def _quoted(m: re.Match) -> str:
+    return f"“{m.group(1)}”"
 
 
 def report_content(ev: Evaluation, *, with_findings: bool = False):
@@ -63,8 +73,9 @@ def report_content(ev: Evaluation, *, with_findings: bool = False):
     and handed to :func:`render_report` by callers that also show the gaps."""
     from xlpkg.report.outline import build_content
 
-    return build_content(ev.dataset, ev.findings, ev.scoresheet, with_findings=with_findings,
-                         day=date.today())
+    with paused():
+        return build_content(ev.dataset, ev.findings, ev.scoresheet,
+                             with_findings=with_findings, day=date.today())
 
 
 class RenderedReport:
@@ -95,7 +106,9 @@ def render_report(ev: Evaluation, *, charts: bool = False, with_findings: bool =
     package = Package(parsed_template(template if template is not None else template_bytes()))
     pngs = _chart_pngs(content.chart_data) if charts else []
     writer = Writer(package, clean=clean_text, charts=pngs)
-    writer.write(content)
+    with paused():
+        writer.write(content)
+        body = writer.xml()
     # core properties: Word and python-docx hold at most 255 characters
     package.set_property("dc:title", clean_text(content.title)[:255])
     package.set_property("dc:creator", clean_text(content.department)[:255])
@@ -103,7 +116,7 @@ def render_report(ev: Evaluation, *, charts: bool = False, with_findings: bool =
     now = datetime.now().replace(microsecond=0)
     package.set_property("dcterms:created", now)
     package.set_property("dcterms:modified", now)
-    return RenderedReport(package.docx(writer.xml(), writer.sect))
+    return RenderedReport(package.docx(body, writer.sect))
 
 
 def _chart_pngs(data) -> list[tuple[str, bytes]]:

@@ -28,6 +28,7 @@ from xlpkg.report.text import (
     figure,
     spans,
     typed,
+    unmarked_alike,
 )
 
 # Findings whose figures carry a Word comment where they are printed: contradictions
@@ -51,6 +52,7 @@ class Build:
         self.notes = notes_by_field(ds, self.findings)
         self.appendices: dict[str, str] = {}   # attachment key ("scoresheet") → 附件 label
         self.submission: list | None = None    # the submission tables (performance.submission)
+        self._texts: dict[str, Text] = {}       # text → its spans (see :meth:`text`)
 
     # ------------------------------------------------------------ gaps
 
@@ -77,7 +79,17 @@ class Build:
     # ------------------------------------------------------------ text
 
     def text(self, value: str) -> Text:
-        return spans(value, self.notes)
+        found = self._texts.get(value)
+        if found is None:   # cells repeat (—, 100.00%, 达标): each text is split once
+            found = self._texts[value] = spans(value, self.notes)
+        return found
+
+    def cell(self, val: Val | None, shown: str) -> Text:
+        """The spans of a table cell printing ``val`` as ``shown``: ``text(fig(val,
+        shown))``, without the markers when no finding is about ``val``."""
+        if val is None or unmarked_alike(val.field, shown, self.notes):
+            return self.text(shown)
+        return self.text(figure(val.field, shown))
 
     def para(self, value: str, style: str = "body") -> Para:
         return Para(self.text(value), style)

@@ -54,22 +54,23 @@ def without_blank_columns(table: Table) -> Table:
     """The table without the columns no row fills (上年决算数 with no prior year, budget
     columns without budgets): a column of blanks says nothing. The first column stays."""
     rows = [*table.rows, *([table.total] if table.total else [])]
-    keep = tuple(c for i, c in enumerate(table.columns)
-                 if i == 0 or any(table.cell(r, c.key) for r in rows))
+    keep = tuple(c for i, c in enumerate(table.columns)   # a cell with text in it
+                 if i == 0 or any(s.text for r in rows for s in r.get(c.key, ())))
     return replace(table, columns=keep)
 
 
-def _amt(b: Build, val: Val | None, value: Decimal | None = None) -> str:
-    """An amount for a table cell: ``298.18``, blank when not stated; marked as the
-    figure of ``val`` so a finding about it is commented where it is printed."""
+def _amt(b: Build, val: Val | None, value: Decimal | None = None) -> Text:
+    """An amount for a table cell: ``298.18``, blank when not stated; the figure of
+    ``val``, so a finding about it is commented where it is printed."""
     value = val.value if val is not None else value
     if value is None:
-        return ""
-    return b.fig(val, fmt_amount(value)) if val is not None else fmt_amount(value)
+        return ()
+    return b.cell(val, fmt_amount(value))
 
 
-def _row(b: Build, **cells: str) -> dict[str, Text]:
-    return {k: b.text(v) for k, v in cells.items()}
+def _row(b: Build, **cells: str | Text) -> dict[str, Text]:
+    """A row's cells: texts split into spans (a figure's cell comes as spans already)."""
+    return {k: v if isinstance(v, tuple) else b.text(v) for k, v in cells.items()}
 
 
 def _caption(b: Build, title: str) -> str:
@@ -181,23 +182,25 @@ def task_table(b: Build) -> Table | None:
     if not b.ds.key_tasks:
         return None
     rows = []
+    text, cell, quantity = b.text, b.cell, phrases.quantity
     for task in b.ds.key_tasks:
         actual, target, unit = _num(task.actual), _num(task.target), task.unit.value
+        comparator = task.comparator.value
         if target is not None:
-            sign = COMPARATOR_SIGNS.get(task.comparator.value, "")
-            target_cell = f"{sign if sign != '=' else ''} {phrases.quantity(target, unit)}".strip()
+            sign = COMPARATOR_SIGNS.get(comparator, "")
+            target_cell = f"{sign if sign != '=' else ''} {quantity(target, unit)}".strip()
         else:
             target_cell = str(task.target.value or "")
         if actual is not None:
-            actual_cell = phrases.quantity(actual, unit)
+            actual_cell = quantity(actual, unit)
         else:
             actual_cell = str(task.actual.value or "")
-        if task.comparator.value == "<=" and actual is not None and target is not None:
+        if comparator == "<=" and actual is not None and target is not None:
             rate_cell = "达标" if actual <= target else "未达标"
         else:
             rate_cell = phrases.pct(completion_rate(actual, target))
-        rows.append(_row(b, name=task.name.value or "", target=b.fig(task.target, target_cell),
-                         actual=b.fig(task.actual, actual_cell), rate=rate_cell,
-                         note=task.note.value or ""))
+        rows.append({"name": text(task.name.value or ""), "target": cell(task.target, target_cell),
+                     "actual": cell(task.actual, actual_cell), "rate": text(rate_cell),
+                     "note": text(task.note.value or "")})
     return without_blank_columns(Table("tasks", _caption(b, "重点工作完成情况"), "", TASK_COLUMNS,
                  tuple(rows), note="注：完成率 = 实际值 ÷ 目标值；≥ 表示目标为不少于，≤ 表示目标为不超过。"))

@@ -35,9 +35,16 @@ _GAP = re.compile(f"{GAP_OPEN}[^{GAP_CLOSE}]*{GAP_CLOSE}")
 
 # A space between a figure and Chinese (“314.12 万元”, “2023 年”): Word already spaces
 # Latin and CJK text apart, so a typed space doubles it. Markers are looked through.
+# One pass deletes both kinds of run (Chinese, spaces, figure | figure, spaces, Chinese):
+# the contexts are looked at, not consumed, and the two kinds never share a run, so this
+# is the two substitutions one after the other. A field name inside a marker holds no
+# space (contract field names are identifiers), so no run is found inside one. The
+# pattern starts with the space itself so the regex engine skips to the spaces.
 _CJK = "\u3400-\u9fff“”（）：，、；。"
-_SPACE_BEFORE_FIGURE = re.compile(f"([{_CJK}])[ \u3000]+((?:{FIG_OPEN}[^{FIG_MID}]*{FIG_MID})?[0-9])")
-_SPACE_AFTER_FIGURE = re.compile(f"([0-9%％](?:{FIG_CLOSE})?)[ \u3000]+([{_CJK}]|{GAP_OPEN[0]})")
+_S = "[ \u3000]"
+_FIGURE_SPACE = re.compile(
+    f"{_S}(?:(?<=[{_CJK}]{_S}){_S}*(?=(?:{FIG_OPEN}[^{FIG_MID}]*{FIG_MID})?[0-9])"
+    f"|(?:(?<=[0-9%％]{_S})|(?<=[0-9%％]{FIG_CLOSE}{_S})){_S}*(?=[{_CJK}]|{GAP_OPEN[0]}))")
 
 _PRE_NUMBERED = re.compile(r"^\s*([0-9０-９]+\s*[.．、]|[（(]\s*[0-9０-９一二三四五六七八九十]+\s*[)）]"
                            r"|[一二三四五六七八九十]+\s*、)")
@@ -213,58 +220,77 @@ def figure(field_name: str | None, shown: str) -> str:
     return f"{FIG_OPEN}{field_name}{FIG_MID}{shown}{FIG_CLOSE}"
 
 
+def unmarked_alike(field_name: str | None, shown: str,
+                   notes: dict[str, tuple[Note, ...]]) -> bool:
+    """Whether ``spans(figure(field_name, shown), notes)`` is ``spans(shown, notes)``: when
+    no note is about the field and ``shown`` holds no marker character. (The spacing rules
+    look through a marker, and at its edges as at the ends of a text: nothing is
+    deleted there.) A table cell that is one figure then skips the markers' round trip."""
+    return field_name not in notes and FIG_OPEN not in shown and FIG_MID not in shown \
+        and FIG_CLOSE not in shown
+
+
 def unmark(text: str) -> str:
     """The text as printed (markers removed)."""
-    return _FIGURE.sub(r"\2", text)
+    return _FIGURE.sub(_shown, text) if FIG_OPEN in text else text
+
+
+def _shown(m: re.Match) -> str:
+    return m.group(2)
 
 
 def spans(text: str, notes: dict[str, tuple[Note, ...]] | None = None) -> Text:
     """Split a builder's string into spans: marked figures carry the notes of their
-    field, gap markers are flagged; the rest is plain text."""
+    field, gap markers are flagged; the rest is plain text, neighbouring plain pieces
+    joined into one span (fewer runs in Word)."""
+    if " " in text or "\u3000" in text:
+        text = _FIGURE_SPACE.sub("", text)   # tight(text)
+    if FIG_OPEN not in text and GAP_OPEN not in text:   # most table cells and sentences
+        return (Span(text),) if text else ()
     notes = notes or {}
-    text = tight(text)
     out: list[Span] = []
-
-    def plain(piece: str) -> None:
-        pos = 0
-        for m in _GAP.finditer(piece):
-            if m.start() > pos:
-                out.append(Span(piece[pos:m.start()]))
-            out.append(Span(m.group(0), gap=True))
-            pos = m.end()
-        if pos < len(piece):
-            out.append(Span(piece[pos:]))
-
+    plain: list[str] = []      # plain text since the last flagged span
     pos = 0
     for m in _FIGURE.finditer(text):
-        plain(text[pos:m.start()])
+        _plain(text[pos:m.start()], plain, out)
         found = notes.get(m.group(1), ())
-        if found:
-            out.append(Span(m.group(2), notes=found))
-        else:
-            plain(m.group(2))
+        if not found:
+            _plain(m.group(2), plain, out)
+        elif m.group(2):       # an empty figure is no span: the text around it joins
+            _flush(plain, out)
+            out.append(Span(m.group(2), False, found))   # positional: the cheaper call
         pos = m.end()
-    plain(text[pos:])
-    return tuple(_merge(out))
+    _plain(text[pos:], plain, out)
+    _flush(plain, out)
+    return tuple(out)
+
+
+def _plain(piece: str, plain: list[str], out: list[Span]) -> None:
+    """``piece`` (no figure markers) onto the plain text, its gap markers flagged."""
+    if GAP_OPEN not in piece:
+        plain.append(piece)
+        return
+    pos = 0
+    for m in _GAP.finditer(piece):
+        plain.append(piece[pos:m.start()])
+        _flush(plain, out)
+        out.append(Span(m.group(0), True))
+        pos = m.end()
+    plain.append(piece[pos:])
+
+
+def _flush(plain: list[str], out: list[Span]) -> None:
+    text = "".join(plain)
+    if text:
+        out.append(Span(text))
+    plain.clear()
 
 
 def tight(text: str) -> str:
     """No space between a figure and Chinese text, in generated and typed text alike."""
-    text = _SPACE_BEFORE_FIGURE.sub(r"\1\2", text)
-    return _SPACE_AFTER_FIGURE.sub(r"\1\2", text)
-
-
-def _merge(items: list[Span]) -> list[Span]:
-    """Neighbouring plain spans become one (fewer runs in Word)."""
-    out: list[Span] = []
-    for s in items:
-        if not s.text:
-            continue
-        if out and not (s.gap or s.notes or out[-1].gap or out[-1].notes):
-            out[-1] = Span(out[-1].text + s.text)
-        else:
-            out.append(s)
-    return out
+    if " " not in text and "\u3000" not in text:
+        return text
+    return _FIGURE_SPACE.sub("", text)
 
 
 def typed(text: str) -> str:
@@ -294,11 +320,13 @@ def numbered(paras: Sequence[str], style: str = "{}.", *, start: int = 1,
     stays unnumbered (unless ``force``), and paragraphs the department already
     numbered itself (“1、”“（1）”) are left as typed."""
     paras = [p for p in paras if p]
-    if any(_PRE_NUMBERED.match(unmark(p)) for p in paras) or (len(paras) < 2 and not force):
+    shown = [unmark(p) for p in paras]
+    if any(_PRE_NUMBERED.match(p) for p in shown) or (len(paras) < 2 and not force):
         return list(paras)
     # “1.2023 年……” would read as a decimal: keep a space before a leading digit
-    return [style.format(i) + (" " if unmark(p)[:1].isdigit() and style.endswith(".") else "")
-            + p for i, p in enumerate(paras, start)]
+    dot = style.endswith(".")
+    return [style.format(i) + (" " if dot and s[:1].isdigit() else "") + p
+            for i, (p, s) in enumerate(zip(paras, shown), start)]
 
 
 def pre_numbered(paras: Sequence[str]) -> bool:

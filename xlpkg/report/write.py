@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from xlpkg.report import template as T
-from xlpkg.report.ooxml import _P, _mm_twips, _table_open, attr, run_xml
+from xlpkg.report.ooxml import _MERGE, _P, CELL_CLOSE, _mm_twips, _table_open, attr, p_open, run_xml
 from xlpkg.report.text import Appendix, Block, Content, Figures, Grid, Para, Span, Table, tight
 
 TITLE_CHARS = 19  # 2号 characters that sit on one 156 mm line with room to spare
@@ -62,6 +62,23 @@ def column_widths(table: Table, total_mm: float) -> list[float]:
     return [w * scale for w in widths]
 
 
+# The XML pieces reports repeat — style elements, runs (a label, 0.00, 待评分), cell
+# openings, the attachments' cells (the 自评表's indicators and rules are the same for
+# every department) — kept for the next report with the same template and cleaning: a
+# batch worker writes hundreds. Emptied when large (a 5,500-row report adds thousands).
+_SHARED: dict[tuple, dict[str, dict]] = {}
+SHARED_LIMIT = 50_000
+
+
+def _shared(template, clean) -> dict[str, dict]:
+    found = _SHARED.get((template, clean))
+    if found is None or sum(len(d) for d in found.values()) > SHARED_LIMIT:
+        if len(_SHARED) > 8:
+            _SHARED.clear()
+        found = _SHARED[(template, clean)] = {"ids": {}, "runs": {}, "cells": {}, "grid": {}}
+    return found
+
+
 class Writer:
     """Appends the content's blocks, as WordprocessingML text, to a report package opened
     on the template (:class:`xlpkg.report.package.Package`)."""
@@ -73,8 +90,11 @@ class Writer:
         self.charts = charts or []
         self.body: list = []         # _P or the XML text of a table
         self.sect = self.template.sect   # the final section's properties
-        self._ids: dict[str, str] = {}
-        self._runs: dict[tuple, tuple[bool, str]] = {}
+        shared = _shared(self.template, clean)
+        self._ids: dict[str, str] = shared["ids"]       # style name → its w:pStyle
+        self._runs: dict[tuple, str] = shared["runs"]   # (text, bold, gap) → its w:r
+        self._cells: dict[tuple, str] = shared["cells"]   # a cell's opening (see cell_open)
+        self.grid_cells: dict[tuple, str] = shared["grid"]   # the attachments' cells (grids)
 
     def style(self, name: str, kind: str = "paragraph") -> str:
         """``<w:pStyle …/>`` of the style named ``name`` ("" for the default style)."""
@@ -85,27 +105,37 @@ class Writer:
         return self._ids[name]
 
     def xml(self) -> str:
-        return "".join(b if isinstance(b, str) else b.xml() for b in self.body)
+        return "".join([b if isinstance(b, str) else b.xml() for b in self.body])
 
     # ------------------------------------------------------------ text
 
     def runs(self, paragraph: _P, spans, *, bold: bool = False) -> None:
-        items = paragraph.items
-        cache = self._runs
+        paragraph.items.append(self.runs_xml(spans, bold))
+
+    def runs_xml(self, spans, bold: bool = False) -> str:
+        """The runs of ``spans``; a figure a finding is about gets its Word comment."""
+        if len(spans) == 1 and not spans[0].notes:    # most cells and paragraphs
+            return self.run(spans[0].text, bold, spans[0].gap)
+        out = []
         for span in spans:
-            key = (span.text, bold, span.gap)
-            run = cache.get(key)
-            if run is None:   # tables repeat their texts (—, 0.00, 个): each is written once
-                run = cache[key] = (True, run_xml(self.clean(span.text), bold=bold,
-                                                  highlight=span.gap))
+            run = self.run(span.text, bold, span.gap)
             if not span.notes:
-                items.append(run)
+                out.append(run)
                 continue
             cid = self.package.add_comment(_comment(span), COMMENT_AUTHOR, COMMENT_INITIALS)
-            items += [(False, f'<w:commentRangeStart w:id="{cid}"/>'), run,
-                      (False, f'<w:commentRangeEnd w:id="{cid}"/>'),
-                      (True, ('<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
-                              f'<w:commentReference w:id="{cid}"/></w:r>'))]
+            out += [f'<w:commentRangeStart w:id="{cid}"/>', run,
+                    f'<w:commentRangeEnd w:id="{cid}"/>',
+                    ('<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
+                     f'<w:commentReference w:id="{cid}"/></w:r>')]
+        return "".join(out)
+
+    def run(self, text: str, bold: bool = False, gap: bool = False) -> str:
+        """A ``w:r`` of ``text`` as Word can hold it; a gap marker highlighted."""
+        found = self._runs.get((text, bold, gap))
+        if found is None:   # tables repeat their texts (—, 0.00, 个): each is written once
+            found = self._runs[(text, bold, gap)] = run_xml(self.clean(text), bold=bold,
+                                                           highlight=gap)
+        return found
 
     def add_paragraph(self, style: str) -> _P:
         p = _P(self.style(style))
@@ -113,12 +143,16 @@ class Writer:
         return p
 
     def para(self, spans, style: str) -> _P:
-        p = self.add_paragraph(style)
-        self.runs(p, spans)
+        p = _P(self.style(style))
+        self.body.append(p)
+        p.items.append(self.runs_xml(spans))
         return p
 
     def plain(self, text: str, style: str) -> _P:
-        return self.para((Span(text),), style)
+        p = _P(self.style(style))
+        self.body.append(p)
+        p.items.append(self.run(text))
+        return p
 
     def blank(self) -> None:
         """An empty line of the body's pitch."""
@@ -144,7 +178,7 @@ class Writer:
         width = int(CHART_WIDTH_MM * EMU_PER_MM)
         for i, (caption, png) in enumerate(self.charts, 1):
             p = self.add_paragraph(T.FIGURE)
-            p.items.append((True, f"<w:r>{self.package.add_image(png, width)}</w:r>"))
+            p.items.append(f"<w:r>{self.package.add_image(png, width)}</w:r>")
             self.plain(f"图{i}  {caption}", T.FIGURE_CAPTION)
 
     def table(self, table: Table, *, small: bool, total_mm: float) -> None:
@@ -160,33 +194,47 @@ class Writer:
         last = len(body_rows)                   # the last row stays with its 表注
         widths = column_widths(table, total_mm)
         twips = [_mm_twips(w) for w in widths]
-        out = [_table_open(widths, self.style("Table Grid", "table"), ""),
+        out = [_table_open(tuple(widths), self.style("Table Grid", "table"), ""),
                "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"]
-        out += [self._cell((Span(col.header),), head, twips[c], keep=True)
+        out += [self.cell_open(head, twips[c], True) + self.run(col.header) + CELL_CLOSE
                 for c, col in enumerate(table.columns)]
         out.append("</w:tr>")
+        # each column's cell opening, for a row that may end a page and one that may not
+        columns = [(col.key, self.cell_open(styles[col.align], twips[c], False),
+                    self.cell_open(styles[col.align], twips[c], True))
+                   for c, col in enumerate(table.columns)]
+        runs, known = self.runs_xml, self._runs
         for r, row in enumerate(body_rows, 1):
             is_total = row is table.total
             keep = is_total or (bool(table.note) and r == last)
             out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-            out += [self._cell(row.get(col.key, ()), styles[col.align], twips[c],
-                               bold=is_total, keep=keep)
-                    for c, col in enumerate(table.columns)]
+            for key, loose, kept in columns:
+                spans = row.get(key, ())
+                # a cell is mostly one plain span already written once (runs_xml, inline)
+                run = known.get((spans[0].text, is_total, spans[0].gap)) \
+                    if len(spans) == 1 and not spans[0].notes else None
+                out += (kept if keep else loose, run or runs(spans, is_total), CELL_CLOSE)
             out.append("</w:tr>")
         out.append("</w:tbl>")
         self.body.append("".join(out))
         if table.note:
             self.plain(table.note, T.NOTE)
 
-    def _cell(self, spans, style: str, width: int, *, bold: bool = False,
-              keep: bool = False) -> str:
-        """One ``w:tc``: width, centred vertically; its paragraph in ``style``."""
-        p = _P(self.style(style))
-        if keep:
-            p.keep = True
-        self.runs(p, spans, bold=bold)
-        return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
-                f'<w:vAlign w:val="center"/></w:tcPr>{p.xml()}</w:tc>')
+    def cell_open(self, style: str, width: int, keep: bool, span: int = 1,
+                  vmerge: str = "") -> str:
+        """The opening of a ``w:tc`` up to its paragraph's runs: width (a horizontal merge
+        of ``span`` columns, a vertical one's ``vmerge``), centred vertically; the
+        paragraph in ``style``, kept with the next when ``keep``. :data:`CELL_CLOSE`
+        ends it."""
+        key = (style, width, keep, span, vmerge)
+        found = self._cells.get(key)
+        if found is None:
+            found = self._cells[key] = (
+                f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>'
+                + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + _MERGE[vmerge]
+                + '<w:vAlign w:val="center"/></w:tcPr>'
+                + p_open(self.style(style), True if keep else None))
+        return found
 
     # ------------------------------------------------------------ the whole report
 

@@ -2,7 +2,8 @@
 
 Pure builders, one per kind of sheet — :func:`base_data_table` (基础数据表),
 :func:`scoresheet_table` (部门整体支出绩效自评表), :func:`project_table` (one
-项目支出绩效自评表) — and :func:`submission_tables`, all of them in print order.
+项目支出绩效自评表) — and :func:`submission_tables`, all of them in print order (the
+last department's kept: its report and its tables workbook share one build).
 They return :class:`~xlpkg.tables.grid.PrintTable`; the xlsx writer
 (:mod:`xlpkg.tables.xlsx`) and the report print the same grids. A figure the data
 does not hold is a blank cell, a missing score is 待评分; nothing is filled in.
@@ -295,8 +296,24 @@ def _sheet_name(index: int, name: str) -> str:
     return base[:31]
 
 
-def submission_tables(ds: Dataset, sheet: Scoresheet) -> list[PrintTable]:
+def build_tables(ds: Dataset, sheet: Scoresheet) -> list[PrintTable]:
     """Every table a department submits, in print order: 基础数据表, 部门整体支出绩效自评表,
     then one 项目支出绩效自评表 per project of ``sheet.projects``."""
     return ([base_data_table(ds), scoresheet_table(ds, sheet)]
             + [project_table(ds, p, n) for n, p in enumerate(sheet.projects, 1)])
+
+
+_last: tuple | None = None     # (dataset, scoresheet, their tables): the last ones built
+
+
+def submission_tables(ds: Dataset, sheet: Scoresheet) -> list[PrintTable]:
+    """:func:`build_tables`, built once for the same (immutable) dataset and scoresheet:
+    the report attaches these grids and ``batch`` then writes them to the tables
+    workbook, so a worker builds them once per department, not twice."""
+    global _last
+    last = _last
+    if last is not None and last[0] is ds and last[1] is sheet:
+        return list(last[2])
+    tables = build_tables(ds, sheet)
+    _last = (ds, sheet, tuple(tables))
+    return tables

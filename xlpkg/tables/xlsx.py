@@ -1,4 +1,4 @@
-"""The submission tables as one printable workbook (XlsxWriter).
+"""The submission tables as one printable workbook (written by :mod:`.book`).
 
 Owns the print form of a :class:`~xlpkg.tables.grid.PrintTable`: A4, portrait or
 landscape, scaled to the page width, header rows repeated on every page, page
@@ -16,18 +16,17 @@ fitted to one page wide and any number high, under which manual row breaks hold.
 
 from __future__ import annotations
 
-import io
 import math
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
-
-import xlsxwriter
 
 from xlpkg.core.model import Dataset
 from xlpkg.core.money import fmt_number
 from xlpkg.core.record import replace
+from xlpkg.tables.book import Book
 from xlpkg.tables.grid import NUMERIC, Cell, PrintTable
 
 TABLES_SUFFIX = "绩效自评表格"
@@ -36,7 +35,7 @@ TITLE_FONT = "黑体"
 BODY_PT = 10
 LINE_PT = 13.5          # one line of 10 pt text, with leading
 MIN_ROW_PT = 20.0
-A4 = 9                  # XlsxWriter paper code
+A4 = 9                  # the paper code of A4 in the sheet's page setup
 A4_INCHES = (8.27, 11.69)
 MARGINS = {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.6}   # inches
 # Page numbers restart on each table; no “共 N 页”: LibreOffice counts the whole file there.
@@ -46,27 +45,43 @@ FOOTER = "&C第 &P 页"
 NUMBER_FORMATS = {"amount": "0.00_ ", "pct": "0.00%_ ", "count": "General", "weight": "General",
                   "score": "0.00"}
 CJK_WIDTH = 1.8         # a 10 pt CJK character in Excel column-width units (a digit of 11 pt)
-DIGIT_PX, CELL_PADDING_PX = 7, 5   # Excel's default font (what XlsxWriter sizes columns by)
+DIGIT_PX, CELL_PADDING_PX = 7, 5   # Excel's default font (what column widths are sized by)
 PAGE_FILL = 0.96        # of the page height used: slack for the spreadsheet's own rounding
 SPLIT_FROM_ROWS = 3     # a one-column label merged over this many rows may span a page break
 TITLE_PT, SUBTITLE_PT, INFO_PT = 30.0, 18.0, 20.0
 
 
+class _CharWidths(dict):
+    """Column-width units per character, looked up once per character."""
+
+    def __missing__(self, ch: str) -> float:
+        width = self[ch] = CJK_WIDTH if unicodedata.east_asian_width(ch) in "WF" else 1
+        return width
+
+
+_WIDTHS = _CharWidths()
+
+
 def _display_width(text: str) -> float:
     """Column-width units a text takes: CJK and full-width characters about two."""
-    return sum(CJK_WIDTH if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    return sum(map(_WIDTHS.__getitem__, text))
 
 
+@lru_cache(maxsize=8192)     # labels, criteria and headers repeat across a batch's tables
 def _lines(text: str, width: float) -> int:
     """Lines a text wraps to in a cell ``width`` units wide (a little padding off)."""
     room = max(width - 1, 2)
+    if "\n" not in text:
+        return max(1, math.ceil(_display_width(text) / room))
     return sum(max(1, math.ceil(_display_width(part) / room)) for part in text.split("\n"))
 
 
 class _Formats:
-    """One XlsxWriter format per look, made once per workbook."""
+    """One format per look, made once per workbook (``wb.add_format``: ours or XlsxWriter's)."""
 
-    def __init__(self, wb: xlsxwriter.Workbook):
+    def __init__(self, wb):
         self.wb = wb
         self.cache: dict[tuple, object] = {}
         base = {"font_name": FONT, "font_size": BODY_PT, "valign": "vcenter"}
@@ -79,19 +94,26 @@ class _Formats:
         self.base = base
 
     def cell(self, c: Cell) -> object:
+        # what the look depends on, cheaper to gather than the look (a call per cell)
+        key = (c.kind, c.bold, c.align, c.head, c.value is None,
+               c.kind == "count" and c.value is not None
+               and c.value == c.value.to_integral_value())
+        fmt = self.cache.get(key)
+        if fmt is None:
+            fmt = self.cache[key] = self._make(c)
+        return fmt
+
+    def _make(self, c: Cell) -> object:
         num_format = _num_format(c)
-        key = (c.kind, c.bold, c.alignment, c.head, num_format)
-        if key not in self.cache:
-            spec = {**self.base, "border": 1, "text_wrap": True, "align": c.alignment,
-                    "bold": c.bold}
-            if c.alignment == "left" or (c.alignment == "right" and not num_format):
-                spec["indent"] = 1       # keep text off the border
-            if c.head:
-                spec["bg_color"] = "#F2F2F2"
-            if num_format:
-                spec["num_format"] = num_format
-            self.cache[key] = self.wb.add_format(spec)
-        return self.cache[key]
+        spec = {**self.base, "border": 1, "text_wrap": True, "align": c.alignment,
+                "bold": c.bold}
+        if c.alignment == "left" or (c.alignment == "right" and not num_format):
+            spec["indent"] = 1       # keep text off the border
+        if c.head:
+            spec["bg_color"] = "#F2F2F2"
+        if num_format:
+            spec["num_format"] = num_format
+        return self.wb.add_format(spec)
 
 
 def _num_format(c: Cell) -> str:
@@ -105,7 +127,7 @@ def _num_format(c: Cell) -> str:
 
 def _write_cell(ws, row: int, col: int, c: Cell, fmt) -> None:
     if c.value is not None and c.kind in NUMERIC:
-        ws.write_number(row, col, float(c.value), fmt)   # XlsxWriter stores doubles anyway
+        ws.write_number(row, col, float(c.value), fmt)   # a cell holds a double anyway
     elif c.text:
         ws.write_string(row, col, c.text, fmt)
     else:
@@ -115,17 +137,17 @@ def _write_cell(ws, row: int, col: int, c: Cell, fmt) -> None:
 def _row_heights(t: PrintTable) -> list[float]:
     """Points per grid row: enough lines for the longest text, merged widths counted."""
     widths = [c.width for c in t.columns]
-    span = {}
-    for r1, c1, r2, c2 in t.merges:
-        span[(r1, c1)] = (r2 - r1 + 1, sum(widths[c1:c2 + 1]))
+    span = {(r1, c1): (r2 - r1 + 1, sum(widths[c1:c2 + 1])) for r1, c1, r2, c2 in t.merges}
     heights = []
     for r, row in enumerate(t.rows):
         lines = 1
         for c, cell in enumerate(row):
             if not cell.text:
                 continue
-            rows_spanned, width = span.get((r, c), (1, widths[c]))
-            lines = max(lines, math.ceil(_lines(cell.text, width) / rows_spanned))
+            merged = span.get((r, c))
+            n = (_lines(cell.text, widths[c]) if merged is None
+                 else math.ceil(_lines(cell.text, merged[1]) / merged[0]))
+            lines = max(lines, n)
         heights.append(max(MIN_ROW_PT, lines * LINE_PT + 6, t.row_heights.get(r, 0)))
     return heights
 
@@ -212,10 +234,11 @@ def _write_grid(ws, fmts: _Formats, t: PrintTable, top: int, breaks: Sequence[in
     """The grid's cells and merges from sheet row ``top``; labels cut by a break repeat."""
     covered = {(r, c) for r1, c1, r2, c2 in t.merges for r in range(r1, r2 + 1)
                for c in range(c1, c2 + 1)}
+    look = fmts.cell
     for r, row in enumerate(t.rows):
         for c, cell in enumerate(row):
             if (r, c) not in covered:
-                _write_cell(ws, top + r, c, cell, fmts.cell(cell))
+                _write_cell(ws, top + r, c, cell, look(cell))
     for merge in t.merges:
         r1, c1, r2, c2 = merge
         cell = t.rows[r1][c1]
@@ -245,7 +268,7 @@ def _fit_numbers(t: PrintTable) -> PrintTable:
     return replace(t, columns=tuple(replace(col, width=w) for col, w in zip(t.columns, need)))
 
 
-def _write_table(wb: xlsxwriter.Workbook, fmts: _Formats, t: PrintTable) -> None:
+def _write_table(wb, fmts: _Formats, t: PrintTable) -> None:
     t = _fit_numbers(t)
     ws = wb.add_worksheet(t.sheet)
     last_col = len(t.columns) - 1
@@ -309,17 +332,20 @@ def _write_table(wb: xlsxwriter.Workbook, fmts: _Formats, t: PrintTable) -> None
     ws.hide_gridlines(2)
 
 
-def tables_bytes(tables: Sequence[PrintTable]) -> bytes:
-    """The workbook, one sheet per table, as bytes."""
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False,
-                                   "strings_to_formulas": False, "strings_to_urls": False})
+def write_book(wb, tables: Sequence[PrintTable]) -> None:
+    """One sheet per table into ``wb``: a :class:`~xlpkg.tables.book.Book`, or an
+    ``xlsxwriter.Workbook`` (the tests hold the two to the same bytes)."""
     fmts = _Formats(wb)
     names: set[str] = set()
     for t in tables:
         _write_table(wb, fmts, _unique(t, names))
-    wb.close()
-    return buf.getvalue()
+
+
+def tables_bytes(tables: Sequence[PrintTable]) -> bytes:
+    """The workbook, one sheet per table, as bytes."""
+    wb = Book()
+    write_book(wb, tables)
+    return wb.to_bytes()
 
 
 def _unique(t: PrintTable, names: set[str]) -> PrintTable:

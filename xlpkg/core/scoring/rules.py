@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 from itertools import pairwise
 from typing import ClassVar
 
@@ -172,6 +173,7 @@ class Rules:
 _IGNORED = set(" \t\r\n\u3000\"'“”‘’「」『』《》<>-—–/\\·•:|、_.,，;；")
 
 
+@lru_cache(maxsize=4096)   # the same few hundred names, asked for again and again
 def norm_name(text: str | None) -> str:
     """Names as people type them: full-width, quotes (“三公” / "三公" / 三公), separators."""
     text = unicodedata.normalize("NFKC", text or "")

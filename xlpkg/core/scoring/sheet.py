@@ -9,6 +9,7 @@ the total and the grade — which exist only once no indicator is pending.
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 
 from xlpkg.core.grades import grade
@@ -97,8 +98,9 @@ class Scoresheet:
         """Indicators that need a self score and have none, by the name to write in the
         自评打分 table (二级-三级 where the 三级 name repeats)."""
         names = [norm_name(s.name) for s in self.indicators]
-        return tuple(f"{s.level2}-{s.name}" if names.count(norm_name(s.name)) > 1 else s.name
-                     for s in self.indicators if s.pending)
+        repeated = Counter(names)
+        return tuple(f"{s.level2}-{s.name}" if repeated[name] > 1 else s.name
+                     for s, name in zip(self.indicators, names) if s.pending)
 
     @property
     def total(self) -> Decimal | None:

@@ -9,14 +9,16 @@ Exit codes (CONTRACT §4): 0 done, 1 done but ``--strict`` and an error finding,
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
+from typing import NoReturn
 
 from xlpkg.cli.commands import EXIT_INPUT, EXIT_OK, EXIT_STRICT
 from xlpkg.cli.parser import build_parser, command_named
 from xlpkg.errors import XlpkgError
 
-__all__ = ["EXIT_INPUT", "EXIT_OK", "EXIT_STRICT", "build_parser", "main"]
+__all__ = ["EXIT_INPUT", "EXIT_OK", "EXIT_STRICT", "build_parser", "main", "run"]
 
 
 def _tolerant_streams() -> None:
@@ -98,3 +100,33 @@ def main(argv: list[str] | None = None) -> int:
         print(f"xlpkg：处理失败（{type(exc).__name__}）。这可能是程序缺陷。", file=sys.stderr)
         print("提示：请加 --debug 重新运行，并把输出发给维护人员", file=sys.stderr)
         return EXIT_INPUT
+
+
+def run() -> NoReturn:
+    """The ``xlpkg`` script and ``python -m xlpkg.cli``: :func:`main`, then :func:`leave`."""
+    leave(main())
+
+
+def leave(code: int) -> NoReturn:
+    """End the process with ``code`` without the interpreter's teardown.
+
+    Python frees every object one by one before it exits: about a tenth of all the work
+    of ``xlpkg check`` on the example (24 M of 279 M instructions) and 110 ms after a
+    5,500-row report. By now every output is written and closed (atomically, see
+    :mod:`xlpkg.atomic`), so the process does what the interpreter would have done
+    that anyone can observe — the ``atexit`` functions (temporary folders, logging),
+    the flush of both streams — and lets the system take the memory back at once.
+    While another thread is alive, Python's own exit waits for it as always.
+    """
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            _drop_stdout()
+        except (OSError, ValueError, AttributeError):
+            pass
+    os._exit(code)

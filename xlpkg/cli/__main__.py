@@ -1,7 +1,5 @@
 """``python -m xlpkg.cli``: the same command as the ``xlpkg`` script."""
 
-import sys
+from xlpkg.cli import run
 
-from xlpkg.cli import main
-
-sys.exit(main())
+run()

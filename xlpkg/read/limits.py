@@ -92,7 +92,8 @@ def _rows_with_content(ref: TableRef, cells: Cells) -> int:
     body = ref.body
     if body is None:
         return 0
-    return len({r for (r, c) in cells if body.contains(r, c)})
+    top, left, bottom, right = body.top, body.left, body.bottom, body.right
+    return len({r for (r, c) in cells if top <= r <= bottom and left <= c <= right})
 
 
 def check_data_limits(source_name: str, data: Mapping) -> None:

@@ -73,8 +73,8 @@ def check_limits(source_name: str, tables: Mapping[str, TableRef],
             f"{source_name}：表 {name}（{schema.table(name).label}，{ref.sheet}!{ref.rect.a1()}）"
             f"有 {rows[name]:,} 行数据，各表合计 {sum(rows.values()):,} 行，"
             f"超过一个工作簿最多 {MAX_ROWS:,} 行的上限，无法处理", _TRIM_HINT)
-    if sum(len(v) for cells in data.values() for v in cells.values()
-           if isinstance(v, str)) <= MAX_TEXT_CHARS:
+    if sum(map(len, [v for cells in data.values() for v in cells.values()
+                     if isinstance(v, str)])) <= MAX_TEXT_CHARS:
         return findings
     total = 0   # over budget: find the cell where it ran out, in sheet order
     for sheet, cells in data.items():

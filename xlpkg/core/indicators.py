@@ -180,6 +180,9 @@ class TaskResult:
     status: str                   # "counted" | "unreported" | "qualitative" | "no_target"
 
 
+_ONE, _ZERO = Decimal(1), Decimal(0)   # made once: task_results caps every task's rate
+
+
 def _num(v: Val) -> Decimal | None:
     return v.value if isinstance(v.value, Decimal) else None
 
@@ -204,7 +207,7 @@ def task_results(ds: Dataset, options: TaskOptions = TaskOptions()) -> list[Task
             if rate is None:  # a zero target: nothing to measure against
                 out.append(TaskResult(task, None, "qualitative"))
             else:
-                out.append(TaskResult(task, max(min(rate, Decimal(1)), Decimal(0)), "counted"))
+                out.append(TaskResult(task, max(min(rate, _ONE), _ZERO), "counted"))
     return out
 
 

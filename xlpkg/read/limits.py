@@ -73,8 +73,8 @@ def check_limits(source_name: str, tables: Mapping[str, TableRef],
             f"{source_name}：表 {name}（{schema.table(name).label}，{ref.sheet}!{ref.rect.a1()}）"
             f"有 {rows[name]:,} 行数据，各表合计 {sum(rows.values()):,} 行，"
             f"超过一个工作簿最多 {MAX_ROWS:,} 行的上限，无法处理", _TRIM_HINT)
-    if sum(len(v) for cells in data.values() for v in cells.values()
-           if isinstance(v, str)) <= MAX_TEXT_CHARS:
+    if sum(map(len, [v for cells in data.values() for v in cells.values()
+                     if isinstance(v, str)])) <= MAX_TEXT_CHARS:
         return findings
     total = 0   # over budget: find the cell where it ran out, in sheet order
     for sheet, cells in data.items():
@@ -92,7 +92,8 @@ def _rows_with_content(ref: TableRef, cells: Cells) -> int:
     body = ref.body
     if body is None:
         return 0
-    return len({r for (r, c) in cells if body.contains(r, c)})
+    top, left, bottom, right = body.top, body.left, body.bottom, body.right
+    return len({r for (r, c) in cells if top <= r <= bottom and left <= c <= right})
 
 
 def check_data_limits(source_name: str, data: Mapping) -> None:

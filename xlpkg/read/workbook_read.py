@@ -117,11 +117,9 @@ def _all_blank(values) -> bool:
     return True
 
 
-def _plain(value: Any) -> bool:
-    """A value :meth:`_Assembler._value` gives back as it is, with no finding: a
-    blank, a number, or text that is neither an error value nor cut short."""
-    kind = type(value)
-    return value is None or kind is int or kind is float or kind is str
+#: The types of value :meth:`_Assembler._value` gives back as they are, with no finding
+#: (as does ``None``): numbers, and text that is neither an error value nor cut short.
+_PLAIN = frozenset({int, float, str})
 
 
 def _set(mapping: dict, path: tuple[str, ...], value: Any) -> None:
@@ -318,9 +316,10 @@ class _Assembler:
         text = {c.key: c.kind in schema.TEXT_KINDS for c in tbl.columns}
         cells = self.cells
         for i, (r, raw) in enumerate(items, 1):
-            where = {key: f"{prefix}{r}" for key, prefix in at.items()}
+            row = str(r)
             key = str(numbers[i - 1] if numbers else i)
             if keyed:
+                where = {key: prefix + row for key, prefix in at.items()}
                 code = None
                 if keyed in raw:
                     code = self._value(schema.row_field(tbl, i, keyed), raw[keyed],
@@ -337,8 +336,8 @@ class _Assembler:
             prefix = schema.row_prefix(tbl, key)
             for column, value in raw.items():
                 field = prefix + column
-                cell = cells[field] = where[column]
-                if column == keyed or _plain(value):
+                cell = cells[field] = at[column] + row
+                if column == keyed or value is None or type(value) in _PLAIN:
                     item[column] = value
                 else:
                     item[column] = self._value(field, value, cell, text=text[column])

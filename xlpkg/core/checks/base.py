@@ -43,8 +43,8 @@ def _walk(ds: Dataset) -> dict[str, tuple[Val, _Place]]:
             out[v.field] = (v, ("economic_classification", e.code.value or i, name))
     for block in _LISTS:    # list rows by 0-based index (economic rows by their code)
         for i, item in enumerate(getattr(ds, block, ())):
-            for name in fields(item):   # _row_vals, without a generator per row
-                v = getattr(item, name)
+            # _row_vals, from the record's own fields (see core.record), in one go per row
+            for name, v in item.__dict__.items():
                 if isinstance(v, Val):
                     out[v.field] = (v, (block, i, name))
     for para, section, index in paragraphs(ds):

@@ -24,11 +24,11 @@ def paragraph_label(section: str, index: int) -> str:
 def check_narrative_claims(ds: Dataset) -> list[Finding]:
     """A paragraph that states 无偏离 / 全部完成 as a result while a task deviates or is
     unreported. Targets and plans (“目标：…，圆满完成…”, “力争全面完成”) claim nothing."""
-    tasks = list(enumerate(ds.key_tasks, 1))
+    tasks = [(i, t, task_deviation(t)) for i, t in enumerate(ds.key_tasks, 1)]
     refuting = {
-        "no_deviation": [(i, t) for i, t in tasks if task_deviation(t) is not None],
-        "all_done": [(i, t) for i, t in tasks
-                     if task_deviation(t) == "shortfall" or (t.target.stated and not t.actual.stated)],
+        "no_deviation": [(i, t) for i, t, kind in tasks if kind is not None],
+        "all_done": [(i, t) for i, t, kind in tasks
+                     if kind == "shortfall" or (t.target.stated and not t.actual.stated)],
     }
     out = []
     for para, section, index in paragraphs(ds):

@@ -61,22 +61,23 @@ def check_key_tasks(ds: Dataset) -> list[Finding]:
     """Each key task against its target (≥ / ≤ / =), and missing values."""
     out = []
     for i, task in enumerate(ds.key_tasks, 1):
-        label = f"重点工作{task_name(task, i)}"
-        if task.target.value is None:
+        wanted, done = task.target.value, task.actual.value
+        if wanted is None:
             out.append(finding(ds, "TASK_TARGET_MISSING", "warning",
-                               f"{label}未填目标值", [task.target]))
+                               f"重点工作{task_name(task, i)}未填目标值", [task.target]))
             continue
-        if task.actual.value is None:
+        if done is None:
             out.append(finding(ds, "TASK_ACTUAL_MISSING", "warning",
-                               f"{label}未填实际值，无法评价完成情况（目标 {target_text(task)}）",
-                               [task.actual]))
+                               f"重点工作{task_name(task, i)}未填实际值，无法评价完成情况"
+                               f"（目标 {target_text(task)}）", [task.actual]))
             continue
-        if num(task.target) is None or num(task.actual) is None:
+        if not isinstance(wanted, Decimal) or not isinstance(done, Decimal):
             continue  # qualitative: judged by people, scored by hand
         kind = task_deviation(task)
         if kind is None:
             continue
-        ratio = completion_rate(num(task.actual), num(task.target))
+        label = f"重点工作{task_name(task, i)}"
+        ratio = completion_rate(done, wanted)
         rate = f"，完成率 {fmt_pct(ratio)}" if ratio is not None else ""
         target = target_text(task)
         actual = show(task.actual, task.unit.value)

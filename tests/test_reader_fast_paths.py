@@ -1,0 +1,302 @@
+"""The reader's and the checks' per-row shortcuts (issue 17) give what their plain
+definitions give: a sheet's cells as a handler asking the rectangles about every cell
+reads them, Vals as the record makes them, table rows as the ValueReader reads them
+column by column, and the value index as a walk that builds every Subject.
+"""
+
+from __future__ import annotations
+
+import pickle
+import string
+import zipfile
+from decimal import Decimal
+from xml.parsers import expat
+
+import pytest
+import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support import EXAMPLE
+from workbook_factory import rewrite
+
+from xlpkg.core import schema
+from xlpkg.core.checks import base
+from xlpkg.core.finding import Subject
+from xlpkg.core.model import from_mapping
+from xlpkg.core.values import Val, ValueReader, make_val
+from xlpkg.read.cells import (
+    MAX_COL,
+    Rect,
+    Wanted,
+    a1,
+    cell_label,
+    column_label,
+    split_a1,
+)
+from xlpkg.read.data_file import read_mapping
+from xlpkg.read.saved_source import SavedSource
+from xlpkg.read.sheet_xml import Done, SharedIndex, SheetHandler, cell_value
+
+# ---------------------------------------------------------------- a sheet's cells
+
+
+class PlainHandler:
+    """The sheet handler as it was before the shortcuts: every cell asks ``Wanted``."""
+
+    def __init__(self, wanted: Wanted, room: int | None):
+        self.wanted, self.room = wanted, room
+        self.cells: dict = {}
+        self.row = self.col = 0
+        self.row_wanted = False
+        self.pos = None
+        self.kind, self.formula, self.value = "n", False, None
+
+    def start(self, name, attrs):
+        if name == "row":
+            r = attrs.get("r")
+            self.row = int(r) if r else self.row + 1
+            self.col = 0
+            if self.row > self.wanted.bottom:
+                raise Done
+            self.row_wanted = self.wanted.top <= self.row
+        elif name == "c":
+            self.col += 1
+            if not self.row_wanted:
+                return
+            if attrs.get("r"):
+                self.row, self.col = split_a1(attrs["r"])
+            if self.wanted(self.row, self.col):
+                self.pos = (self.row, self.col)
+                self.kind, self.formula, self.value = attrs.get("t", "n"), False, None
+        elif self.pos is not None and name == "v":
+            self.value = []
+        elif self.pos is not None and name == "f":
+            self.formula = True
+
+    def end(self, name):
+        if name == "c" and self.pos is not None:
+            value = cell_value(self.kind, self.value, self.formula, None)
+            if value is not None:
+                self.cells[self.pos] = value
+                if self.room is not None and len(self.cells) > self.room:
+                    raise Done
+            self.pos = None
+        elif name == "sheetData":
+            raise Done
+
+    def data(self, text):
+        if self.pos is not None and self.value is not None:
+            self.value.append(text)
+
+
+def parse(xml: bytes, handler) -> None:
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler = handler.start
+    parser.EndElementHandler = handler.end
+    parser.CharacterDataHandler = handler.data
+    try:
+        parser.Parse(xml, True)
+    except Done:
+        pass
+
+
+LETTERS = ["A", "B", "C", "Z", "AA", "b", "$C", "ZZZ"]
+
+
+@st.composite
+def sheets(draw):
+    """Sheet XML with the odd forms a file may take: rows without numbers, cells
+    without an address or naming another row, lowercase and ``$`` addresses."""
+    rows, number = [], 0
+    for _ in range(draw(st.integers(0, 6))):
+        number += draw(st.integers(1, 3))
+        numbered = draw(st.booleans()) or number == 1
+        cells = []
+        for _ in range(draw(st.integers(0, 5))):
+            ref = draw(st.sampled_from(["", "same", "same", "same", "other"]))
+            letters = draw(st.sampled_from(LETTERS))
+            at = number if ref == "same" else draw(st.integers(1, 12))
+            attr = f' r="{letters}{at}"' if ref else ""
+            kind = draw(st.sampled_from(["", ' t="s"', ' t="str"', ' t="b"', ' t="e"']))
+            formula = draw(st.sampled_from(["", "<f>A1</f>", "<f/>"]))
+            value = draw(st.sampled_from(["", "<v>7</v>", "<v>2.5</v>", "<v>x</v>", "<v/>",
+                                          "<v>1</v>"]))
+            body = formula + value
+            cells.append(f"<c{attr}{kind}>{body}</c>" if body else f"<c{attr} s=\"1\"/>")
+        r = f' r="{number}"' if numbered else ""
+        rows.append(f"<row{r}>{''.join(cells)}</row>")
+    return f"<worksheet><sheetData>{''.join(rows)}</sheetData></worksheet>".encode()
+
+
+rects = st.builds(lambda top, left, h, w: Rect(top, left, top + h, left + w),
+                  st.integers(1, 12), st.integers(1, 30), st.integers(0, 4),
+                  st.sampled_from([0, 0, 1, 3, 2000]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(sheets(), st.lists(rects, min_size=1, max_size=4), st.sampled_from([None, 0, 2, 100]))
+def test_sheet_cells_are_what_asking_every_cell_reads(xml, wanted, room):
+    expected = PlainHandler(Wanted(wanted), room)
+    try:
+        parse(xml, expected)
+    except ValueError:   # an address outside the sheet: both refuse the file
+        with pytest.raises(ValueError):
+            parse(xml, SheetHandler(Wanted(wanted), room))
+        return
+    got = SheetHandler(Wanted(wanted), room)
+    parse(xml, got)
+    assert got.cells == expected.cells
+    assert [type(v) for v in got.cells.values()] == [type(v) for v in expected.cells.values()]
+    assert got.shared == [k for k, v in got.cells.items() if type(v) is SharedIndex]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(rects, min_size=1, max_size=5), st.integers(1, 20))
+def test_a_rows_wanted_columns_are_the_rectangles(wanted, row):
+    w = Wanted(wanted)
+    cols, spans = w.columns(row)
+    for col in [*range(1, 40), 1990, 2030, MAX_COL]:
+        assert (col in cols or any(a <= col <= b for a, b in spans)) == w(row, col)
+
+
+def test_out_of_sheet_columns_are_refused_every_time():
+    assert split_a1("XFD1") == (1, MAX_COL)
+    for _ in range(2):   # the second time too (only in-sheet columns are remembered)
+        with pytest.raises(ValueError):
+            split_a1("XFE1")
+        with pytest.raises(ValueError):
+            split_a1("ZZZ7")
+
+
+@given(st.integers(1, 1_048_576), st.integers(1, MAX_COL), st.text(string.ascii_letters, max_size=5))
+def test_column_label_starts_every_cell_label(row, col, sheet):
+    assert column_label(sheet, col) + str(row) == cell_label(sheet, row, col)
+    assert cell_label(sheet, row, col) == f"{sheet}!{a1(row, col)}"
+
+
+# ---------------------------------------------------------------- shared strings
+
+
+@pytest.mark.parametrize(("cells", "expected"), [
+    ('<c r="A1" t="s"><v>0</v></c><c r="A1"><v>5</v></c>', 5),     # written over
+    ('<c r="A1"><v>5</v></c><c r="A1" t="s"><v>0</v></c>', "甲"),
+    ('<c r="A1" t="s"><v>0</v></c><c r="A1" t="s"><v>1</v></c>', "乙"),
+    ('<c r="A1" t="s"><v>1</v></c><c r="A1" t="s"><v>9</v></c>', None),   # no such string
+])
+def test_a_cell_written_twice_holds_its_last_value(tmp_path, cells, expected):
+    src = tmp_path / "a.xlsx"
+    wb = xlsxwriter.Workbook(str(src))
+    ws = wb.add_worksheet("S")
+    ws.write_string("A1", "甲")
+    ws.write_string("A2", "乙")
+    wb.close()
+
+    def edit(xml: bytes) -> bytes:
+        start, end = xml.index(b"<sheetData>"), xml.index(b"</sheetData>")
+        return xml[:start] + f"<sheetData><row r=\"1\">{cells}</row>".encode() + xml[end:]
+
+    path = rewrite(src, tmp_path / "b.xlsx", "xl/worksheets/sheet1.xml", edit)
+    with SavedSource(path) as source:
+        got = source.fetch({"S": [Rect(1, 1, 1, 1)]})["S"]
+    assert got == ({} if expected is None else {(1, 1): expected})
+
+
+# ---------------------------------------------------------------- values
+
+
+def test_make_val_is_the_records_val():
+    for args in ((Decimal("1.5"), "f", "S!A1"), (None, "g", None), ("甲", "h", "S!B2")):
+        made, plain = make_val(*args), Val(*args)
+        assert made == plain and repr(made) == repr(plain) and hash(made) == hash(plain)
+        assert list(vars(made).items()) == list(vars(plain).items())
+        assert pickle.dumps(made) == pickle.dumps(plain)
+
+
+raws = st.sampled_from([None, "", "  ", "甲", " 12 ", "1,200", "≥", "<=", "=", "—", "#REF!",
+                        "显著提升", 0, 3, 2.5, 2023.0, True, Decimal("7.25"), "2024-03-15",
+                        "abc", 1e20])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([t for t in schema.TABLES if t is not schema.TEXT_TABLE]),
+       st.dictionaries(st.sampled_from(
+           [c.key for t in schema.TABLES for c in t.columns]), raws), st.sampled_from([1, 7, "301"]))
+def test_a_table_row_is_read_column_by_column(tbl, raw, row):
+    cells = {schema.row_field(tbl, row, c.key): f"S!{a1(3, i + 1)}"
+             for i, c in enumerate(tbl.columns) if i % 2 == 0}
+    fast, plain = ValueReader(cells), ValueReader(cells)
+    got = fast.item(tbl, raw, row)
+    expected = {c.key: plain.read(c.kind, raw.get(c.key), schema.row_field(tbl, row, c.key))
+                for c in tbl.columns if c.kind != schema.LINK}
+    assert got == expected and list(got) == list(expected)
+    assert fast.findings == plain.findings
+
+
+@given(st.sampled_from(schema.TABLES), st.one_of(st.integers(0, 999), st.text(max_size=4)),
+       st.text(max_size=8))
+def test_row_prefix_starts_every_field_of_the_row(tbl, row, column):
+    assert schema.row_prefix(tbl, row) + column == schema.row_field(tbl, row, column)
+
+
+# ---------------------------------------------------------------- the value index
+
+
+def plain_index(ds) -> dict[str, tuple[Val, Subject]]:
+    """The walk as it was: a Subject for every value, the last value of a field kept."""
+    out: dict[str, tuple[Val, Subject]] = {}
+    for scalar, v in base.scalar_values(ds):
+        block, *rest = scalar.path
+        out[v.field] = (v, Subject(block, rest[0] if len(rest) == 2 else None, rest[-1]))
+    for i, e in enumerate(ds.economic_classification):
+        for name, v in base._row_vals(e):
+            out[v.field] = (v, Subject("economic_classification", e.code.value or i, name))
+    for block in base._LISTS:
+        for i, item in enumerate(getattr(ds, block, ())):
+            for name, v in base._row_vals(item):
+                out[v.field] = (v, Subject(block, i, name))
+    for para, section, index in base.paragraphs(ds):
+        out[para.text.field] = (para.text, Subject("narrative", index, section))
+    return out
+
+
+def datasets():
+    data = read_mapping(EXAMPLE)
+    yield from_mapping(data)
+    # Codes that name one field twice, on two subjects ("301" and "301.0"), or one subject.
+    econ = [{"code": "301", "actual": 1}, {"code": "301.0", "actual": 2},
+            {"code": "302", "actual": 3}, {"code": "302", "actual": 4}, {"actual": 5}]
+    yield from_mapping({**data, "economic_classification": econ})
+
+
+@pytest.mark.parametrize("ds", list(datasets()))
+def test_the_value_index_is_the_walk_that_builds_every_subject(ds):
+    expected = plain_index(ds)
+    index = base.value_index(ds)
+    assert {f: (v, Subject(*place)) for f, (v, place) in index.places.items()} == expected
+    assert list(index.places) == list(expected)
+    vals = [v for v, _ in expected.values()]
+    assert base.subjects_of(ds, vals) == tuple(s for _, s in expected.values())
+    assert base.vals_named(ds, [*expected, "nothing"]) == vals
+    by_subject = {s: v for v, s in expected.values()}
+    for _, subject in expected.values():
+        assert base.val_at(ds, subject) is by_subject[subject]
+    assert base.val_at(ds, Subject("economic_classification", "301", "actual")) \
+        is by_subject.get(Subject("economic_classification", "301", "actual"))
+    assert base.val_at(ds, Subject("nowhere", 0, "x")) is None
+
+
+def test_the_sheet_handler_reads_a_workbook_part_as_a_whole(tmp_path):
+    """The handler on a real part: the example's filled template, every sheet."""
+    from support import filled_example
+
+    path = filled_example(tmp_path)
+    with zipfile.ZipFile(path) as z:
+        parts = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        for part in parts:
+            xml = z.read(part)
+            wanted = Wanted([Rect(1, 1, 400, 30), Rect(2, 2, 2, 2)])
+            expected, got = PlainHandler(wanted, None), SheetHandler(wanted, None)
+            parse(xml, expected)
+            parse(xml, got)
+            assert got.cells == expected.cells, part

@@ -73,3 +73,16 @@ def test_split_a1_accepts_what_the_address_pattern_accepts(ref):
     except ValueError:
         got = None
     assert got == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="（(）)限不超过少于200字以内左右请填写简要说明在此处录入结合自评情况，分析对照年度绩效目标申",
+               max_size=30))
+def test_leftover_words_are_in_every_leftover_match(text):
+    from xlpkg.core.checks.narrative import _LEFTOVER_WORDS, LEFTOVER_FORMS, TEMPLATE_LEFTOVERS
+
+    for words, form in LEFTOVER_FORMS:   # each form's words stand in whatever it matches
+        for m in re.finditer(form, text):
+            assert any(w in m.group(0) for w in words)
+    if TEMPLATE_LEFTOVERS.search(text):
+        assert any(w in text for w in _LEFTOVER_WORDS)

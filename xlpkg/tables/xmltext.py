@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from xlpkg.read.cells import column_letters
+
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 MAX_STRING = 32767           # UTF-16 units Excel keeps in a cell
 ROW_MAX, COL_MAX = 1048576, 16384
@@ -38,13 +40,8 @@ def attr(value) -> str:
 
 
 def col_name(col: int) -> str:
-    """``A`` for column 0, ``AA`` for 26."""
-    name = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        name = chr(65 + rest) + name
-    return name
+    """``A`` for column 0, ``AA`` for 26 (XlsxWriter counts columns from 0)."""
+    return column_letters(col + 1)
 
 
 COLS = [col_name(c) for c in range(64)]

@@ -52,11 +52,19 @@ def check_narrative_claims(ds: Dataset) -> list[Finding]:
     return out
 
 
-# Instructions of the common templates, published as content when left in.
-TEMPLATE_LEFTOVERS = lazy(
-    r"[（(]\s*(?:限|不超过|不少于)?\s*\d+\s*字(?:以内|以下|左右)?\s*[）)]"
-    r"|结合自评情况[，,]\s*分析|对照年度(?:绩效)?目标[，,]\s*(?:说明|分析)"
-    r"|请(?:填写|简要(?:说明|描述|填写)|据实填写|在此|根据实际)|此处(?:填写|录入)|填写说明")
+# Instructions of the common templates, published as content when left in: each with
+# words it cannot be without, so a paragraph holding none is passed over unsearched.
+LEFTOVER_FORMS = (
+    (("字",), r"[（(]\s*(?:限|不超过|不少于)?\s*\d+\s*字(?:以内|以下|左右)?\s*[）)]"),
+    (("结合自评情况",), r"结合自评情况[，,]\s*分析"),
+    (("对照年度",), r"对照年度(?:绩效)?目标[，,]\s*(?:说明|分析)"),
+    (("请填写", "请简要", "请据实填写", "请在此", "请根据实际"),
+     r"请(?:填写|简要(?:说明|描述|填写)|据实填写|在此|根据实际)"),
+    (("此处填写", "此处录入"), r"此处(?:填写|录入)"),
+    (("填写说明",), "填写说明"),
+)
+_LEFTOVER_WORDS = tuple(w for words, _ in LEFTOVER_FORMS for w in words)
+TEMPLATE_LEFTOVERS = lazy("|".join(form for _, form in LEFTOVER_FORMS))
 
 
 def check_template_leftovers(ds: Dataset) -> list[Finding]:
@@ -64,6 +72,8 @@ def check_template_leftovers(ds: Dataset) -> list[Finding]:
     out = []
     for para, section, index in paragraphs(ds):
         text = para.text.value or ""
+        if not any(w in text for w in _LEFTOVER_WORDS):
+            continue
         m = TEMPLATE_LEFTOVERS.search(text)
         if m is None:
             continue

@@ -118,8 +118,8 @@ def test_xlsx_output_is_the_portable_workbook_or_a_clear_refusal(tmp_path, putuo
 @pytest.mark.parametrize("name, data", [
     ("坏.xlsx", b"PK\x03\x04" + b"\x00" * 200),                       # a broken zip
     ("坏.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8),   # broken BIFF
-    ("坏2.xls", b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:'
-                b'spreadsheet"><Worksheet'),                             # cut-off SpreadsheetML
+    ("坏2.xls", (b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:'
+                 b'spreadsheet"><Worksheet')),                             # cut-off SpreadsheetML
     ("空.xls", b""),
 ])
 def test_damaged_files_are_exit_2_naming_the_file(tmp_path, name, data):

@@ -362,7 +362,7 @@ def test_a_figure_printed_in_two_tables_must_agree(tmp_path):
 
 
 def test_html_page_with_its_title_above_the_table(tmp_path):
-    rows, merges = F.t5_rows()
+    rows, _merges = F.t5_rows()
     body = "".join("<tr>" + "".join(f"<td>{'' if v is None else v}</td>" for v in r) + "</tr>"
                    for r in rows[1:])
     page = tmp_path / "网页.xls"

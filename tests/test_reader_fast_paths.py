@@ -36,6 +36,7 @@ from xlpkg.read.cells import (
 from xlpkg.read.data_file import read_mapping
 from xlpkg.read.saved_source import SavedSource
 from xlpkg.read.sheet_xml import Done, SharedIndex, SheetHandler, cell_value
+from xlpkg.read.zip_safety import parse as hardened_parse
 
 # ---------------------------------------------------------------- a sheet's cells
 
@@ -134,6 +135,46 @@ rects = st.builds(lambda top, left, h, w: Rect(top, left, top + h, left + w),
                   st.sampled_from([0, 0, 1, 3, 2000]))
 
 
+BODIES = ["<v>7</v>", "<v>a &amp; b</v>", "<f>IF(A1&lt;2,\"x\",\"y\")</f><v>x</v>",
+          "<is><t>内联</t></is>", "<is><r><t>富</t></r><r><t>文本</t></r></is>",
+          "<is><t>字</t><rPh><t>zi</t></rPh></is>", "<f>A1</f>", "<v></v>", "<v/>",
+          "<is><t>a<v>1</v>b</t></is>", "<v>1<t>2</t>3</v>",
+          "<f>A<v>5</v>B</f>", "<v>1<f>x</f>2</v>", "<is><t>a<f>x</f>b</t></is>",
+          "<f>A1<is><t>t</t></is></f>"]
+
+
+@st.composite
+def rich_sheets(draw):
+    """Sheet XML whose cells hold inline, rich and phonetic text, formulas with text."""
+    rows = []
+    for number in range(1, draw(st.integers(1, 5)) + 1):
+        cells = "".join(f'<c r="{letters}{number}"{kind}>{body}</c>'
+                        for letters, kind, body in draw(st.lists(st.tuples(
+                            st.sampled_from(["A", "B", "C", "D"]),
+                            st.sampled_from(["", ' t="inlineStr"', ' t="str"', ' t="s"']),
+                            st.sampled_from(BODIES)), max_size=5)))
+        rows.append(f'<row r="{number}">{cells}</row>')
+    return f"<worksheet><sheetData>{''.join(rows)}</sheetData></worksheet>".encode()
+
+
+@settings(max_examples=300, deadline=None)
+@given(rich_sheets(), st.lists(st.builds(lambda top, left, h, w: Rect(top, left, top + h, left + w),
+                                         st.integers(1, 3), st.integers(1, 4),
+                                         st.integers(0, 4), st.integers(0, 3)),
+                               min_size=1, max_size=3))
+def test_formula_text_left_out_changes_no_value(xml, wanted):
+    """Bound to its parser, the handler switches text off inside a formula; it reads
+    what it reads with text always on, odd nestings included."""
+    always = SheetHandler(Wanted(wanted))
+    parse(xml, always)
+    bound = SheetHandler(Wanted(wanted))
+    try:
+        hardened_parse(xml, bound)
+    except Done:
+        pass
+    assert bound.cells == always.cells and bound.shared == always.shared
+
+
 @settings(max_examples=400, deadline=None)
 @given(sheets(), st.lists(rects, min_size=1, max_size=4), st.sampled_from([None, 0, 2, 100]))
 def test_sheet_cells_are_what_asking_every_cell_reads(xml, wanted, room):
@@ -149,6 +190,14 @@ def test_sheet_cells_are_what_asking_every_cell_reads(xml, wanted, room):
     assert got.cells == expected.cells
     assert [type(v) for v in got.cells.values()] == [type(v) for v in expected.cells.values()]
     assert got.shared == [k for k, v in got.cells.items() if type(v) is SharedIndex]
+    # as the reader parses: bound to its parser, no text taken inside formulas
+    bound = SheetHandler(Wanted(wanted), room)
+    try:
+        hardened_parse(xml, bound)
+    except Done:
+        pass
+    assert (bound.cells, bound.shared) == (got.cells, got.shared)
+    assert [type(v) for v in bound.cells.values()] == [type(v) for v in got.cells.values()]
 
 
 @settings(max_examples=300, deadline=None)

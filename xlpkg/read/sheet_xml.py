@@ -54,13 +54,19 @@ class SheetHandler:
     split by its row's own number when it ends with it (Excel writes ``C3000`` in
     ``<row r="3000">``). They are closures over the parse's state, not methods:
     a closure's variables are quicker to reach than an object's attributes.
+
+    A formula's text is not taken: :meth:`bind` gives the handler its parser, and
+    ``data`` stops being its character handler inside ``<f>``. Otherwise expat
+    would make a Python string of every formula (most of such a sheet's bytes)
+    for nothing.
     """
 
     def __init__(self, wanted: Wanted, room: int | None = None):
         # room: stop once more cells than this are kept
         self.cells: Cells = {}
         self.shared: list[tuple[int, int]] = []
-        self.start, self.end, self.data = _sheet_handlers(wanted, room, self.cells, self.shared)
+        self.start, self.end, self.data, self.bind = _sheet_handlers(
+            wanted, room, self.cells, self.shared)
 
 
 def _sheet_handlers(wanted: Wanted, room: int | None, cells: Cells,
@@ -78,6 +84,15 @@ def _sheet_handlers(wanted: Wanted, room: int | None, cells: Cells,
     inline: list[str] | None = None       # <is> text
     buf: list[str] | None = None          # where characters go now
     phonetic = False
+    parser = None                         # set by bind: no text taken inside <f>
+
+    def bind(p) -> None:
+        nonlocal parser
+        parser = p
+
+    def take(on: bool) -> None:
+        if parser is not None:
+            parser.CharacterDataHandler = data if on else None
 
     def enter(number: int, text: str | None) -> None:
         """Cells from here on are in row ``number`` (as the file wrote it, if it did)."""
@@ -125,14 +140,18 @@ def _sheet_handlers(wanted: Wanted, room: int | None, cells: Cells,
             return
         elif tag == "v":
             value = buf = []
+            take(True)   # (a <v> inside an <f> too)
         elif tag == "f":
             formula = True
+            if buf is None:   # (an <f> inside a <v> is the value's text)
+                take(False)
         elif tag == "is":
             inline = []
         elif tag == "rPh":
             phonetic = True
         elif tag == "t" and inline is not None and not phonetic:
             buf = inline
+            take(True)
 
     def end(name):
         nonlocal pos, buf, phonetic
@@ -155,6 +174,8 @@ def _sheet_handlers(wanted: Wanted, room: int | None, cells: Cells,
             pos = None
         elif tag == "v" or tag == "t":
             buf = None
+        elif tag == "f":
+            take(True)
         elif tag == "rPh":
             phonetic = False
 
@@ -162,7 +183,7 @@ def _sheet_handlers(wanted: Wanted, room: int | None, cells: Cells,
         if buf is not None:
             buf.append(content)
 
-    return start, end, data
+    return start, end, data, bind
 
 
 class StringsHandler:

@@ -173,6 +173,9 @@ def parse(data: bytes, handler, *, namespaces: bool = False) -> None:
     parser.StartElementHandler = handler.start
     parser.EndElementHandler = handler.end
     parser.CharacterDataHandler = handler.data
+    bind = getattr(handler, "bind", None)
+    if bind is not None:   # a handler that switches its own text handler on and off
+        bind(parser)
     parser.Parse(data, True)
 
 

@@ -46,6 +46,11 @@ def task_name(task: KeyTask, index: int) -> str:
     return f"“{task.name.value or f'第{index}项'}”"
 
 
+def _label(task: KeyTask, index: int) -> str:
+    """How a finding names the task; made only for the tasks a finding is about."""
+    return f"重点工作{task_name(task, index)}"
+
+
 def show(v: Val, unit: str | None) -> str:
     if isinstance(v.value, Decimal):
         return phrases.quantity(v.value, unit)
@@ -61,22 +66,22 @@ def check_key_tasks(ds: Dataset) -> list[Finding]:
     """Each key task against its target (≥ / ≤ / =), and missing values."""
     out = []
     for i, task in enumerate(ds.key_tasks, 1):
-        wanted, done = task.target.value, task.actual.value
-        if wanted is None:
+        if task.target.value is None:
             out.append(finding(ds, "TASK_TARGET_MISSING", "warning",
-                               f"重点工作{task_name(task, i)}未填目标值", [task.target]))
+                               f"{_label(task, i)}未填目标值", [task.target]))
             continue
-        if done is None:
+        if task.actual.value is None:
             out.append(finding(ds, "TASK_ACTUAL_MISSING", "warning",
-                               f"重点工作{task_name(task, i)}未填实际值，无法评价完成情况"
+                               f"{_label(task, i)}未填实际值，无法评价完成情况"
                                f"（目标 {target_text(task)}）", [task.actual]))
             continue
-        if not isinstance(wanted, Decimal) or not isinstance(done, Decimal):
+        wanted, done = num(task.target), num(task.actual)
+        if wanted is None or done is None:
             continue  # qualitative: judged by people, scored by hand
         kind = task_deviation(task)
         if kind is None:
             continue
-        label = f"重点工作{task_name(task, i)}"
+        label = _label(task, i)
         ratio = completion_rate(done, wanted)
         rate = f"，完成率 {fmt_pct(ratio)}" if ratio is not None else ""
         target = target_text(task)

@@ -102,8 +102,19 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
 
 
+# The commands over one department, which end when it is done: the collector need not
+# walk what they made again (see :func:`xlpkg.collector.one_command`). ``batch`` and
+# ``serve`` go on through many departments and keep its ordinary rounds.
+ONE_DEPARTMENT = frozenset({"template", "fill", "rollover", "export", "check", "report",
+                            "score", "tables", "import", "vba-update"})
+
+
 def run() -> NoReturn:
     """The ``xlpkg`` script and ``python -m xlpkg.cli``: :func:`main`, then :func:`leave`."""
+    if command_named(sys.argv[1:]) in ONE_DEPARTMENT:
+        from xlpkg.collector import one_command
+
+        one_command()
     leave(main())
 
 

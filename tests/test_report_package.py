@@ -180,6 +180,106 @@ def test_report_zip_is_zipfiles_for_the_same_parts(monkeypatch):
     assert zip_parts(odd) == expected.getvalue()
 
 
+def _zipfiles(parts) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, part in parts:
+            z.writestr(name, part)
+    return out.getvalue()
+
+
+def _deflating_threads() -> list:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "xlpkg-deflate"]
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_a_part_streamed_in_pieces_zips_as_zipfile_zips_its_bytes(monkeypatch, threaded):
+    """Pieces of every size, text and noise, deflated on the thread or at the end: the
+    same bytes as zipfile gives the whole part, and the thread is gone afterwards."""
+    import random
+
+    from xlpkg.report import zipwrite
+
+    _frozen_clock(monkeypatch)
+    monkeypatch.setattr(zipwrite.Stream, "THREAD_AFTER", 5000 if threaded else 1 << 40)
+    rng = random.Random(17)
+    pieces = [b"", "<w:t>表格文字</w:t>".encode() * 300, rng.randbytes(70_000), b"x",
+              b"<w:p/>" * 20_000, rng.randbytes(3)]
+    stream = zipwrite.Stream()
+    for piece in pieces:
+        stream.add(piece)
+    assert (stream._thread is not None) is threaded
+    zipped = zipwrite.zip_parts([("a.xml", b"<a/>", None), ("word/document.xml", stream, None)])
+    assert zipped == _zipfiles([("a.xml", b"<a/>"), ("word/document.xml", b"".join(pieces))])
+    assert _deflating_threads() == []
+
+
+def test_a_streamed_part_too_large_for_a_plain_entry_goes_to_zipfile(monkeypatch):
+    from xlpkg.report import zipwrite
+
+    _frozen_clock(monkeypatch)
+    monkeypatch.setattr(zipwrite.Stream, "THREAD_AFTER", 10)
+    monkeypatch.setattr(zipwrite, "_LIMIT", 1000)
+    stream = zipwrite.Stream()
+    for _ in range(30):
+        stream.add(b"<w:p/>" * 10)
+    assert zipwrite.zip_parts([("big.xml", stream, None)]) == \
+        _zipfiles([("big.xml", b"<w:p/>" * 300)])
+    assert _deflating_threads() == []
+
+
+def test_a_failure_on_the_deflating_thread_is_raised_where_the_zip_is_made(monkeypatch):
+    from xlpkg.report import zipwrite
+
+    def out_of_memory(*_):
+        raise MemoryError
+
+    monkeypatch.setattr(zipwrite.Stream, "THREAD_AFTER", 10)
+    monkeypatch.setattr(zipwrite.zlib, "compressobj", out_of_memory)
+    stream = zipwrite.Stream()
+    stream.add(b"<w:p/>" * 100)
+    with pytest.raises(MemoryError):
+        zipwrite.zip_parts([("a.xml", stream, None)])
+    assert _deflating_threads() == []
+
+
+def test_a_report_deflated_on_the_thread_is_the_same_and_leaves_no_thread(monkeypatch):
+    from xlpkg.report import package, zipwrite
+
+    _frozen_clock(monkeypatch)
+    ev = evaluate(read_data_file(EXAMPLE))
+    at_once = report_bytes(ev)
+    monkeypatch.setattr(zipwrite.Stream, "THREAD_AFTER", 2000)
+    monkeypatch.setattr(package, "PIECE_CHARS", 500)   # many pieces, long texts cut
+    ran = []
+    deflate = zipwrite.Stream._deflate
+    monkeypatch.setattr(zipwrite.Stream, "_deflate", lambda self: (ran.append(1), deflate(self)))
+    assert report_bytes(ev) == at_once
+    assert ran   # the document (at least) went through the thread
+    assert _deflating_threads() == []
+
+    def broken(self):
+        raise RuntimeError("content types")
+
+    monkeypatch.setattr(package.Package, "_content_types", broken)
+    with pytest.raises(RuntimeError, match="content types"):
+        report_bytes(ev)
+    assert _deflating_threads() == []   # an abandoned stream's thread ends too
+
+
+def test_texts_are_encoded_into_a_stream_in_pieces_of_whole_code_points(monkeypatch):
+    from xlpkg.report import package
+
+    monkeypatch.setattr(package, "PIECE_CHARS", 4)
+    texts = ["", "ab", "表格文字与数字𠀀", "c", "defgh", "", "𠀀x"]
+    stream = package._stream(texts)
+    assert b"".join(stream.chunks) == "".join(texts).encode("utf-8")
+    assert max(len(c.decode("utf-8")) for c in stream.chunks) < 2 * 4
+    assert package._stream([]).chunks == [b""]
+
+
 def test_the_collector_is_as_it_was_after_a_report():
     """Content and XML are built with the cyclic collector paused; it is back on after
     (also when building fails), and left off when the caller had turned it off."""

@@ -16,12 +16,14 @@ from __future__ import annotations
 import re
 import struct
 import zipfile
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import chain
 from xml.parsers import expat
 
 from xlpkg.report.ooxml import attr, check_xml, esc, run_xml
-from xlpkg.report.zipwrite import deflated, zip_parts
+from xlpkg.report.zipwrite import Data, Stream, deflated, zip_parts
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -263,26 +265,63 @@ class Package:
         return old.decode("utf-8").replace("</Relationships>", extra + "</Relationships>") \
             .encode("utf-8")
 
-    def docx(self, body: str, sect: str) -> bytes:
-        """The .docx bytes: ``body`` (the document's blocks) before the final ``sect``."""
-        t = self.template   # the body is most of a report: encoded once, not copied first
-        document = b"".join((t.body_open.encode("utf-8"), body.encode("utf-8"),
-                             (sect + t.body_close).encode("utf-8")))
-        replaced = {DOCUMENT: document,
-                    CONTENT_TYPES: self._content_types().encode("utf-8"),
-                    CORE: self._core().encode("utf-8")}
-        if self.new_rels:
-            replaced[DOCUMENT_RELS] = self._document_rels(dict(t.members)[DOCUMENT_RELS])
-        parts = [(name, replaced[name], None) if name in replaced else
-                 (name, data, t.deflated(name)) for name, data in t.members]
-        for _, _, target in self.new_rels:
-            if target == "comments.xml":
-                parts.append((COMMENTS, (XML_HEAD + COMMENTS_OPEN + "".join(self.comments)
-                                         + "</w:comments>").encode("utf-8"), None))
-            else:
-                parts.append(("word/" + target,
-                              next(png for _, p, png in self.images if p == target), None))
-        return zip_parts(parts)
+    def docx(self, body: Iterable[str], sect: str) -> bytes:
+        """The .docx bytes: ``body`` (the XML of the document's blocks, in order) before
+        the final ``sect``. The document and the comments are most of a large report:
+        each is encoded piece by piece into a :class:`~xlpkg.report.zipwrite.Stream`,
+        which deflates the pieces while the next are encoded."""
+        t = self.template
+        streams = [_stream(chain((t.body_open,), body, (sect + t.body_close,)))]
+        try:
+            replaced: dict[str, Data] = {
+                DOCUMENT: streams[0],
+                CONTENT_TYPES: self._content_types().encode("utf-8"),
+                CORE: self._core().encode("utf-8")}
+            if self.new_rels:
+                replaced[DOCUMENT_RELS] = self._document_rels(dict(t.members)[DOCUMENT_RELS])
+            parts = [(name, replaced[name], None) if name in replaced else
+                     (name, data, t.deflated(name)) for name, data in t.members]
+            for _, _, target in self.new_rels:
+                if target == "comments.xml":
+                    streams.append(_stream(chain((XML_HEAD + COMMENTS_OPEN,), self.comments,
+                                                 ("</w:comments>",))))
+                    parts.append((COMMENTS, streams[-1], None))
+                else:
+                    parts.append(("word/" + target,
+                                  next(png for _, p, png in self.images if p == target), None))
+            return zip_parts(parts)
+        finally:
+            for stream in streams:
+                stream.close()
+
+
+#: Characters of XML encoded at a time into a part's stream: large enough that a piece
+#: is worth a handover to the deflating thread, small enough that the first is soon there.
+PIECE_CHARS = 1 << 18
+
+
+def _stream(texts: Iterable[str]) -> Stream:
+    """``texts`` encoded as UTF-8 into a :class:`Stream`, about :data:`PIECE_CHARS` at a time
+    (a longer text is cut: its slices encode to the same bytes, code point by code point)."""
+    stream = Stream()
+    pending: list[str] = []
+    held = 0
+    for text in texts:
+        if len(text) >= PIECE_CHARS:
+            if pending:
+                stream.add("".join(pending).encode("utf-8"))
+                pending, held = [], 0
+            for at in range(0, len(text), PIECE_CHARS):
+                stream.add(text[at:at + PIECE_CHARS].encode("utf-8"))
+            continue
+        pending.append(text)
+        held += len(text)
+        if held >= PIECE_CHARS:
+            stream.add("".join(pending).encode("utf-8"))
+            pending, held = [], 0
+    if pending or not stream.chunks:
+        stream.add("".join(pending).encode("utf-8"))
+    return stream
 
 
 def _scaled(png: bytes, width_emu: int) -> tuple[int, int]:

@@ -108,7 +108,7 @@ def render_report(ev: Evaluation, *, charts: bool = False, with_findings: bool =
     writer = Writer(package, clean=clean_text, charts=pngs)
     with paused():
         writer.write(content)
-        body = writer.xml()
+        body = writer.pieces()
     # core properties: Word and python-docx hold at most 255 characters
     package.set_property("dc:title", clean_text(content.title)[:255])
     package.set_property("dc:creator", clean_text(content.department)[:255])

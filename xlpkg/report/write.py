@@ -88,7 +88,7 @@ class Writer:
         self.template = package.template
         self.clean = clean           # render.clean_text: what Word can hold
         self.charts = charts or []
-        self.body: list = []         # _P or the XML text of a table
+        self.body: list = []         # _P or XML text (a table's, in pieces)
         self.sect = self.template.sect   # the final section's properties
         shared = _shared(self.template, clean)
         self._ids: dict[str, str] = shared["ids"]       # style name → its w:pStyle
@@ -104,8 +104,9 @@ class Writer:
             self._ids[name] = f'<w:{tag} w:val="{attr(sid)}"/>' if sid else ""
         return self._ids[name]
 
-    def xml(self) -> str:
-        return "".join([b if isinstance(b, str) else b.xml() for b in self.body])
+    def pieces(self) -> list[str]:
+        """The body's XML, block by block (a table in many pieces: never one copy of it)."""
+        return [b if isinstance(b, str) else b.xml() for b in self.body]
 
     # ------------------------------------------------------------ text
 
@@ -216,7 +217,7 @@ class Writer:
                 out += (kept if keep else loose, run or runs(spans, is_total), CELL_CLOSE)
             out.append("</w:tr>")
         out.append("</w:tbl>")
-        self.body.append("".join(out))
+        self.body += out
         if table.note:
             self.plain(table.note, T.NOTE)
 

@@ -269,15 +269,48 @@ def test_a_report_deflated_on_the_thread_is_the_same_and_leaves_no_thread(monkey
     assert _deflating_threads() == []   # an abandoned stream's thread ends too
 
 
+def test_a_report_hands_its_tables_on_while_writing_and_a_failure_leaves_no_thread(
+        monkeypatch):
+    """The body before each table's end is deflated while the rest is written: the
+    thread is at work before the package is assembled; a writer failing after that
+    leaves no thread behind."""
+    from xlpkg.report import package, write, zipwrite
+
+    ev = evaluate(read_data_file(EXAMPLE))
+    monkeypatch.setattr(zipwrite.Stream, "THREAD_AFTER", 2000)
+    monkeypatch.setattr(package, "PIECE_CHARS", 500)
+    seen = []
+    docx = package.Package.docx
+
+    def assembling(self, body, sect):
+        seen.append(self._document.stream._thread is not None)
+        return docx(self, body, sect)
+
+    monkeypatch.setattr(package.Package, "docx", assembling)
+    report_bytes(ev)
+    assert seen == [True]
+
+    def broken(self, paras):
+        raise RuntimeError("closing")
+
+    monkeypatch.setattr(write.Writer, "closing", broken)
+    with pytest.raises(RuntimeError, match="closing"):
+        report_bytes(ev)
+    assert _deflating_threads() == []
+
+
 def test_texts_are_encoded_into_a_stream_in_pieces_of_whole_code_points(monkeypatch):
     from xlpkg.report import package
 
     monkeypatch.setattr(package, "PIECE_CHARS", 4)
     texts = ["", "ab", "表格文字与数字𠀀", "c", "defgh", "", "𠀀x"]
-    stream = package._stream(texts)
-    assert b"".join(stream.chunks) == "".join(texts).encode("utf-8")
+    encoder = package._Encoder("<头>")
+    encoder.add(texts[:3])
+    encoder.add(texts[3:])
+    stream = encoder.close()
+    assert b"".join(stream.chunks) == ("<头>" + "".join(texts)).encode("utf-8")
     assert max(len(c.decode("utf-8")) for c in stream.chunks) < 2 * 4
-    assert package._stream([]).chunks == [b""]
+    assert package._Encoder().close().chunks == [b""]
 
 
 def test_the_collector_is_as_it_was_after_a_report():

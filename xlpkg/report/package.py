@@ -158,6 +158,9 @@ class Package:
         self.props: dict[str, str] = {}
         self.shape_id = 0
         self._date = ""     # the comments' timestamp (UTC), taken at the first one
+        self._document: _Encoder | None = None   # the parts as handed on (hand_on)
+        self._comments: _Encoder | None = None
+        self._comments_sent = 0
 
     def _relate(self, reltype: str, target: str) -> str:
         for rid, kind, tgt in self.new_rels:
@@ -265,16 +268,35 @@ class Package:
         return old.decode("utf-8").replace("</Relationships>", extra + "</Relationships>") \
             .encode("utf-8")
 
+    def hand_on(self, body: Iterable[str]) -> None:
+        """XML of the document's body that is final, in order, with the comments made so
+        far: encoded into the parts' :class:`~xlpkg.report.zipwrite.Stream` now, to be
+        deflated while the rest of the report is written. :meth:`docx` takes the rest."""
+        if self._document is None:
+            self._document = _Encoder(self.template.body_open)
+        self._document.add(body)
+        if len(self.comments) > self._comments_sent:
+            if self._comments is None:
+                self._comments = _Encoder(XML_HEAD + COMMENTS_OPEN)
+            self._comments.add(self.comments[self._comments_sent:])
+            self._comments_sent = len(self.comments)
+
+    def close(self) -> None:
+        """The parts' deflating threads end (a report abandoned half way included)."""
+        for encoder in (self._document, self._comments):
+            if encoder is not None:
+                encoder.stream.close()
+
     def docx(self, body: Iterable[str], sect: str) -> bytes:
-        """The .docx bytes: ``body`` (the XML of the document's blocks, in order) before
-        the final ``sect``. The document and the comments are most of a large report:
-        each is encoded piece by piece into a :class:`~xlpkg.report.zipwrite.Stream`,
-        which deflates the pieces while the next are encoded."""
+        """The .docx bytes: ``body`` (the XML of the document's blocks not handed on yet,
+        in order) before the final ``sect``. The document and the comments are most of a
+        large report: each goes piece by piece into a stream that deflates it while the
+        next pieces are made (see :meth:`hand_on`)."""
         t = self.template
-        streams = [_stream(chain((t.body_open,), body, (sect + t.body_close,)))]
         try:
+            self.hand_on(chain(body, (sect + t.body_close,)))
             replaced: dict[str, Data] = {
-                DOCUMENT: streams[0],
+                DOCUMENT: self._document.close(),
                 CONTENT_TYPES: self._content_types().encode("utf-8"),
                 CORE: self._core().encode("utf-8")}
             if self.new_rels:
@@ -283,45 +305,53 @@ class Package:
                      (name, data, t.deflated(name)) for name, data in t.members]
             for _, _, target in self.new_rels:
                 if target == "comments.xml":
-                    streams.append(_stream(chain((XML_HEAD + COMMENTS_OPEN,), self.comments,
-                                                 ("</w:comments>",))))
-                    parts.append((COMMENTS, streams[-1], None))
+                    self._comments.add(("</w:comments>",))
+                    parts.append((COMMENTS, self._comments.close(), None))
                 else:
                     parts.append(("word/" + target,
                                   next(png for _, p, png in self.images if p == target), None))
             return zip_parts(parts)
         finally:
-            for stream in streams:
-                stream.close()
-
+            self.close()
 
 #: Characters of XML encoded at a time into a part's stream: large enough that a piece
 #: is worth a handover to the deflating thread, small enough that the first is soon there.
 PIECE_CHARS = 1 << 18
 
 
-def _stream(texts: Iterable[str]) -> Stream:
-    """``texts`` encoded as UTF-8 into a :class:`Stream`, about :data:`PIECE_CHARS` at a time
+class _Encoder:
+    """Texts encoded as UTF-8 into a :class:`Stream`, about :data:`PIECE_CHARS` at a time
     (a longer text is cut: its slices encode to the same bytes, code point by code point)."""
-    stream = Stream()
-    pending: list[str] = []
-    held = 0
-    for text in texts:
-        if len(text) >= PIECE_CHARS:
-            if pending:
+
+    def __init__(self, head: str = ""):
+        self.stream = Stream()
+        self._pending = [head]
+        self._held = len(head)
+
+    def add(self, texts: Iterable[str]) -> None:
+        stream, pending = self.stream, self._pending
+        for text in texts:
+            if len(text) >= PIECE_CHARS:
+                if pending:
+                    stream.add("".join(pending).encode("utf-8"))
+                    pending.clear()
+                    self._held = 0
+                for at in range(0, len(text), PIECE_CHARS):
+                    stream.add(text[at:at + PIECE_CHARS].encode("utf-8"))
+                continue
+            pending.append(text)
+            self._held += len(text)
+            if self._held >= PIECE_CHARS:
                 stream.add("".join(pending).encode("utf-8"))
-                pending, held = [], 0
-            for at in range(0, len(text), PIECE_CHARS):
-                stream.add(text[at:at + PIECE_CHARS].encode("utf-8"))
-            continue
-        pending.append(text)
-        held += len(text)
-        if held >= PIECE_CHARS:
-            stream.add("".join(pending).encode("utf-8"))
-            pending, held = [], 0
-    if pending or not stream.chunks:
-        stream.add("".join(pending).encode("utf-8"))
-    return stream
+                pending.clear()
+                self._held = 0
+
+    def close(self) -> Stream:
+        """The stream, every text in it."""
+        if self._pending or not self.stream.chunks:
+            self.stream.add("".join(self._pending).encode("utf-8"))
+            self._pending.clear()
+        return self.stream
 
 
 def _scaled(png: bytes, width_emu: int) -> tuple[int, int]:

@@ -106,17 +106,20 @@ def render_report(ev: Evaluation, *, charts: bool = False, with_findings: bool =
     package = Package(parsed_template(template if template is not None else template_bytes()))
     pngs = _chart_pngs(content.chart_data) if charts else []
     writer = Writer(package, clean=clean_text, charts=pngs)
-    with paused():
-        writer.write(content)
-        body = writer.pieces()
-    # core properties: Word and python-docx hold at most 255 characters
-    package.set_property("dc:title", clean_text(content.title)[:255])
-    package.set_property("dc:creator", clean_text(content.department)[:255])
-    package.set_property("cp:lastModifiedBy", "xlpkg")
-    now = datetime.now().replace(microsecond=0)
-    package.set_property("dcterms:created", now)
-    package.set_property("dcterms:modified", now)
-    return RenderedReport(package.docx(body, writer.sect))
+    try:
+        with paused():
+            writer.write(content)
+            body = writer.pieces()
+        # core properties: Word and python-docx hold at most 255 characters
+        package.set_property("dc:title", clean_text(content.title)[:255])
+        package.set_property("dc:creator", clean_text(content.department)[:255])
+        package.set_property("cp:lastModifiedBy", "xlpkg")
+        now = datetime.now().replace(microsecond=0)
+        package.set_property("dcterms:created", now)
+        package.set_property("dcterms:modified", now)
+        return RenderedReport(package.docx(body, writer.sect))
+    finally:
+        package.close()   # the deflating threads of parts handed on end, whatever happened
 
 
 def _chart_pngs(data) -> list[tuple[str, bytes]]:

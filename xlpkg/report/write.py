@@ -104,6 +104,15 @@ class Writer:
             self._ids[name] = f'<w:{tag} w:val="{attr(sid)}"/>' if sid else ""
         return self._ids[name]
 
+    def _hand_on(self) -> None:
+        """Only the body's last block is ever changed once written (a paragraph kept with
+        the next, a section ended on it): the XML of all before it is final and goes on
+        to the package now (:meth:`~xlpkg.report.package.Package.hand_on`), to be
+        deflated while the rest is written."""
+        if len(self.body) > 1:
+            done, self.body = self.body[:-1], self.body[-1:]
+            self.package.hand_on(b if isinstance(b, str) else b.xml() for b in done)
+
     def pieces(self) -> list[str]:
         """The body's XML, block by block (a table in many pieces: never one copy of it)."""
         return [b if isinstance(b, str) else b.xml() for b in self.body]
@@ -218,6 +227,7 @@ class Writer:
             out.append("</w:tr>")
         out.append("</w:tbl>")
         self.body += out
+        self._hand_on()
         if table.note:
             self.plain(table.note, T.NOTE)
 

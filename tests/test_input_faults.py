@@ -8,6 +8,7 @@ one would take a large file, so every case stays fast.
 from __future__ import annotations
 
 import json
+import random
 import struct
 import zipfile
 from decimal import Decimal
@@ -161,6 +162,70 @@ def test_reading_corrupt_compressed_data_is_a_clear_message(tmp_path, example_da
     assert code == 2 and "坏.xlsx" in err and "损坏" in err and "程序缺陷" not in err
 
 
+def _wrong_crcs(book: Path, out: Path, prefix: str, edit=None) -> Path:
+    """Copy ``book`` with every member under ``prefix`` (edited by ``edit``) declaring a
+    wrong CRC-32: zipfile finds it out only on inflating the member to its end."""
+    if edit is not None:
+        book = rewrite(book, out.with_name("edited-" + out.name), _first_sheet(book), edit)
+    data = bytearray(book.read_bytes())
+    with zipfile.ZipFile(book) as zf:
+        names = {i.filename.encode(): i for i in zf.infolist() if i.filename.startswith(prefix)}
+    at = data.find(b"PK\x01\x02")
+    while at != -1:   # the central directory's records: name length at +28, name at +46
+        name_len = struct.unpack_from("<H", data, at + 28)[0]
+        if bytes(data[at + 46:at + 46 + name_len]) in names:
+            data[at + 16:at + 20] = bytes(b ^ 0xFF for b in data[at + 16:at + 20])
+        at = data.find(b"PK\x01\x02", at + 4)
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_a_sheet_read_in_pieces_reads_as_it_reads_whole(tmp_path, example_data, monkeypatch):
+    """A sheet is inflated and parsed a piece at a time: pieces of 7 bytes, which cut
+    tags, references and Chinese characters, read the very same dataset."""
+    example_data["key_tasks"] = [_task(i) | {"name": f"重点工作“第{i}项”&lt;{i}&gt;"}
+                                 for i in range(1, 40)]
+    book = write_book(tmp_path / "a.xlsx", example_data)
+    whole = read_workbook(book)
+    monkeypatch.setattr(zip_safety, "PIECE_BYTES", 7)
+    assert read_workbook(book) == whole
+    assert len(whole.key_tasks) == 39
+
+
+def _rows_below(xml: bytes) -> bytes:
+    """Far below every wanted cell: 3,000 rows of numbers that do not compress away."""
+    rng = random.Random(5)
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{rng.random()}</v></c></row>'
+                   for r in range(5000, 8000))
+    return xml.replace(b"</sheetData>", rows.encode() + b"</sheetData>", 1)
+
+
+def test_a_sheet_damaged_after_what_is_read_of_it_is_still_refused(tmp_path, example_data,
+                                                                   monkeypatch):
+    """Reading a sheet stops after its last wanted row, but the part is inflated to its
+    end: a CRC that does not match is the damage it is when the sheet is read whole."""
+    monkeypatch.setattr(zip_safety, "PIECE_BYTES", 4096)   # the parse stops pieces before the end
+    book = write_book(tmp_path / "a.xlsx", example_data)
+    long = rewrite(book, tmp_path / "b.xlsx", _first_sheet(book), _rows_below)
+    assert read_workbook(long).key_tasks == read_workbook(book).key_tasks   # read as it was
+    bad = _wrong_crcs(long, tmp_path / "坏.xlsx", _first_sheet(book))   # that sheet only
+    with pytest.raises(InputError, match="坏.xlsx.*已损坏，无法解压"):
+        read_workbook(bad)
+
+
+def test_bad_xml_in_a_damaged_part_is_refused_as_damaged(tmp_path, example_data, monkeypatch):
+    monkeypatch.setattr(zip_safety, "PIECE_BYTES", 64)
+    book = write_book(tmp_path / "a.xlsx", example_data)
+    bad = _wrong_crcs(book, tmp_path / "坏.xlsx", "xl/worksheets/sheet",
+                      edit=lambda xml: xml.replace(b"<sheetData>", b"<sheetData><<", 1))
+    with pytest.raises(InputError, match="已损坏，无法解压"):
+        read_workbook(bad)
+    only_bad_xml = rewrite(book, tmp_path / "b.xlsx", _first_sheet(book),
+                           lambda xml: xml.replace(b"<sheetData>", b"<sheetData><<", 1))
+    with pytest.raises(InputError, match="XML 格式错误"):
+        read_workbook(only_bad_xml)
+
+
 # ---------------------------------------------------------------- item 13: memory
 
 
@@ -175,10 +240,10 @@ def test_memory_running_out_while_reading_a_workbook_is_exit_2(tmp_path, example
                                                               monkeypatch):
     book = write_book(tmp_path / "a.xlsx", example_data)
 
-    def exhausted(data, handler):
+    def exhausted(self, part, handler):
         raise MemoryError
 
-    monkeypatch.setattr(saved_source, "parse", exhausted)
+    monkeypatch.setattr(zip_safety.SafeZip, "parse", exhausted)
     code, _, err = run_cli("check", book, guard=60)
     assert code == 2 and "内存不足" in err and "a.xlsx" in err and "程序缺陷" not in err
 

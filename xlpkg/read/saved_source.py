@@ -23,7 +23,7 @@ from typing import Self
 from xlpkg.errors import InputError
 from xlpkg.read.cells import Cells, Rect, TableRef, Wanted, a1, parse_rect, plain_value
 from xlpkg.read.sheet_xml import Done, SharedIndex, SheetHandler, StringsHandler, unescape
-from xlpkg.read.zip_safety import SafeZip, local_name, parse
+from xlpkg.read.zip_safety import SafeZip, local_name
 
 #: Cells with content kept by one read, all sheets together: the budget of rows
 #: (:data:`xlpkg.read.limits.MAX_ROWS`, 25,000) times a table's 8 columns.
@@ -185,7 +185,7 @@ class SavedSource:
         """The wanted cells of one sheet, and those of them holding a SharedIndex."""
         handler = SheetHandler(wanted, room)
         try:
-            parse(self._zip.read(part), handler)
+            self._zip.parse(part, handler)
         except Done:
             pass
         return handler.cells, handler.shared
@@ -195,7 +195,7 @@ class SavedSource:
             return {}
         handler = StringsHandler(wanted)
         try:
-            parse(self._zip.read(self._strings_part), handler)
+            self._zip.parse(self._strings_part, handler)
         except Done:
             pass
         return handler.strings

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from xlpkg.report.render import clean_text
@@ -18,6 +18,7 @@ from xlpkg.report.text import (
     Note,
     Span,
     figure,
+    figure_spans,
     spans,
     tight,
     unmark,
@@ -100,6 +101,15 @@ def test_a_cell_without_notes_needs_no_markers(field, shown):
     if unmarked_alike(field, shown, NOTES):
         assert spans(figure(field, shown), NOTES) == spans(shown, NOTES)
     assert not unmarked_alike("f_noted", shown, NOTES)
+
+
+@settings(max_examples=400)
+@given(st.sampled_from(["f_noted", "f_plain", "", None]), _PLAIN | _TEXT)
+@example("f_noted", "年 10%")
+@example("f_noted", "≥ 2次")
+@example("f_noted", "5 人")
+def test_a_noted_figure_is_its_one_span_as_the_markers_make_it(field, shown):
+    assert figure_spans(field, shown, NOTES) == _plain_spans(figure(field, shown), NOTES)
 
 
 def _plain_clean(value) -> str:

@@ -26,6 +26,7 @@ from xlpkg.report.text import (
     Text,
     clause_end,
     figure,
+    figure_spans,
     spans,
     typed,
     unmarked_alike,
@@ -89,7 +90,7 @@ class Build:
         shown))``, without the markers when no finding is about ``val``."""
         if val is None or unmarked_alike(val.field, shown, self.notes):
             return self.text(shown)
-        return self.text(figure(val.field, shown))
+        return figure_spans(val.field, shown, self.notes)
 
     def para(self, value: str, style: str = "body") -> Para:
         return Para(self.text(value), style)

@@ -230,6 +230,20 @@ def unmarked_alike(field_name: str | None, shown: str,
         and FIG_CLOSE not in shown
 
 
+def figure_spans(field_name: str | None, shown: str,
+                 notes: dict[str, tuple[Note, ...]]) -> Text:
+    """``spans(figure(field_name, shown), notes)``. A table cell that is one figure with
+    notes and no marker of its own is that one span: ``shown`` as :func:`tight` leaves
+    it (the spacing rules see a marker's edges as the ends of a text), carrying the notes
+    — without writing the markers and finding them again (a cell of every task row a
+    finding is about)."""
+    found = notes.get(field_name) if field_name else None
+    if found and shown and GAP_OPEN not in shown and FIG_OPEN not in shown \
+            and FIG_MID not in shown and FIG_CLOSE not in shown:
+        return (Span(tight(shown), False, found),)
+    return spans(figure(field_name, shown), notes)
+
+
 def unmark(text: str) -> str:
     """The text as printed (markers removed)."""
     return _FIGURE.sub(_shown, text) if FIG_OPEN in text else text

@@ -252,7 +252,7 @@ def test_a_report_deflated_on_the_thread_is_the_same_and_leaves_no_thread(monkey
     ev = evaluate(read_data_file(EXAMPLE))
     at_once = report_bytes(ev)
     monkeypatch.setattr(zipwrite.Stream, "THREAD_AFTER", 2000)
-    monkeypatch.setattr(package, "PIECE_CHARS", 500)   # many pieces, long texts cut
+    monkeypatch.setattr(package, "PIECE_TEXTS", 7)   # many pieces
     ran = []
     deflate = zipwrite.Stream._deflate
     monkeypatch.setattr(zipwrite.Stream, "_deflate", lambda self: (ran.append(1), deflate(self)))
@@ -278,7 +278,7 @@ def test_a_report_hands_its_tables_on_while_writing_and_a_failure_leaves_no_thre
 
     ev = evaluate(read_data_file(EXAMPLE))
     monkeypatch.setattr(zipwrite.Stream, "THREAD_AFTER", 2000)
-    monkeypatch.setattr(package, "PIECE_CHARS", 500)
+    monkeypatch.setattr(package, "PIECE_TEXTS", 7)
     seen = []
     docx = package.Package.docx
 
@@ -299,17 +299,19 @@ def test_a_report_hands_its_tables_on_while_writing_and_a_failure_leaves_no_thre
     assert _deflating_threads() == []
 
 
-def test_texts_are_encoded_into_a_stream_in_pieces_of_whole_code_points(monkeypatch):
+def test_texts_are_encoded_into_a_stream_a_few_at_a_time(monkeypatch):
     from xlpkg.report import package
 
-    monkeypatch.setattr(package, "PIECE_CHARS", 4)
-    texts = ["", "ab", "表格文字与数字𠀀", "c", "defgh", "", "𠀀x"]
+    monkeypatch.setattr(package, "PIECE_TEXTS", 3)
+    texts = ["", "ab", "表格文字与数字𠀀", "c", "defgh", "", "𠀀x", "y"]
     encoder = package._Encoder("<头>")
-    encoder.add(texts[:3])
-    encoder.add(texts[3:])
+    encoder.add(texts[:1])        # with the head, under a piece: held
+    assert encoder.stream.chunks == []
+    encoder.add(texts[1:])
+    assert [c.decode() for c in encoder.stream.chunks] == ["<头>ab", "表格文字与数字𠀀cdefgh",
+                                                           "𠀀xy"]
     stream = encoder.close()
     assert b"".join(stream.chunks) == ("<头>" + "".join(texts)).encode("utf-8")
-    assert max(len(c.decode("utf-8")) for c in stream.chunks) < 2 * 4
     assert package._Encoder().close().chunks == [b""]
 
 

@@ -104,14 +104,15 @@ class Writer:
             self._ids[name] = f'<w:{tag} w:val="{attr(sid)}"/>' if sid else ""
         return self._ids[name]
 
-    def _hand_on(self) -> None:
-        """Only the body's last block is ever changed once written (a paragraph kept with
-        the next, a section ended on it): the XML of all before it is final and goes on
-        to the package now (:meth:`~xlpkg.report.package.Package.hand_on`), to be
-        deflated while the rest is written."""
-        if len(self.body) > 1:
-            done, self.body = self.body[:-1], self.body[-1:]
-            self.package.hand_on(b if isinstance(b, str) else b.xml() for b in done)
+    def _hand_on(self, table: list[str]) -> None:
+        """A table is written: only the body's last block is ever changed once written (a
+        paragraph kept with the next, a section ended on it), so the body so far and the
+        table up to its end tag are final and go on to the package now
+        (:meth:`~xlpkg.report.package.Package.hand_on`), to be deflated while the rest
+        is written."""
+        self.package.hand_on([b if isinstance(b, str) else b.xml() for b in self.body])
+        self.package.hand_on(table[:-1])
+        self.body = table[-1:]
 
     def pieces(self) -> list[str]:
         """The body's XML, block by block (a table in many pieces: never one copy of it)."""
@@ -226,8 +227,7 @@ class Writer:
                 out += (kept if keep else loose, run or runs(spans, is_total), CELL_CLOSE)
             out.append("</w:tr>")
         out.append("</w:tbl>")
-        self.body += out
-        self._hand_on()
+        self._hand_on(out)
         if table.note:
             self.plain(table.note, T.NOTE)
 

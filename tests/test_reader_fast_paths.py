@@ -189,7 +189,10 @@ def test_sheet_cells_are_what_asking_every_cell_reads(xml, wanted, room):
     parse(xml, got)
     assert got.cells == expected.cells
     assert [type(v) for v in got.cells.values()] == [type(v) for v in expected.cells.values()]
-    assert got.shared == [k for k, v in got.cells.items() if type(v) is SharedIndex]
+    # every cell holding a SharedIndex is listed; a cell written twice may be listed
+    # twice, or still listed after a second value replaced its index (fetch skips both)
+    held = {k for k, v in got.cells.items() if type(v) is SharedIndex}
+    assert held <= set(got.shared) <= set(got.cells)
     # as the reader parses: bound to its parser, no text taken inside formulas
     bound = SheetHandler(Wanted(wanted), room)
     try:

@@ -180,16 +180,56 @@ def _wrong_crcs(book: Path, out: Path, prefix: str, edit=None) -> Path:
     return out
 
 
-def test_a_sheet_read_in_pieces_reads_as_it_reads_whole(tmp_path, example_data, monkeypatch):
-    """A sheet is inflated and parsed a piece at a time: pieces of 7 bytes, which cut
-    tags, references and Chinese characters, read the very same dataset."""
+def _inflating_threads() -> list:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "xlpkg-inflate"]
+
+
+def test_pieces_made_ahead_come_in_order_with_a_failure_in_its_place():
+    def made():
+        yield from (b"a", b"b", b"c")
+        raise zip_safety.ForbiddenXml("the fourth")
+
+    ahead = zip_safety._ahead(made(), depth=1)
+    assert [next(ahead) for _ in range(3)] == [b"a", b"b", b"c"]
+    with pytest.raises(zip_safety.ForbiddenXml, match="the fourth"):
+        next(ahead)
+    assert _inflating_threads() == []
+
+
+def test_a_consumer_that_stops_early_stops_the_thread_and_closes_the_pieces():
+    closed = []
+
+    def made():
+        try:
+            for i in range(1000):
+                yield bytes([i % 256])
+        finally:
+            closed.append(True)
+
+    ahead = zip_safety._ahead(made(), depth=2)
+    assert next(ahead) == b"\x00"
+    ahead.close()
+    assert closed == [True]
+    assert _inflating_threads() == []
+
+
+@pytest.mark.parametrize("ahead", [False, True])
+def test_a_sheet_read_in_pieces_reads_as_it_reads_whole(tmp_path, example_data, monkeypatch,
+                                                        ahead):
+    """A sheet is inflated and parsed a piece at a time (on a thread, for a large part):
+    pieces of 7 bytes, which cut tags, references and Chinese characters, read the very
+    same dataset."""
     example_data["key_tasks"] = [_task(i) | {"name": f"重点工作“第{i}项”&lt;{i}&gt;"}
                                  for i in range(1, 40)]
     book = write_book(tmp_path / "a.xlsx", example_data)
     whole = read_workbook(book)
     monkeypatch.setattr(zip_safety, "PIECE_BYTES", 7)
+    monkeypatch.setattr(zip_safety, "READ_AHEAD_BYTES", 1 if ahead else 1 << 40)
     assert read_workbook(book) == whole
     assert len(whole.key_tasks) == 39
+    assert _inflating_threads() == []
 
 
 def _rows_below(xml: bytes) -> bytes:
@@ -200,11 +240,13 @@ def _rows_below(xml: bytes) -> bytes:
     return xml.replace(b"</sheetData>", rows.encode() + b"</sheetData>", 1)
 
 
+@pytest.mark.parametrize("ahead", [False, True])
 def test_a_sheet_damaged_after_what_is_read_of_it_is_still_refused(tmp_path, example_data,
-                                                                   monkeypatch):
+                                                                   monkeypatch, ahead):
     """Reading a sheet stops after its last wanted row, but the part is inflated to its
     end: a CRC that does not match is the damage it is when the sheet is read whole."""
     monkeypatch.setattr(zip_safety, "PIECE_BYTES", 4096)   # the parse stops pieces before the end
+    monkeypatch.setattr(zip_safety, "READ_AHEAD_BYTES", 1 if ahead else 1 << 40)
     book = write_book(tmp_path / "a.xlsx", example_data)
     long = rewrite(book, tmp_path / "b.xlsx", _first_sheet(book), _rows_below)
     assert read_workbook(long).key_tasks == read_workbook(book).key_tasks   # read as it was
@@ -213,8 +255,11 @@ def test_a_sheet_damaged_after_what_is_read_of_it_is_still_refused(tmp_path, exa
         read_workbook(bad)
 
 
-def test_bad_xml_in_a_damaged_part_is_refused_as_damaged(tmp_path, example_data, monkeypatch):
+@pytest.mark.parametrize("ahead", [False, True])
+def test_bad_xml_in_a_damaged_part_is_refused_as_damaged(tmp_path, example_data, monkeypatch,
+                                                         ahead):
     monkeypatch.setattr(zip_safety, "PIECE_BYTES", 64)
+    monkeypatch.setattr(zip_safety, "READ_AHEAD_BYTES", 1 if ahead else 1 << 40)
     book = write_book(tmp_path / "a.xlsx", example_data)
     bad = _wrong_crcs(book, tmp_path / "坏.xlsx", "xl/worksheets/sheet",
                       edit=lambda xml: xml.replace(b"<sheetData>", b"<sheetData><<", 1))

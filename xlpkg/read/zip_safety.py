@@ -12,6 +12,8 @@ Chinese :class:`~xlpkg.errors.InputError` naming the file (:class:`SafeZip`).
 from __future__ import annotations
 
 import posixpath
+import queue
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -29,6 +31,7 @@ _RATIO_FLOOR = 10 * 1024 * 1024
 
 _OUT_OF_MEMORY = "内存不足，文件过大或已损坏"
 PIECE_BYTES = 1 << 18                 # inflated and parsed at a time (SafeZip.parse)
+READ_AHEAD_BYTES = 2 * 1024 * 1024    # a part this large is inflated on a thread (_ahead)
 
 
 def local_name(tag: str) -> str:
@@ -131,6 +134,8 @@ class SafeZip:
         the handler's own ``Done``, bad XML — the rest is still inflated, so a damaged
         part is refused as damaged, before the XML errors it causes, as when read whole."""
         pieces = self._pieces(part, PIECE_BYTES)
+        if self._info(part).file_size >= READ_AHEAD_BYTES:
+            pieces = _ahead(pieces)
         parser = _parser(handler)
         try:
             for data in pieces:
@@ -162,6 +167,52 @@ class SafeZip:
                     else posixpath.normpath(posixpath.join(folder, target)))
             out[rel.get("Id", "")] = (rel.get("Type", ""), path)
         return out
+
+
+_END = object()
+
+
+def _ahead(pieces: Iterator[bytes], depth: int = 4) -> Iterator[bytes]:
+    """``pieces`` made on a thread of their own, up to ``depth`` ahead of their use. zlib
+    lets go of the interpreter while it inflates, so on a second core a large part is
+    inflated while the pieces before are parsed. A failure comes in its place, after
+    the pieces made before it; a consumer that stops early stops the thread."""
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def make() -> None:
+        try:
+            for piece in pieces:
+                if not put((piece, None)):
+                    return
+            put((_END, None))
+        except BaseException as exc:  # noqa: BLE001 - raised again on the consumer's thread
+            put((_END, exc))
+        finally:
+            pieces.close()
+
+    thread = threading.Thread(target=make, name="xlpkg-inflate", daemon=True)
+    thread.start()
+    try:
+        while True:
+            piece, exc = box.get()
+            if piece is _END:
+                if exc is not None:
+                    raise exc
+                return
+            yield piece
+    finally:
+        stop.set()
+        thread.join()
 
 
 # Sheets and shared strings are read by handlers bound straight to an expat parser

@@ -187,42 +187,50 @@ def _sheet_handlers(wanted: Wanted, room: int | None, cells: Cells,
 
 
 class StringsHandler:
-    """Reads the wanted entries of the shared-string table (rich text joined, no phonetics)."""
+    """Reads the wanted entries of the shared-string table (rich text joined, no phonetics)
+    into ``strings``; like :class:`SheetHandler`, closures over the parse's state."""
 
     def __init__(self, wanted: set[int]):
-        self.wanted = wanted
-        self.last = max(wanted)
         self.strings: dict[int, str] = {}
-        self.index = -1
-        self.parts: list[str] | None = None
-        self.collect = False
-        self.phonetic = False
+        self.start, self.end, self.data = _strings_handlers(wanted, self.strings)
 
-    def start(self, name, attrs):
-        tag = name.rpartition(":")[2]
+
+def _strings_handlers(wanted: set[int], strings: dict[int, str]):
+    last = max(wanted)
+    index = -1
+    parts: list[str] | None = None   # the wanted entry being read
+    collect = False
+    phonetic = False
+
+    def start(name, attrs):
+        nonlocal index, parts, collect, phonetic
+        tag = name if ":" not in name else name.rpartition(":")[2]
         if tag == "si":
-            self.index += 1
-            if self.index > self.last:
+            index += 1
+            if index > last:
                 raise Done
-            self.parts = [] if self.index in self.wanted else None
+            parts = [] if index in wanted else None
         elif tag == "rPh":
-            self.phonetic = True
-        elif tag == "t" and self.parts is not None and not self.phonetic:
-            self.collect = True
+            phonetic = True
+        elif tag == "t" and parts is not None and not phonetic:
+            collect = True
 
-    def end(self, name):
-        tag = name.rpartition(":")[2]
+    def end(name):
+        nonlocal parts, collect, phonetic
+        tag = name if ":" not in name else name.rpartition(":")[2]
         if tag == "t":
-            self.collect = False
+            collect = False
         elif tag == "rPh":
-            self.phonetic = False
-        elif tag == "si" and self.parts is not None:
-            self.strings[self.index] = cap_text(unescape("".join(self.parts)))
-            self.parts = None
+            phonetic = False
+        elif tag == "si" and parts is not None:
+            strings[index] = cap_text(unescape("".join(parts)))
+            parts = None
 
-    def data(self, content):
-        if self.collect:
-            self.parts.append(content)
+    def data(content):
+        if collect:
+            parts.append(content)
+
+    return start, end, data
 
 
 def cell_value(kind: str, value: list[str] | None, formula: bool,

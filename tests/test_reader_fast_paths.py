@@ -325,8 +325,7 @@ def datasets():
 def test_the_value_index_is_the_walk_that_builds_every_subject(ds):
     expected = plain_index(ds)
     index = base.value_index(ds)
-    assert {f: (v, Subject(*place)) for f, (v, place) in index.places.items()} == expected
-    assert list(index.places) == list(expected)
+    assert {f: (index.find(f)[0], Subject(*index.find(f)[1])) for f in expected} == expected
     vals = [v for v, _ in expected.values()]
     assert base.subjects_of(ds, vals) == tuple(s for _, s in expected.values())
     assert base.vals_named(ds, [*expected, "nothing"]) == vals

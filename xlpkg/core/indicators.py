@@ -190,15 +190,17 @@ def _num(v: Val) -> Decimal | None:
 def task_results(ds: Dataset, options: TaskOptions = TaskOptions()) -> list[TaskResult]:
     """Each selected key task with its achievement, capped at 100% (``ratios.achievement``)."""
     out = []
+    wanted = options.category
     for task in ds.key_tasks:
-        category = task.category.value
-        if options.category and not (options.category in (category or "")
-                                     or (category is None and options.uncategorised)):
-            continue
-        target, actual = _num(task.target), _num(task.actual)
-        if task.target.value is None:
+        if wanted:
+            category = task.category.value
+            if not (wanted in (category or "") or (category is None and options.uncategorised)):
+                continue
+        target, actual = task.target.value, task.actual.value   # numbers: as _num has them
+        if target is None:
             out.append(TaskResult(task, None, "no_target"))
-        elif target is None or (task.actual.stated and actual is None):
+        elif not isinstance(target, Decimal) or (actual is not None
+                                                 and not isinstance(actual, Decimal)):
             out.append(TaskResult(task, None, "qualitative"))
         elif actual is None:
             out.append(TaskResult(task, None, "unreported"))
@@ -215,6 +217,18 @@ def _names(results: Sequence[TaskResult]) -> str:
     return "、".join(f"“{r.task.name.value or '未命名'}”" for r in results)
 
 
+def _weights(counted: Sequence[TaskResult]) -> list[Decimal] | None:
+    """The counted tasks' 分值 when every one has a positive one (asked in order, up
+    to the first that has none)."""
+    weights = []
+    for r in counted:
+        w = _num(r.task.weight)
+        if not (w is not None and w > 0):
+            return None
+        weights.append(w)
+    return weights
+
+
 def task_completion(ds: Dataset, options: TaskOptions = TaskOptions()) -> IndicatorValue:
     """重点工作实际完成率: the mean of each task's achievement, each capped at 100%.
 
@@ -228,7 +242,7 @@ def task_completion(ds: Dataset, options: TaskOptions = TaskOptions()) -> Indica
     unreported = [r for r in results if r.status == "unreported"]
     if options.unreported == "zero":
         counted += [TaskResult(r.task, Decimal(0), "unreported") for r in unreported]
-    fields = tuple(f for r in results for f in (r.task.target.field, r.task.actual.field))
+    fields = tuple([f for r in results for f in (r.task.target.field, r.task.actual.field)])
     notes = []
     if unreported:
         notes.append(f"{len(unreported)} 项未填实际值（{_names(unreported)}），"
@@ -245,8 +259,8 @@ def task_completion(ds: Dataset, options: TaskOptions = TaskOptions()) -> Indica
         else:
             reason = "未填重点工作"
         return IndicatorValue(None, fields, (), "；".join([reason, *notes]))
-    weights = [_num(r.task.weight) for r in counted]
-    if all(w is not None and w > 0 for w in weights):
+    weights = _weights(counted)
+    if weights is not None:
         value = ratios.share(sum((r.achievement * w for r, w in zip(counted, weights)),
                                  Decimal(0)), sum(weights, Decimal(0)))
         how = "按各项分值加权平均"

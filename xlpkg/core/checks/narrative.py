@@ -7,10 +7,11 @@ Figures written in the paragraphs are checked in :mod:`xlpkg.core.checks.text_fi
 from __future__ import annotations
 
 import re
+from itertools import count
 
 from xlpkg.core import claims
 from xlpkg.core.checks.base import finding, paragraphs
-from xlpkg.core.checks.tasks import task_deviation, task_name
+from xlpkg.core.checks.tasks import judged_tasks, task_name
 from xlpkg.core.finding import Claim, Finding
 from xlpkg.core.model import NARRATIVE_LABELS, Dataset
 from xlpkg.core.patterns import lazy
@@ -24,11 +25,12 @@ def paragraph_label(section: str, index: int) -> str:
 def check_narrative_claims(ds: Dataset) -> list[Finding]:
     """A paragraph that states 无偏离 / 全部完成 as a result while a task deviates or is
     unreported. Targets and plans (“目标：…，圆满完成…”, “力争全面完成”) claim nothing."""
-    tasks = [(i, t, task_deviation(t)) for i, t in enumerate(ds.key_tasks, 1)]
+    tasks = list(zip(count(1), ds.key_tasks, [kind for kind, _ in judged_tasks(ds)]))
     refuting = {
         "no_deviation": [(i, t) for i, t, kind in tasks if kind is not None],
         "all_done": [(i, t) for i, t, kind in tasks
-                     if kind == "shortfall" or (t.target.stated and not t.actual.stated)],
+                     if kind == "shortfall" or (t.target.value is not None
+                                                and t.actual.value is None)],
     }
     out = []
     for para, section, index in paragraphs(ds):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from xlpkg.core import phrases
-from xlpkg.core.checks.base import finding
+from xlpkg.core.checks.base import finding, once
 from xlpkg.core.finding import Finding
 from xlpkg.core.model import COMPARATOR_SIGNS, Dataset, KeyTask, Val
 from xlpkg.core.money import fmt_pct
@@ -21,20 +21,38 @@ def task_deviation(task: KeyTask) -> str | None:
     ``too_low``: more than 20% above an "at least" target (财预〔2020〕10号 asks
     whether the target was set too low). Qualitative or blank values: None.
     """
-    actual, target = num(task.actual), num(task.target)
-    if actual is None or target is None:
-        return None
+    return _judged(task)[0]
+
+
+_MET = (None, None)
+
+
+def _judged(task: KeyTask) -> tuple[str | None, Decimal | None]:
+    """:func:`task_deviation` and, for a deviating task, its completion rate."""
+    actual, target = task.actual.value, task.target.value
+    if not isinstance(actual, Decimal) or not isinstance(target, Decimal):
+        return _MET
     comparator = task.comparator.value
     if comparator == "<=":
-        return "overshoot" if actual > target else None
+        return ("overshoot", completion_rate(actual, target)) if actual > target else _MET
     if actual < target:
-        return "shortfall"
+        return "shortfall", completion_rate(actual, target)
     if actual == target:
-        return None
+        return _MET
     rate = completion_rate(actual, target)
     if rate is not None and rate > OVERACHIEVEMENT_LIMIT:
-        return "too_low"
-    return "overshoot" if comparator == "=" else None
+        return "too_low", rate
+    return ("overshoot", rate) if comparator == "=" else _MET
+
+
+def _all_judged(ds: Dataset) -> list[tuple[str | None, Decimal | None]]:
+    return [_judged(task) for task in ds.key_tasks]
+
+
+def judged_tasks(ds: Dataset) -> list[tuple[str | None, Decimal | None]]:
+    """(:func:`task_deviation`, completion rate) of every key task, in order, worked
+    out once per dataset for the task check and the narrative's claims."""
+    return once(ds, _all_judged)
 
 
 def num(v: Val) -> Decimal | None:
@@ -65,7 +83,7 @@ def target_text(task: KeyTask) -> str:
 def check_key_tasks(ds: Dataset) -> list[Finding]:
     """Each key task against its target (≥ / ≤ / =), and missing values."""
     out = []
-    for i, task in enumerate(ds.key_tasks, 1):
+    for i, (task, (kind, ratio)) in enumerate(zip(ds.key_tasks, judged_tasks(ds)), 1):
         if task.target.value is None:
             out.append(finding(ds, "TASK_TARGET_MISSING", "warning",
                                f"{_label(task, i)}未填目标值", [task.target]))
@@ -75,14 +93,9 @@ def check_key_tasks(ds: Dataset) -> list[Finding]:
                                f"{_label(task, i)}未填实际值，无法评价完成情况"
                                f"（目标 {target_text(task)}）", [task.actual]))
             continue
-        wanted, done = num(task.target), num(task.actual)
-        if wanted is None or done is None:
-            continue  # qualitative: judged by people, scored by hand
-        kind = task_deviation(task)
         if kind is None:
-            continue
+            continue  # met, or qualitative: judged by people, scored by hand
         label = _label(task, i)
-        ratio = completion_rate(done, wanted)
         rate = f"，完成率 {fmt_pct(ratio)}" if ratio is not None else ""
         target = target_text(task)
         actual = show(task.actual, task.unit.value)

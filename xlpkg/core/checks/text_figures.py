@@ -29,12 +29,13 @@ def _reader(ds: Dataset) -> fg.FigureReader:
     labels = fg.row_vocabulary()
     units = {}
     for block, items in (("projects", ds.projects), ("key_tasks", ds.key_tasks)):
+        tasks = block == "key_tasks"
         for i, item in enumerate(items):
             name = item.name.value
             if name and len(name) >= MIN_NAME and name not in labels:
-                labels[name] = Subject(block, i, None)
-                if block == "key_tasks" and item.unit.value:
-                    units[labels[name]] = item.unit.value
+                subject = labels[name] = Subject(block, i, None)
+                if tasks and item.unit.value:
+                    units[subject] = item.unit.value
     return fg.FigureReader(labels, units)
 
 

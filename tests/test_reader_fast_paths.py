@@ -22,7 +22,8 @@ from workbook_factory import rewrite
 from xlpkg.core import schema
 from xlpkg.core.checks import base
 from xlpkg.core.finding import Subject
-from xlpkg.core.model import from_mapping
+from xlpkg.core.model import EconRow, KeyTask, ProjectIndicator, SelfScore, from_mapping
+from xlpkg.core.record import record
 from xlpkg.core.values import Val, ValueReader, make_val
 from xlpkg.read.cells import (
     MAX_COL,
@@ -280,6 +281,55 @@ def test_a_table_row_is_read_column_by_column(tbl, raw, row):
                 for c in tbl.columns if c.kind != schema.LINK}
     assert got == expected and list(got) == list(expected)
     assert fast.findings == plain.findings
+
+
+#: The records from_mapping fills straight from a table row (ValueReader.row).
+ROW_RECORDS = [(EconRow, schema.ECON), (KeyTask, schema.TASKS), (SelfScore, schema.SCORES),
+               (ProjectIndicator, schema.PROJECT_INDICATORS)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(ROW_RECORDS),
+       st.dictionaries(st.sampled_from(
+           [c.key for t in schema.TABLES for c in t.columns]), raws), st.sampled_from([1, 7, "301"]),
+       st.booleans())
+def test_a_record_row_is_the_record_made_from_its_item(pair, raw, row, by_row):
+    """Vals put straight into the record are the record its constructor makes of the
+    row's item; the cells of a whole row (the workbook reader's) name the cells that
+    the cells of each field name."""
+    cls, tbl = pair
+    at = {c.key: f"表{tbl.label}!{a1(1, i + 1).rstrip('1')}"
+          for i, c in enumerate(tbl.columns) if i % 3 != 1}
+    prefix = schema.row_prefix(tbl, row)
+    by_field = {prefix + key: label + "12" for key, label in at.items()}
+    fast = ValueReader({}, {prefix: (at, "12")}) if by_row else ValueReader(by_field)
+    plain = ValueReader(by_field)
+    made, expected = fast.row(cls, tbl, raw, row), cls(**plain.item(tbl, raw, row))
+    assert made == expected and repr(made) == repr(expected)
+    assert list(vars(made).items()) == list(vars(expected).items())
+    assert pickle.dumps(made) == pickle.dumps(expected)
+    assert fast.findings == plain.findings
+    assert fast.item(tbl, raw, row) == plain.item(tbl, raw, row)
+
+
+def test_a_record_that_is_not_its_tables_row_is_made_by_its_constructor():
+    @record
+    class Later:
+        indicator: Val
+        score: Val
+        note: Val = None
+
+    @record
+    class Fewer:
+        indicator: Val
+        score: Val
+
+    raw = {"indicator": "甲", "score": 3, "note": "乙"}
+    r = ValueReader({})
+    assert r.row(Later, schema.SCORES, raw, 1) == Later(**r.item(schema.SCORES, raw, 1))
+    assert list(vars(r.row(Later, schema.SCORES, raw, 1))) == ["note", "indicator", "score"]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'note'"):
+        r.row(Fewer, schema.SCORES, raw, 1)
 
 
 @given(st.sampled_from(schema.TABLES), st.one_of(st.integers(0, 999), st.text(max_size=4)),

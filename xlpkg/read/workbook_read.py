@@ -139,6 +139,9 @@ class _Assembler:
         self.source_name = source_name
         self.mapping: dict = {}
         self.cells: dict[str, str] = {}
+        # row prefix → (column key → "sheet!" and column letters, sheet row as text):
+        # the cells of every table row, for from_mapping (see ValueReader)
+        self.rows: dict[str, tuple[dict[str, str], str]] = {}
         self.findings: list[Finding] = []
         self.sheets: list[str] = []
 
@@ -204,7 +207,8 @@ class _Assembler:
             ref = tables[name]
             self._table(name, ref, data.get(ref.sheet, {}))
 
-        ds = from_mapping(self.mapping, cells=self.cells, source=self.source_name)
+        ds = from_mapping(self.mapping, cells=self.cells, rows=self.rows,
+                          source=self.source_name)
         return replace(ds, read_findings=(*self.findings, *ds.read_findings))
 
     # -- scalars
@@ -306,15 +310,16 @@ class _Assembler:
 
     def _rows(self, tbl: schema.Table, sheet: str, columns: dict[str, int], items,
               numbers=None) -> list[dict]:
-        """Table rows → the mapping's list; ``numbers`` gives each row's 1-based number
-        in field names when it is not its place in the table."""
+        """Table rows → the mapping's list (each row's dict of raw values becomes its
+        item); ``numbers`` gives each row's 1-based number in field names when it is
+        not its place in the table."""
         out = []
         seen: dict[str, str] = {}
         keyed = tbl.keyed_by
         # Once per table, not per cell: where each column's cells are, and which read as text.
         at = {key: column_label(sheet, c) for key, c in columns.items()}
         text = {c.key: c.kind in schema.TEXT_KINDS for c in tbl.columns}
-        cells = self.cells
+        placed = self.rows
         for i, (r, raw) in enumerate(items, 1):
             row = str(r)
             key = str(numbers[i - 1] if numbers else i)
@@ -332,16 +337,16 @@ class _Assembler:
                               "请合并为一行", (schema.row_field(tbl, key, keyed),),
                               (seen[key], where[keyed]))
                 seen.setdefault(key, where.get(keyed, ""))
-            item = {}
             prefix = schema.row_prefix(tbl, key)
+            # A later row of the same prefix (a code twice) names the cells, as it did
+            # when each cell was kept by its field name.
+            placed[prefix] = (at, row)
+            # (values are replaced in place: the dict's size, so its iteration, is unchanged)
             for column, value in raw.items():
-                field = prefix + column
-                cell = cells[field] = at[column] + row
-                if column == keyed or value is None or type(value) in _PLAIN:
-                    item[column] = value
-                else:
-                    item[column] = self._value(field, value, cell, text=text[column])
-            out.append(item)
+                if not (value is None or type(value) in _PLAIN or column == keyed):
+                    raw[column] = self._value(prefix + column, value, at[column] + row,
+                                              text=text[column])
+            out.append(raw)
         return out
 
     def _indicators(self, sheet: str, columns: dict[str, int], items) -> None:

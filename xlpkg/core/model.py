@@ -223,8 +223,18 @@ def _rows(r: ValueReader, data: Mapping, block: schema.Block) -> dict[str, Row]:
 def _list(data: Mapping, key: str) -> list[Mapping]:
     items = data.get(key)
     items = items if isinstance(items, list | tuple) else []
-    return [item for item in items if isinstance(item, Mapping) and any(
-        v not in (None, "") for v in item.values())]
+    return [item for item in items if isinstance(item, Mapping) and _filled(item.values())]
+
+
+def _filled(values) -> bool:
+    """``any(v not in (None, "") for v in values)``, without a generator per row."""
+    for v in values:
+        if v not in _BLANKS:
+            return True
+    return False
+
+
+_BLANKS = (None, "")
 
 
 def econ_key(code: Any, index: int) -> str:

@@ -151,7 +151,7 @@ class ValueReader:
         return make_val(value, name, cell)
 
     def _comparator(self, raw: Any, name: str, cell: str | None) -> Val:
-        text = _text(raw)
+        text = (raw.strip() or None) if type(raw) is str else _text(raw)   # as in _text
         if text is None:
             return make_val(">=", name, cell)  # a target is "at least" unless said otherwise
         norm = schema.COMPARATORS.get(text)
@@ -186,7 +186,7 @@ class ValueReader:
         :func:`make_val` and tests/test_reader_fast_paths.py)."""
         fits = self._fits.get(cls)
         if fits is None:
-            keys = tuple(key for key, _ in self._plan(tbl))
+            keys = tuple(key for key, _, _ in self._plan(tbl))
             fits = self._fits[cls] = (fields(cls) == keys and not cls.__record_defaults__
                                       and not cls.__record_factories__
                                       and getattr(cls, "__post_init__", None) is None)
@@ -196,30 +196,33 @@ class ValueReader:
         self._fill(obj.__dict__, tbl, raw, row)
         return obj
 
-    def _plan(self, tbl: schema.Table) -> tuple[tuple[str, Any], ...]:
-        """The table's (column key, reader) pairs, the link column left out."""
+    def _plan(self, tbl: schema.Table) -> tuple[tuple[str, Any, Any], ...]:
+        """The table's (column key, reader, blank) triples, the link column left out;
+        ``blank`` is what the reader makes of an empty cell (read once here: a blank
+        raises no finding), so that the commonest cell skips its reader."""
         columns = self._columns.get(tbl.name)
         if columns is None:
             columns = self._columns[tbl.name] = tuple(
-                (c.key, self.parsers[c.kind]) for c in tbl.columns if c.kind != schema.LINK)
+                (c.key, self.parsers[c.kind], self.parsers[c.kind](None, c.key, None).value)
+                for c in tbl.columns if c.kind != schema.LINK)
         return columns
 
     def _fill(self, out: dict, tbl: schema.Table, raw: Mapping, row: str | int) -> None:
         columns = self._columns.get(tbl.name) or self._plan(tbl)
         prefix = schema.row_prefix(tbl, row)
         get = raw.get
-        placed = self.rows.get(prefix)
-        if placed is None:
-            cells = self.cells
-            for key, parse in columns:
-                name = prefix + key
-                out[key] = parse(get(key), name, cells.get(name))
-        else:
-            at, number = placed
-            for key, parse in columns:
-                label = at.get(key)
-                out[key] = parse(get(key), prefix + key,
-                                 None if label is None else label + number)
+        cells = self.cells
+        at, number = self.rows.get(prefix, _UNPLACED)
+        for key, parse, blank in columns:
+            name = prefix + key
+            label = at.get(key)
+            cell = cells.get(name) if label is None else label + number
+            value = get(key)
+            out[key] = make_val(blank, name, cell) if value is None else parse(value, name, cell)
+
+
+#: The cells of a row the workbook reader did not place: each found by its field name.
+_UNPLACED: tuple[Mapping[str, str], str] = ({}, "")
 
 
 # ---------------------------------------------------------------- field labels

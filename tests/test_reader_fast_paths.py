@@ -6,7 +6,9 @@ column by column, and the value index as a walk that builds every Subject.
 
 from __future__ import annotations
 
+import math
 import pickle
+import re
 import string
 import zipfile
 from decimal import Decimal
@@ -19,14 +21,21 @@ from hypothesis import strategies as st
 from support import EXAMPLE
 from workbook_factory import rewrite
 
-from xlpkg.core import schema
+from xlpkg.core import model, money, schema
 from xlpkg.core.checks import base
 from xlpkg.core.finding import Subject
-from xlpkg.core.model import from_mapping
+from xlpkg.core.model import EconRow, KeyTask, ProjectIndicator, SelfScore, from_mapping
+from xlpkg.core.record import record
 from xlpkg.core.values import Val, ValueReader, make_val
+from xlpkg.errors import InputError
+from xlpkg.read import limits
 from xlpkg.read.cells import (
     MAX_COL,
+    NO_RESULT,
+    CappedText,
+    CellError,
     Rect,
+    TableRef,
     Wanted,
     a1,
     cell_label,
@@ -36,6 +45,7 @@ from xlpkg.read.cells import (
 from xlpkg.read.data_file import read_mapping
 from xlpkg.read.saved_source import SavedSource
 from xlpkg.read.sheet_xml import Done, SharedIndex, SheetHandler, cell_value
+from xlpkg.read.workbook_read import _Assembler
 from xlpkg.read.zip_safety import parse as hardened_parse
 
 # ---------------------------------------------------------------- a sheet's cells
@@ -285,6 +295,55 @@ def test_a_table_row_is_read_column_by_column(tbl, raw, row):
     assert fast.findings == plain.findings
 
 
+#: The records from_mapping fills straight from a table row (ValueReader.row).
+ROW_RECORDS = [(EconRow, schema.ECON), (KeyTask, schema.TASKS), (SelfScore, schema.SCORES),
+               (ProjectIndicator, schema.PROJECT_INDICATORS)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(ROW_RECORDS),
+       st.dictionaries(st.sampled_from(
+           [c.key for t in schema.TABLES for c in t.columns]), raws), st.sampled_from([1, 7, "301"]),
+       st.booleans())
+def test_a_record_row_is_the_record_made_from_its_item(pair, raw, row, by_row):
+    """Vals put straight into the record are the record its constructor makes of the
+    row's item; the cells of a whole row (the workbook reader's) name the cells that
+    the cells of each field name."""
+    cls, tbl = pair
+    at = {c.key: f"表{tbl.label}!{a1(1, i + 1).rstrip('1')}"
+          for i, c in enumerate(tbl.columns) if i % 3 != 1}
+    prefix = schema.row_prefix(tbl, row)
+    by_field = {prefix + key: label + "12" for key, label in at.items()}
+    fast = ValueReader({}, {prefix: (at, "12")}) if by_row else ValueReader(by_field)
+    plain = ValueReader(by_field)
+    made, expected = fast.row(cls, tbl, raw, row), cls(**plain.item(tbl, raw, row))
+    assert made == expected and repr(made) == repr(expected)
+    assert list(vars(made).items()) == list(vars(expected).items())
+    assert pickle.dumps(made) == pickle.dumps(expected)
+    assert fast.findings == plain.findings
+    assert fast.item(tbl, raw, row) == plain.item(tbl, raw, row)
+
+
+def test_a_record_that_is_not_its_tables_row_is_made_by_its_constructor():
+    @record
+    class Later:
+        indicator: Val
+        score: Val
+        note: Val = None
+
+    @record
+    class Fewer:
+        indicator: Val
+        score: Val
+
+    raw = {"indicator": "甲", "score": 3, "note": "乙"}
+    r = ValueReader({})
+    assert r.row(Later, schema.SCORES, raw, 1) == Later(**r.item(schema.SCORES, raw, 1))
+    assert list(vars(r.row(Later, schema.SCORES, raw, 1))) == ["note", "indicator", "score"]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'note'"):
+        r.row(Fewer, schema.SCORES, raw, 1)
+
+
 @given(st.sampled_from(schema.TABLES), st.one_of(st.integers(0, 999), st.text(max_size=4)),
        st.text(max_size=8))
 def test_row_prefix_starts_every_field_of_the_row(tbl, row, column):
@@ -351,3 +410,112 @@ def test_the_sheet_handler_reads_a_workbook_part_as_a_whole(tmp_path):
             parse(xml, expected)
             parse(xml, got)
             assert got.cells == expected.cells, part
+
+
+# ---------------------------------------------------------------- numbers as typed
+
+
+def plain_parse_number(raw):
+    """parse_number for what is not text, as it was before the int shortcut."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise money.ParseError("应填数字，不能是逻辑值", raw)
+    if isinstance(raw, Decimal):
+        return money._bounded(raw, raw)
+    if isinstance(raw, int):
+        if raw in money._COM_ERRORS:
+            raise money.ParseError(f"单元格为错误值 {money._COM_ERRORS[raw]}", raw)
+        if abs(raw) >= 10**money._MAX_EXPONENT:
+            raise money.ParseError("数值过大（不小于 10 的 15 次方），请检查", None)
+        return Decimal(raw)
+    if isinstance(raw, float):
+        if math.isnan(raw) or math.isinf(raw):
+            raise money.ParseError("不是有效数字", raw)
+        text = repr(raw)
+        digits = len(re.sub(r"[^0-9]", "", text.split("e")[0].lstrip("-0.")))
+        return money._bounded(Decimal(format(raw, ".15g") if digits > 15 else text), raw)
+    raise AssertionError("text is not pinned here")
+
+
+class Small(int):
+    """An int of another type (as the sheet reader's SharedIndex is)."""
+
+
+def outcome(parse, raw):
+    try:
+        value = parse(raw)
+    except money.ParseError as exc:
+        return "error", exc.reason, exc.raw
+    return "value", value, type(value)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(
+    st.none(), st.booleans(), st.integers(), st.sampled_from(
+        [10**15, 10**15 - 1, -10**15, -10**15 + 1, *money._COM_ERRORS]),
+    st.integers(-10**16, 10**16).map(Small), st.floats(allow_nan=True),
+    st.floats(min_value=-1e16, max_value=1e16), st.decimals(allow_nan=False)))
+def test_numbers_not_typed_as_text_read_as_their_plain_definition(raw):
+    assert outcome(money.parse_number, raw) == outcome(plain_parse_number, raw)
+    assert outcome(money.parse_amount, raw) == outcome(plain_parse_number, raw)
+
+
+# ---------------------------------------------------------------- a table's rows
+
+
+def plain_text_chars(data) -> int:
+    return sum(map(len, [v for cells in data.values() for v in cells.values()
+                         if isinstance(v, str)]))
+
+
+def test_the_characters_counted_are_every_texts():
+    data = {"A": {(1, 1): "甲乙", (1, 2): 5, (2, 1): CellError("#N/A"), (3, 3): NO_RESULT,
+                  (4, 1): CappedText("x" * 9, 20), (5, 5): 2.5, (6, 6): True}, "B": {}}
+    refs = {"tbl_tasks": TableRef("tbl_tasks", "A", Rect(1, 1, 9, 9))}
+    budget = plain_text_chars(data)
+    assert budget == 2 + 4 + 9
+    limits.check_limits("x", refs, data)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(limits, "MAX_TEXT_CHARS", budget - 1)
+        with pytest.raises(InputError, match="A!A4"):
+            limits.check_limits("x", refs, data)
+        mp.setattr(limits, "MAX_TEXT_CHARS", budget)
+        assert limits.check_limits("x", refs, data) == []
+
+
+def plain_rows(ref, cells, columns) -> list[int]:
+    """The rows _table read before it shared content_rows: any with a cell in its columns."""
+    body = ref.body
+    wanted = set(columns.values())
+    return sorted({r for (r, c) in cells if c in wanted and body.top <= r <= body.bottom})
+
+
+TASK_HEADERS = tuple(c.header for c in schema.TASKS.columns)
+cell_values = st.sampled_from([None, "", " ", "甲", 3, 2.5, "≥", NO_RESULT, CellError("#REF!")])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.tuples(st.integers(1, 9), st.integers(1, 12)), cell_values, max_size=40),
+       st.integers(1, 3), st.integers(0, 2),
+       st.sampled_from([TASK_HEADERS, TASK_HEADERS[::-1], ("说明", "x", *TASK_HEADERS),
+                        TASK_HEADERS + ("甲", "乙", "丙")]))
+def test_a_tables_rows_are_those_with_content_in_its_columns(cells, left, extra, headers):
+    """Reading the rows with content anywhere in the body gives the items reading the
+    rows with content in the table's columns gives, columns past the range included."""
+    cells = {k: v for k, v in cells.items() if v is not None}
+    ref = TableRef("tbl_tasks", "S", Rect(2, left, 8, left + len(headers) - 1 - extra),
+                   columns=headers)
+    got, plain = _Assembler(None, "x"), _Assembler(None, "x")
+    got._table("tbl_tasks", ref, cells, limits.content_rows({"tbl_tasks": ref}, {"S": cells})["tbl_tasks"])
+    columns = plain._columns(schema.TASKS, ref, cells)
+    plain._table("tbl_tasks", ref, cells, plain_rows(ref, cells, columns))
+    assert (got.mapping, got.rows, got.cells, got.findings) == \
+        (plain.mapping, plain.rows, plain.cells, plain.findings)
+    assert [list(item) for item in got.mapping["key_tasks"]] == \
+        [list(item) for item in plain.mapping["key_tasks"]]
+
+
+@given(st.lists(st.sampled_from([None, "", " ", 0, 0.0, False, "甲", Decimal(0), (), []])))
+def test_a_row_is_filled_as_any_says(values):
+    assert model._filled(values) == any(v not in (None, "") for v in values)

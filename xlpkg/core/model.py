@@ -223,8 +223,18 @@ def _rows(r: ValueReader, data: Mapping, block: schema.Block) -> dict[str, Row]:
 def _list(data: Mapping, key: str) -> list[Mapping]:
     items = data.get(key)
     items = items if isinstance(items, list | tuple) else []
-    return [item for item in items if isinstance(item, Mapping) and any(
-        v not in (None, "") for v in item.values())]
+    return [item for item in items if isinstance(item, Mapping) and _filled(item.values())]
+
+
+def _filled(values) -> bool:
+    """``any(v not in (None, "") for v in values)``, without a generator per row."""
+    for v in values:
+        if v not in _BLANKS:
+            return True
+    return False
+
+
+_BLANKS = (None, "")
 
 
 def econ_key(code: Any, index: int) -> str:
@@ -243,26 +253,28 @@ def _projects(r: ValueReader, data: Mapping) -> tuple[Project, ...]:
         indicators = []
         for raw in _list(item, schema.PROJECT_INDICATORS.key):
             n += 1
-            indicators.append(ProjectIndicator(**r.item(schema.PROJECT_INDICATORS, raw, n)))
+            indicators.append(r.row(ProjectIndicator, schema.PROJECT_INDICATORS, raw, n))
         out.append(Project(**values, indicators=tuple(indicators)))
     return tuple(out)
 
 
 def from_mapping(data: Mapping, *, cells: Mapping[str, str] | None = None,
+                 rows: Mapping[str, tuple[Mapping[str, str], str]] | None = None,
                  source: str | None = None) -> Dataset:
     """Build a :class:`Dataset` from the contract's plain shape.
 
-    ``cells`` maps a contract field name to ``sheet!cell`` (from the workbook
-    reader). Unreadable values become findings, not exceptions. Values are read
+    ``cells`` maps a contract field name to ``sheet!cell`` and ``rows`` gives the
+    cells of whole table rows (both from the workbook reader; see
+    :class:`~xlpkg.core.values.ValueReader`). Unreadable values become findings, not exceptions. Values are read
     department first, then the tables, then the blocks, so findings come in the
     order people know.
     """
-    r = ValueReader(cells)
+    r = ValueReader(cells, rows)
     department = _checked_year(r, Department(**r.scalars(data, "department")))
-    econ = tuple(EconRow(**r.item(schema.ECON, item, econ_key(item.get("code"), i)))
+    econ = tuple(r.row(EconRow, schema.ECON, item, econ_key(item.get("code"), i))
                  for i, item in enumerate(_list(data, schema.ECON.key), 1))
     projects = _projects(r, data)
-    tasks = tuple(KeyTask(**r.item(schema.TASKS, item, i))
+    tasks = tuple(r.row(KeyTask, schema.TASKS, item, i)
                   for i, item in enumerate(_list(data, schema.TASKS.key), 1))
     narrative = []
     sections = _mapping(data.get(schema.TEXT_TABLE.key))
@@ -275,7 +287,7 @@ def from_mapping(data: Mapping, *, cells: Mapping[str, str] | None = None,
                 continue
             field_name = schema.row_field(schema.TEXT_TABLE, len(narrative) + 1, "content")
             narrative.append(Paragraph(section, r.text(text, field_name)))
-    scores = tuple(SelfScore(**r.item(schema.SCORES, item, i))
+    scores = tuple(r.row(SelfScore, schema.SCORES, item, i)
                    for i, item in enumerate(_list(data, schema.SCORES.key), 1))
     income, expenditure, outlays = (_rows(r, data, b) for b in schema.BLOCKS)
     carry, proc, fa = (r.scalars(data, g) for g in ("carryover", "procurement", "fixed_assets"))

@@ -51,6 +51,7 @@ _UNIT_SUFFIXES = ("万元", "万")
 _MAX_TEXT = 100
 _MAX_EXPONENT = 15
 _MIN_EXPONENT = -30
+_MAX_INT = 10**_MAX_EXPONENT
 
 
 def _shown(raw: object) -> str:
@@ -74,7 +75,8 @@ def _float_to_decimal(x: float) -> Decimal:
     # Excel keeps 15 significant digits; repr of a sum such as 314.13000000000005
     # carries float noise that the accountant never typed.
     text = repr(x)
-    digits = len(re.sub(r"[^0-9]", "", text.split("e")[0].lstrip("-0.")))
+    # (a text of at most 15 characters has at most 15 digits: no need to count them)
+    digits = 0 if len(text) <= 15 else len(re.sub(r"[^0-9]", "", text.split("e")[0].lstrip("-0.")))
     return _bounded(Decimal(format(x, ".15g") if digits > 15 else text), x)
 
 
@@ -98,14 +100,17 @@ def parse_number(raw: object, *, suffixes: tuple[str, ...] = ()) -> Decimal | No
     """
     if raw is None:
         return None
-    if isinstance(raw, bool):
-        raise ParseError("应填数字，不能是逻辑值", raw)
-    if isinstance(raw, Decimal):
-        return _bounded(raw, raw)
-    if isinstance(raw, int):
+    kind = type(raw)
+    # An int is the commonest cell: skip the tests for its subclass bool and for Decimal.
+    if kind is not int:
+        if isinstance(raw, bool):
+            raise ParseError("应填数字，不能是逻辑值", raw)
+        if isinstance(raw, Decimal):
+            return _bounded(raw, raw)
+    if kind is int or isinstance(raw, int):
         if raw in _COM_ERRORS:
             raise ParseError(f"单元格为错误值 {_COM_ERRORS[raw]}", raw)
-        if abs(raw) >= 10**_MAX_EXPONENT:   # before Decimal(): a huge int is slow to convert
+        if not -_MAX_INT < raw < _MAX_INT:   # before Decimal(): a huge int is slow to convert
             raise ParseError("数值过大（不小于 10 的 15 次方），请检查", None)
         return Decimal(raw)
     if isinstance(raw, float):

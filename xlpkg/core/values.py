@@ -15,7 +15,7 @@ from xlpkg.core import schema
 from xlpkg.core.dates import parse_date
 from xlpkg.core.finding import Finding
 from xlpkg.core.money import ParseError, parse_amount, parse_number
-from xlpkg.core.record import record
+from xlpkg.core.record import fields, record
 
 
 @record
@@ -66,19 +66,52 @@ def _text(raw: Any) -> str | None:
 
 
 class ValueReader:
-    """Builds Vals from a plain mapping, collecting unreadable values as findings."""
+    """Builds Vals from a plain mapping, collecting unreadable values as findings.
 
-    def __init__(self, cells: Mapping[str, str] | None):
+    ``cells`` maps a field name to its ``sheet!cell``. ``rows`` gives the cells of
+    whole table rows at once, as the workbook reader knows them: a row's field-name
+    prefix (:func:`~xlpkg.core.schema.row_prefix`) → (column key → the column's
+    ``sheet!`` and letters, the sheet row's number as text), so that no field name
+    is made twice to find a cell.
+    """
+
+    def __init__(self, cells: Mapping[str, str] | None,
+                 rows: Mapping[str, tuple[Mapping[str, str], str]] | None = None):
         self.cells = cells or {}
+        self.rows = rows or {}
         self.findings: list[Finding] = []
-        self.parsers = {schema.AMOUNT: self.amount, schema.NUMBER: self.number,
-                        schema.TEXT: self.text, schema.DATE: self.date,
-                        schema.COMPARATOR: self.comparator, schema.TARGET: self.number_or_text}
-        # table name → its (column key, parser) pairs, the link column left out
-        self._columns: dict[str, list[tuple[str, Any]]] = {}
+        # kind → its reader of (raw, field name, cell): one per kind, the public
+        # methods below only find the cell first
+        self.parsers = {schema.AMOUNT: self._amount, schema.NUMBER: self._number,
+                        schema.TEXT: self._text, schema.DATE: self._date,
+                        schema.COMPARATOR: self._comparator,
+                        schema.TARGET: self._number_or_text}
+        self._columns: dict[str, tuple[tuple[str, Any], ...]] = {}   # see _plan
+        self._fits: dict[type, bool] = {}   # see row
 
     def read(self, kind: str, raw: Any, name: str) -> Val:
-        return self.parsers[kind](raw, name)
+        return self.parsers[kind](raw, name, self.cells.get(name))
+
+    def amount(self, raw: Any, name: str) -> Val:
+        return self._amount(raw, name, self.cells.get(name))
+
+    def number(self, raw: Any, name: str) -> Val:
+        return self._number(raw, name, self.cells.get(name))
+
+    def date(self, raw: Any, name: str) -> Val:
+        return self._date(raw, name, self.cells.get(name))
+
+    def number_or_text(self, raw: Any, name: str) -> Val:
+        """Task targets may be qualitative (“显著提升”): keep text that is not a number."""
+        return self._number_or_text(raw, name, self.cells.get(name))
+
+    def text(self, raw: Any, name: str) -> Val:
+        return self._text(raw, name, self.cells.get(name))
+
+    def comparator(self, raw: Any, name: str) -> Val:
+        return self._comparator(raw, name, self.cells.get(name))
+
+    # -- each kind, its cell known
 
     def _record(self, name: str, cell: str | None, reason: str) -> None:
         where = f"（{cell}）" if cell else ""
@@ -87,26 +120,23 @@ class ValueReader:
             f"{describe_field(name)}{where}无法识别：{reason}；相关规则已跳过",
             (name,), (cell,) if cell else ()))
 
-    def _val(self, raw: Any, name: str, parse) -> Val:
-        cell = self.cells.get(name)
+    def _parsed(self, raw: Any, name: str, cell: str | None, parse) -> Val:
         try:
             return make_val(parse(raw), name, cell)
         except ParseError as exc:
             self._record(name, cell, exc.reason)
             return make_val(None, name, cell)
 
-    def amount(self, raw: Any, name: str) -> Val:
-        return self._val(raw, name, parse_amount)
+    def _amount(self, raw: Any, name: str, cell: str | None) -> Val:
+        return self._parsed(raw, name, cell, parse_amount)
 
-    def number(self, raw: Any, name: str) -> Val:
-        return self._val(raw, name, parse_number)
+    def _number(self, raw: Any, name: str, cell: str | None) -> Val:
+        return self._parsed(raw, name, cell, parse_number)
 
-    def date(self, raw: Any, name: str) -> Val:
-        return self._val(raw, name, parse_date)
+    def _date(self, raw: Any, name: str, cell: str | None) -> Val:
+        return self._parsed(raw, name, cell, parse_date)
 
-    def number_or_text(self, raw: Any, name: str) -> Val:
-        """Task targets may be qualitative (“显著提升”): keep text that is not a number."""
-        cell = self.cells.get(name)
+    def _number_or_text(self, raw: Any, name: str, cell: str | None) -> Val:
         try:
             return make_val(parse_number(raw), name, cell)
         except ParseError as exc:
@@ -115,13 +145,13 @@ class ValueReader:
             self._record(name, cell, exc.reason)
             return make_val(None, name, cell)
 
-    def text(self, raw: Any, name: str) -> Val:
+    def _text(self, raw: Any, name: str, cell: str | None) -> Val:
         # (most text arrives as str: _text's first two tests skipped)
         value = (raw.strip() or None) if type(raw) is str else _text(raw)
-        return make_val(value, name, self.cells.get(name))
+        return make_val(value, name, cell)
 
-    def comparator(self, raw: Any, name: str) -> Val:
-        text, cell = _text(raw), self.cells.get(name)
+    def _comparator(self, raw: Any, name: str, cell: str | None) -> Val:
+        text = (raw.strip() or None) if type(raw) is str else _text(raw)   # as in _text
         if text is None:
             return make_val(">=", name, cell)  # a target is "at least" unless said otherwise
         norm = schema.COMPARATORS.get(text)
@@ -134,6 +164,8 @@ class ValueReader:
             norm = ">="
         return make_val(norm, name, cell)
 
+    # -- groups and table rows
+
     def scalars(self, data: Mapping, group: str) -> dict[str, Val]:
         """Every scalar under one top-level key, by its last path part."""
         source = data.get(group)
@@ -143,12 +175,54 @@ class ValueReader:
 
     def item(self, tbl: schema.Table, raw: Mapping, row: str | int) -> dict[str, Val]:
         """One table row's columns (the link column is the parent itself, not a value)."""
+        out: dict[str, Val] = {}
+        self._fill(out, tbl, raw, row)
+        return out
+
+    def row(self, cls: type, tbl: schema.Table, raw: Mapping, row: str | int):
+        """``cls(**self.item(tbl, raw, row))`` without the dict made only to be unpacked:
+        the Vals go straight into the record's ``__dict__``, in its fields' order (a
+        record whose fields are the table's columns, none with a default; see
+        :func:`make_val` and tests/test_reader_fast_paths.py)."""
+        fits = self._fits.get(cls)
+        if fits is None:
+            keys = tuple(key for key, _, _ in self._plan(tbl))
+            fits = self._fits[cls] = (fields(cls) == keys and not cls.__record_defaults__
+                                      and not cls.__record_factories__
+                                      and getattr(cls, "__post_init__", None) is None)
+        if not fits:
+            return cls(**self.item(tbl, raw, row))
+        obj = _new(cls)
+        self._fill(obj.__dict__, tbl, raw, row)
+        return obj
+
+    def _plan(self, tbl: schema.Table) -> tuple[tuple[str, Any, Any], ...]:
+        """The table's (column key, reader, blank) triples, the link column left out;
+        ``blank`` is what the reader makes of an empty cell (read once here: a blank
+        raises no finding), so that the commonest cell skips its reader."""
         columns = self._columns.get(tbl.name)
         if columns is None:
-            columns = self._columns[tbl.name] = [(c.key, self.parsers[c.kind])
-                                                 for c in tbl.columns if c.kind != schema.LINK]
+            columns = self._columns[tbl.name] = tuple(
+                (c.key, self.parsers[c.kind], self.parsers[c.kind](None, c.key, None).value)
+                for c in tbl.columns if c.kind != schema.LINK)
+        return columns
+
+    def _fill(self, out: dict, tbl: schema.Table, raw: Mapping, row: str | int) -> None:
+        columns = self._columns.get(tbl.name) or self._plan(tbl)
         prefix = schema.row_prefix(tbl, row)
-        return {key: parse(raw.get(key), prefix + key) for key, parse in columns}
+        get = raw.get
+        cells = self.cells
+        at, number = self.rows.get(prefix, _UNPLACED)
+        for key, parse, blank in columns:
+            name = prefix + key
+            label = at.get(key)
+            cell = cells.get(name) if label is None else label + number
+            value = get(key)
+            out[key] = make_val(blank, name, cell) if value is None else parse(value, name, cell)
+
+
+#: The cells of a row the workbook reader did not place: each found by its field name.
+_UNPLACED: tuple[Mapping[str, str], str] = ({}, "")
 
 
 # ---------------------------------------------------------------- field labels

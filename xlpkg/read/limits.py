@@ -21,6 +21,7 @@ of thousands of characters; 20,000 task rows still read.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import chain
 
 from xlpkg.core import schema
 from xlpkg.core.finding import Finding
@@ -59,13 +60,22 @@ def table_counts_finding(name: str, ref: TableRef) -> Finding | None:
                    (), (where,))
 
 
+def content_rows(tables: Mapping[str, TableRef], data: Mapping[str, Cells]) -> dict[str, list[int]]:
+    """Each table's body rows that hold a cell, in order (none for a table without a body)."""
+    return {name: _rows_with_content(ref, data.get(ref.sheet, {})) for name, ref in tables.items()}
+
+
 def check_limits(source_name: str, tables: Mapping[str, TableRef],
-                 data: Mapping[str, Cells]) -> list[Finding]:
+                 data: Mapping[str, Cells], filled: Mapping[str, list[int]] | None = None,
+                 ) -> list[Finding]:
     """Refuse a workbook whose tables or text exceed what one department-year can be;
-    otherwise the findings of tables whose declared rows do not fit (see above)."""
+    otherwise the findings of tables whose declared rows do not fit (see above).
+    ``filled`` is :func:`content_rows` of the same, when the caller has it."""
     findings = [f for name, ref in tables.items()
                 if (f := table_counts_finding(name, ref)) is not None]
-    rows = {name: _rows_with_content(ref, data.get(ref.sheet, {})) for name, ref in tables.items()}
+    if filled is None:
+        filled = content_rows(tables, data)
+    rows = {name: len(filled[name]) for name in tables}
     if sum(rows.values()) > MAX_ROWS:
         name = max(rows, key=rows.get)
         ref = tables[name]
@@ -73,8 +83,9 @@ def check_limits(source_name: str, tables: Mapping[str, TableRef],
             f"{source_name}：表 {name}（{schema.table(name).label}，{ref.sheet}!{ref.rect.a1()}）"
             f"有 {rows[name]:,} 行数据，各表合计 {sum(rows.values()):,} 行，"
             f"超过一个工作簿最多 {MAX_ROWS:,} 行的上限，无法处理", _TRIM_HINT)
-    if sum(map(len, [v for cells in data.values() for v in cells.values()
-                     if isinstance(v, str)])) <= MAX_TEXT_CHARS:
+    # the characters of every text (isinstance(v, str)), counted without a bytecode per cell
+    values = chain.from_iterable(cells.values() for cells in data.values())
+    if sum(map(len, filter(_IS_TEXT, values))) <= MAX_TEXT_CHARS:
         return findings
     total = 0   # over budget: find the cell where it ran out, in sheet order
     for sheet, cells in data.items():
@@ -88,12 +99,15 @@ def check_limits(source_name: str, tables: Mapping[str, TableRef],
     return findings
 
 
-def _rows_with_content(ref: TableRef, cells: Cells) -> int:
+_IS_TEXT = str.__instancecheck__
+
+
+def _rows_with_content(ref: TableRef, cells: Cells) -> list[int]:
     body = ref.body
     if body is None:
-        return 0
+        return []
     top, left, bottom, right = body.top, body.left, body.bottom, body.right
-    return len({r for (r, c) in cells if top <= r <= bottom and left <= c <= right})
+    return sorted({r for (r, c) in cells if top <= r <= bottom and left <= c <= right})
 
 
 def check_data_limits(source_name: str, data: Mapping) -> None:

@@ -48,7 +48,7 @@ from xlpkg.read.cell_source import (
     column_label,
     parse_reference,
 )
-from xlpkg.read.limits import capped_text_findings, check_limits
+from xlpkg.read.limits import capped_text_findings, check_limits, content_rows
 from xlpkg.read.sniff import sniff
 
 __all__ = ["CONTRACT_NAMES", "SCALAR_PATHS", "TABLE_KEYS", "read_book", "read_saved",
@@ -117,9 +117,9 @@ def _all_blank(values) -> bool:
     return True
 
 
-#: The types of value :meth:`_Assembler._value` gives back as they are, with no finding
-#: (as does ``None``): numbers, and text that is neither an error value nor cut short.
-_PLAIN = frozenset({int, float, str})
+#: The types of value :meth:`_Assembler._value` gives back as they are, with no finding:
+#: blanks, numbers, and text that is neither an error value nor cut short.
+_PLAIN = frozenset({type(None), int, float, str})
 
 
 def _set(mapping: dict, path: tuple[str, ...], value: Any) -> None:
@@ -139,6 +139,9 @@ class _Assembler:
         self.source_name = source_name
         self.mapping: dict = {}
         self.cells: dict[str, str] = {}
+        # row prefix → (column key → "sheet!" and column letters, sheet row as text):
+        # the cells of every table row, for from_mapping (see ValueReader)
+        self.rows: dict[str, tuple[dict[str, str], str]] = {}
         self.findings: list[Finding] = []
         self.sheets: list[str] = []
 
@@ -197,14 +200,17 @@ class _Assembler:
                 requests[ref.sheet].append(rect)
 
         data = self.source.fetch(requests)
-        self.findings += check_limits(self.source_name, {n: tables[n] for n in table_names}, data)
+        refs = {n: tables[n] for n in table_names}
+        filled = content_rows(refs, data)
+        self.findings += check_limits(self.source_name, refs, data, filled)
         for name, sheet, rect in scalars:
             self._scalar(name, sheet, rect, data.get(sheet, {}))
         for name in table_names:
             ref = tables[name]
-            self._table(name, ref, data.get(ref.sheet, {}))
+            self._table(name, ref, data.get(ref.sheet, {}), filled[name])
 
-        ds = from_mapping(self.mapping, cells=self.cells, source=self.source_name)
+        ds = from_mapping(self.mapping, cells=self.cells, rows=self.rows,
+                          source=self.source_name)
         return replace(ds, read_findings=(*self.findings, *ds.read_findings))
 
     # -- scalars
@@ -252,7 +258,9 @@ class _Assembler:
 
     # -- tables
 
-    def _table(self, name: str, ref: TableRef, cells: Cells) -> None:
+    def _table(self, name: str, ref: TableRef, cells: Cells, filled: list[int]) -> None:
+        """One table into the mapping; ``filled`` is its body's rows with content
+        (:func:`~xlpkg.read.limits.content_rows`)."""
         tbl = schema.table(name)
         columns = self._columns(tbl, ref, cells)
         missing = [c for c in tbl.columns if c.key not in columns and not c.optional]
@@ -270,9 +278,15 @@ class _Assembler:
             elif tbl is not schema.PROJECT_INDICATORS:
                 self.mapping[tbl.key] = []
             return
-        wanted_cols = set(columns.values())   # all between the table's left and right
+        cols = columns.values()
         top, bottom = body.top, body.bottom
-        rows = sorted({r for (r, c) in cells if c in wanted_cols and top <= r <= bottom})
+        if body.left <= min(cols) and max(cols) <= body.right:
+            # The rows with content anywhere in the body hold every row with content in
+            # its columns; the others read as blank rows below, and are left out.
+            rows = filled
+        else:   # a damaged table's columns reach past its range
+            wanted_cols = set(cols)
+            rows = sorted({r for (r, c) in cells if c in wanted_cols and top <= r <= bottom})
         items = []
         pairs = tuple(columns.items())
         get = cells.get
@@ -306,15 +320,16 @@ class _Assembler:
 
     def _rows(self, tbl: schema.Table, sheet: str, columns: dict[str, int], items,
               numbers=None) -> list[dict]:
-        """Table rows → the mapping's list; ``numbers`` gives each row's 1-based number
-        in field names when it is not its place in the table."""
+        """Table rows → the mapping's list (each row's dict of raw values becomes its
+        item); ``numbers`` gives each row's 1-based number in field names when it is
+        not its place in the table."""
         out = []
         seen: dict[str, str] = {}
         keyed = tbl.keyed_by
         # Once per table, not per cell: where each column's cells are, and which read as text.
         at = {key: column_label(sheet, c) for key, c in columns.items()}
         text = {c.key: c.kind in schema.TEXT_KINDS for c in tbl.columns}
-        cells = self.cells
+        placed = self.rows
         for i, (r, raw) in enumerate(items, 1):
             row = str(r)
             key = str(numbers[i - 1] if numbers else i)
@@ -332,16 +347,17 @@ class _Assembler:
                               "请合并为一行", (schema.row_field(tbl, key, keyed),),
                               (seen[key], where[keyed]))
                 seen.setdefault(key, where.get(keyed, ""))
-            item = {}
             prefix = schema.row_prefix(tbl, key)
-            for column, value in raw.items():
-                field = prefix + column
-                cell = cells[field] = at[column] + row
-                if column == keyed or value is None or type(value) in _PLAIN:
-                    item[column] = value
-                else:
-                    item[column] = self._value(field, value, cell, text=text[column])
-            out.append(item)
+            # A later row of the same prefix (a code twice) names the cells, as it did
+            # when each cell was kept by its field name.
+            placed[prefix] = (at, row)
+            if not _PLAIN.issuperset(map(type, raw.values())):
+                # (values are replaced in place: the dict's size, so its iteration, is unchanged)
+                for column, value in raw.items():
+                    if not (type(value) in _PLAIN or column == keyed):
+                        raw[column] = self._value(prefix + column, value, at[column] + row,
+                                                  text=text[column])
+            out.append(raw)
         return out
 
     def _indicators(self, sheet: str, columns: dict[str, int], items) -> None:

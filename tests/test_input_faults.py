@@ -457,3 +457,47 @@ def test_a_library_failing_to_load_for_lack_of_memory_is_memory(tmp_path, exampl
     monkeypatch.setattr(builtins, "__import__", starved)
     code, _, err = run_cli("check", book, guard=60)
     assert code == 2 and "内存不足" in err and "ImportError" not in err
+
+
+# ---------------------------------------------------------------- a row left out keeps its number
+
+
+def test_rows_after_an_unreadable_row_keep_their_own_cells(tmp_path, example_data):
+    """A task row whose only content is an error value is left out (a finding names its
+    cell), and the rows after it keep their own number and sheet row: a finding about
+    the next task points at that task's cells, not at the row before."""
+    import re
+
+    first, second = example_data["key_tasks"][:2]
+    example_data["key_tasks"] = [first, {"name": "待替换"}, second]
+    book = write_book(tmp_path / "a.xlsx", example_data)
+    good = read_workbook(book)
+    name_cell = good.key_tasks[1].name.cell.split("!")[1]   # the middle row's 工作内容
+
+    def error_there(xml: bytes) -> bytes:
+        return re.sub(rf'<c r="{name_cell}"[^>]*?(/>|>.*?</c>)'.encode(),
+                      f'<c r="{name_cell}" t="e"><v>#N/A</v></c>'.encode(), xml, count=1)
+
+    sheet = next(n for n in zipfile.ZipFile(book).namelist()
+                 if n.startswith("xl/worksheets/sheet")
+                 and f'r="{name_cell}"'.encode() in zipfile.ZipFile(book).read(n))
+    ds = read_workbook(rewrite(book, tmp_path / "b.xlsx", sheet, error_there))
+    assert [t.name.value for t in ds.key_tasks] == [first["name"], second["name"]]
+    last = ds.key_tasks[1]
+    assert last.name.field == "tbl_tasks[3].name"
+    assert last.name.cell == good.key_tasks[2].name.cell
+    assert last.target.cell == good.key_tasks[2].target.cell
+    assert [f.cells for f in ds.read_findings if f.code == "UNREADABLE_VALUE"] == \
+        [(good.key_tasks[1].name.cell,)]
+
+
+def test_a_data_file_row_left_empty_keeps_the_numbers_of_the_rows_after_it(tmp_path):
+    from xlpkg.core.model import from_mapping
+
+    ds = from_mapping({"key_tasks": [{"name": "甲", "target": 1, "actual": 1}, {},
+                                     {"name": "乙", "target": 2, "actual": 2}],
+                       "projects": [{}, {"name": "丙", "indicators": [{}, {"name": "丁"}]}]})
+    assert [t.name.field for t in ds.key_tasks] == ["tbl_tasks[1].name", "tbl_tasks[3].name"]
+    assert [p.name.field for p in ds.projects] == ["tbl_projects[2].name"]
+    assert [i.name.field for i in ds.projects[0].indicators] == \
+        ["tbl_project_indicators[2].name"]

@@ -220,10 +220,18 @@ def _rows(r: ValueReader, data: Mapping, block: schema.Block) -> dict[str, Row]:
     return out
 
 
-def _list(data: Mapping, key: str) -> list[Mapping]:
-    items = data.get(key)
-    items = items if isinstance(items, list | tuple) else []
-    return [item for item in items if isinstance(item, Mapping) and _filled(item.values())]
+def _list(data: Mapping, key: str) -> list[tuple[int, Mapping]]:
+    """The rows of a table that hold anything, each with its 1-based place in the table
+    as given. A row left out (empty, or all its values unreadable) keeps its number:
+    the rows after it are still named by their own place (``tbl_tasks[3]``), so their
+    field names and cells are those of their own sheet row, not of the one before."""
+    return [(i, item) for i, item in enumerate(_given(data, key), 1)
+            if isinstance(item, Mapping) and _filled(item.values())]
+
+
+def _given(data: Mapping, key: str) -> list | tuple:
+    items = data.get(key) if isinstance(data, Mapping) else None
+    return items if isinstance(items, list | tuple) else []
 
 
 def _filled(values) -> bool:
@@ -248,13 +256,15 @@ def _projects(r: ValueReader, data: Mapping) -> tuple[Project, ...]:
     """Projects with their indicators; indicators are numbered across all projects,
     in order, as the rows of tbl_project_indicators are."""
     out, n = [], 0
-    for i, item in enumerate(_list(data, schema.PROJECTS.key), 1):
-        values = r.item(schema.PROJECTS, item, i)
-        indicators = []
-        for raw in _list(item, schema.PROJECT_INDICATORS.key):
-            n += 1
-            indicators.append(r.row(ProjectIndicator, schema.PROJECT_INDICATORS, raw, n))
-        out.append(Project(**values, indicators=tuple(indicators)))
+    kept = dict(_list(data, schema.PROJECTS.key))
+    for i, item in enumerate(_given(data, schema.PROJECTS.key), 1):
+        given = _given(item, schema.PROJECT_INDICATORS.key)
+        if i in kept:   # (a row left out keeps its indicators' numbers, as _list does)
+            values = r.item(schema.PROJECTS, item, i)
+            indicators = [r.row(ProjectIndicator, schema.PROJECT_INDICATORS, raw, n + j)
+                          for j, raw in _list(item, schema.PROJECT_INDICATORS.key)]
+            out.append(Project(**values, indicators=tuple(indicators)))
+        n += len(given)
     return tuple(out)
 
 
@@ -272,10 +282,10 @@ def from_mapping(data: Mapping, *, cells: Mapping[str, str] | None = None,
     r = ValueReader(cells, rows)
     department = _checked_year(r, Department(**r.scalars(data, "department")))
     econ = tuple(r.row(EconRow, schema.ECON, item, econ_key(item.get("code"), i))
-                 for i, item in enumerate(_list(data, schema.ECON.key), 1))
+                 for i, item in _list(data, schema.ECON.key))
     projects = _projects(r, data)
     tasks = tuple(r.row(KeyTask, schema.TASKS, item, i)
-                  for i, item in enumerate(_list(data, schema.TASKS.key), 1))
+                  for i, item in _list(data, schema.TASKS.key))
     narrative = []
     sections = _mapping(data.get(schema.TEXT_TABLE.key))
     for section in NARRATIVE_SECTIONS:
@@ -288,7 +298,7 @@ def from_mapping(data: Mapping, *, cells: Mapping[str, str] | None = None,
             field_name = schema.row_field(schema.TEXT_TABLE, len(narrative) + 1, "content")
             narrative.append(Paragraph(section, r.text(text, field_name)))
     scores = tuple(r.row(SelfScore, schema.SCORES, item, i)
-                   for i, item in enumerate(_list(data, schema.SCORES.key), 1))
+                   for i, item in _list(data, schema.SCORES.key))
     income, expenditure, outlays = (_rows(r, data, b) for b in schema.BLOCKS)
     carry, proc, fa = (r.scalars(data, g) for g in ("carryover", "procurement", "fixed_assets"))
     return Dataset(

@@ -1,7 +1,7 @@
 """The reader's and the checks' per-row shortcuts (issue 17) give what their plain
 definitions give: a sheet's cells as a handler asking the rectangles about every cell
 reads them, Vals as the record makes them, table rows as the ValueReader reads them
-column by column, and the value index as a walk that builds every Subject.
+column by column (the value index is held to its walk in tests/test_check_fast_paths.py).
 """
 
 from __future__ import annotations
@@ -18,13 +18,10 @@ import pytest
 import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import EXAMPLE
 from workbook_factory import rewrite
 
 from xlpkg.core import model, money, schema
-from xlpkg.core.checks import base
-from xlpkg.core.finding import Subject
-from xlpkg.core.model import EconRow, KeyTask, ProjectIndicator, SelfScore, from_mapping
+from xlpkg.core.model import EconRow, KeyTask, ProjectIndicator, SelfScore
 from xlpkg.core.record import record
 from xlpkg.core.values import Val, ValueReader, make_val
 from xlpkg.errors import InputError
@@ -42,7 +39,6 @@ from xlpkg.read.cells import (
     column_label,
     split_a1,
 )
-from xlpkg.read.data_file import read_mapping
 from xlpkg.read.saved_source import SavedSource
 from xlpkg.read.sheet_xml import Done, SharedIndex, SheetHandler, cell_value
 from xlpkg.read.workbook_read import _Assembler
@@ -350,52 +346,6 @@ def test_row_prefix_starts_every_field_of_the_row(tbl, row, column):
     assert schema.row_prefix(tbl, row) + column == schema.row_field(tbl, row, column)
 
 
-# ---------------------------------------------------------------- the value index
-
-
-def plain_index(ds) -> dict[str, tuple[Val, Subject]]:
-    """The walk as it was: a Subject for every value, the last value of a field kept."""
-    out: dict[str, tuple[Val, Subject]] = {}
-    for scalar, v in base.scalar_values(ds):
-        block, *rest = scalar.path
-        out[v.field] = (v, Subject(block, rest[0] if len(rest) == 2 else None, rest[-1]))
-    for i, e in enumerate(ds.economic_classification):
-        for name, v in base._row_vals(e):
-            out[v.field] = (v, Subject("economic_classification", e.code.value or i, name))
-    for block in base._LISTS:
-        for i, item in enumerate(getattr(ds, block, ())):
-            for name, v in base._row_vals(item):
-                out[v.field] = (v, Subject(block, i, name))
-    for para, section, index in base.paragraphs(ds):
-        out[para.text.field] = (para.text, Subject("narrative", index, section))
-    return out
-
-
-def datasets():
-    data = read_mapping(EXAMPLE)
-    yield from_mapping(data)
-    # Codes that name one field twice, on two subjects ("301" and "301.0"), or one subject.
-    econ = [{"code": "301", "actual": 1}, {"code": "301.0", "actual": 2},
-            {"code": "302", "actual": 3}, {"code": "302", "actual": 4}, {"actual": 5}]
-    yield from_mapping({**data, "economic_classification": econ})
-
-
-@pytest.mark.parametrize("ds", list(datasets()))
-def test_the_value_index_is_the_walk_that_builds_every_subject(ds):
-    expected = plain_index(ds)
-    index = base.value_index(ds)
-    assert {f: (index.find(f)[0], Subject(*index.find(f)[1])) for f in expected} == expected
-    vals = [v for v, _ in expected.values()]
-    assert base.subjects_of(ds, vals) == tuple(s for _, s in expected.values())
-    assert base.vals_named(ds, [*expected, "nothing"]) == vals
-    by_subject = {s: v for v, s in expected.values()}
-    for _, subject in expected.values():
-        assert base.val_at(ds, subject) is by_subject[subject]
-    assert base.val_at(ds, Subject("economic_classification", "301", "actual")) \
-        is by_subject.get(Subject("economic_classification", "301", "actual"))
-    assert base.val_at(ds, Subject("nowhere", 0, "x")) is None
-
-
 def test_the_sheet_handler_reads_a_workbook_part_as_a_whole(tmp_path):
     """The handler on a real part: the example's filled template, every sheet."""
     from support import filled_example
@@ -475,13 +425,14 @@ def test_the_characters_counted_are_every_texts():
     refs = {"tbl_tasks": TableRef("tbl_tasks", "A", Rect(1, 1, 9, 9))}
     budget = plain_text_chars(data)
     assert budget == 2 + 4 + 9
-    limits.check_limits("x", refs, data)
+    filled = limits.content_rows(refs, data)
+    limits.check_limits("x", refs, data, filled)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(limits, "MAX_TEXT_CHARS", budget - 1)
         with pytest.raises(InputError, match="A!A4"):
-            limits.check_limits("x", refs, data)
+            limits.check_limits("x", refs, data, filled)
         mp.setattr(limits, "MAX_TEXT_CHARS", budget)
-        assert limits.check_limits("x", refs, data) == []
+        assert limits.check_limits("x", refs, data, filled) == []
 
 
 def plain_rows(ref, cells, columns) -> list[int]:

@@ -212,10 +212,10 @@ def _rows(r: ValueReader, data: Mapping, block: schema.Block) -> dict[str, Row]:
     source = _mapping(data.get(block.key))
     for key, label in block.rows:
         raw_row = _mapping(source.get(key))
-        values = {f: r.amount(raw_row.get(f), schema.scalar(block.key, key, f).name)
+        values = {f: r.read(schema.AMOUNT, raw_row.get(f), schema.scalar(block.key, key, f).name)
                   for f in block.fields}
-        reason = (r.text(raw_row.get("reason"), schema.scalar(block.key, key, "reason").name)
-                  if block.reason else None)
+        reason = (r.read(schema.TEXT, raw_row.get("reason"),
+                         schema.scalar(block.key, key, "reason").name) if block.reason else None)
         out[key] = Row(key, label, values, reason)
     return out
 
@@ -296,7 +296,7 @@ def from_mapping(data: Mapping, *, cells: Mapping[str, str] | None = None,
             if text in (None, ""):
                 continue
             field_name = schema.row_field(schema.TEXT_TABLE, len(narrative) + 1, "content")
-            narrative.append(Paragraph(section, r.text(text, field_name)))
+            narrative.append(Paragraph(section, r.read(schema.TEXT, text, field_name)))
     scores = tuple(r.row(SelfScore, schema.SCORES, item, i)
                    for i, item in _list(data, schema.SCORES.key))
     income, expenditure, outlays = (_rows(r, data, b) for b in schema.BLOCKS)

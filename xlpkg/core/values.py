@@ -80,8 +80,7 @@ class ValueReader:
         self.cells = cells or {}
         self.rows = rows or {}
         self.findings: list[Finding] = []
-        # kind → its reader of (raw, field name, cell): one per kind, the public
-        # methods below only find the cell first
+        # kind → its reader of (raw, field name, cell); read() finds the cell first
         self.parsers = {schema.AMOUNT: self._amount, schema.NUMBER: self._number,
                         schema.TEXT: self._text, schema.DATE: self._date,
                         schema.COMPARATOR: self._comparator,
@@ -90,26 +89,9 @@ class ValueReader:
         self._fits: dict[type, bool] = {}   # see row
 
     def read(self, kind: str, raw: Any, name: str) -> Val:
+        """The Val of ``raw`` read as ``kind`` (a :mod:`~xlpkg.core.schema` kind), its
+        cell found by its field name ``name``."""
         return self.parsers[kind](raw, name, self.cells.get(name))
-
-    def amount(self, raw: Any, name: str) -> Val:
-        return self._amount(raw, name, self.cells.get(name))
-
-    def number(self, raw: Any, name: str) -> Val:
-        return self._number(raw, name, self.cells.get(name))
-
-    def date(self, raw: Any, name: str) -> Val:
-        return self._date(raw, name, self.cells.get(name))
-
-    def number_or_text(self, raw: Any, name: str) -> Val:
-        """Task targets may be qualitative (“显著提升”): keep text that is not a number."""
-        return self._number_or_text(raw, name, self.cells.get(name))
-
-    def text(self, raw: Any, name: str) -> Val:
-        return self._text(raw, name, self.cells.get(name))
-
-    def comparator(self, raw: Any, name: str) -> Val:
-        return self._comparator(raw, name, self.cells.get(name))
 
     # -- each kind, its cell known
 
@@ -137,6 +119,7 @@ class ValueReader:
         return self._parsed(raw, name, cell, parse_date)
 
     def _number_or_text(self, raw: Any, name: str, cell: str | None) -> Val:
+        """Task targets may be qualitative (“显著提升”): keep text that is not a number."""
         try:
             return make_val(parse_number(raw), name, cell)
         except ParseError as exc:

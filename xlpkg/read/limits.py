@@ -66,15 +66,12 @@ def content_rows(tables: Mapping[str, TableRef], data: Mapping[str, Cells]) -> d
 
 
 def check_limits(source_name: str, tables: Mapping[str, TableRef],
-                 data: Mapping[str, Cells], filled: Mapping[str, list[int]] | None = None,
-                 ) -> list[Finding]:
+                 data: Mapping[str, Cells], filled: Mapping[str, list[int]]) -> list[Finding]:
     """Refuse a workbook whose tables or text exceed what one department-year can be;
     otherwise the findings of tables whose declared rows do not fit (see above).
-    ``filled`` is :func:`content_rows` of the same, when the caller has it."""
+    ``filled`` is :func:`content_rows` of the same (the reader reads the tables by it)."""
     findings = [f for name, ref in tables.items()
                 if (f := table_counts_finding(name, ref)) is not None]
-    if filled is None:
-        filled = content_rows(tables, data)
     rows = {name: len(filled[name]) for name in tables}
     if sum(rows.values()) > MAX_ROWS:
         name = max(rows, key=rows.get)

@@ -291,28 +291,27 @@ class Package:
         """The .docx bytes: ``body`` (the XML of the document's blocks not handed on yet,
         in order) before the final ``sect``. The document and the comments are most of a
         large report: each goes piece by piece into a stream that deflates it while the
-        next pieces are made (see :meth:`hand_on`)."""
+        next pieces are made (see :meth:`hand_on`; the caller ends the streams' threads
+        with :meth:`close`, whatever happens)."""
         t = self.template
-        try:
-            self.hand_on(chain(body, (sect + t.body_close,)))
-            replaced: dict[str, Data] = {
-                DOCUMENT: self._document.close(),
-                CONTENT_TYPES: self._content_types().encode("utf-8"),
-                CORE: self._core().encode("utf-8")}
-            if self.new_rels:
-                replaced[DOCUMENT_RELS] = self._document_rels(dict(t.members)[DOCUMENT_RELS])
-            parts = [(name, replaced[name], None) if name in replaced else
-                     (name, data, t.deflated(name)) for name, data in t.members]
-            for _, _, target in self.new_rels:
-                if target == "comments.xml":
-                    self._comments.add(("</w:comments>",))
-                    parts.append((COMMENTS, self._comments.close(), None))
-                else:
-                    parts.append(("word/" + target,
-                                  next(png for _, p, png in self.images if p == target), None))
-            return zip_parts(parts)
-        finally:
-            self.close()
+        self.hand_on(chain(body, (sect + t.body_close,)))
+        replaced: dict[str, Data] = {
+            DOCUMENT: self._document.close(),
+            CONTENT_TYPES: self._content_types().encode("utf-8"),
+            CORE: self._core().encode("utf-8")}
+        if self.new_rels:
+            replaced[DOCUMENT_RELS] = self._document_rels(dict(t.members)[DOCUMENT_RELS])
+        parts = [(name, replaced[name], None) if name in replaced else
+                 (name, data, t.deflated(name)) for name, data in t.members]
+        for _, _, target in self.new_rels:
+            if target == "comments.xml":
+                self._comments.add(("</w:comments>",))
+                parts.append((COMMENTS, self._comments.close(), None))
+            else:
+                parts.append(("word/" + target,
+                              next(png for _, p, png in self.images if p == target), None))
+        return zip_parts(parts)
+
 
 #: Texts (runs, cells, paragraphs) joined and encoded at a time into a part's stream:
 #: about 250 KB of a table, large enough to be worth a handover to the deflating thread,

@@ -110,7 +110,7 @@ class Writer:
         table up to its end tag are final and go on to the package now
         (:meth:`~xlpkg.report.package.Package.hand_on`), to be deflated while the rest
         is written."""
-        self.package.hand_on([b if isinstance(b, str) else b.xml() for b in self.body])
+        self.package.hand_on(self.pieces())
         self.package.hand_on(table[:-1])
         self.body = table[-1:]
 

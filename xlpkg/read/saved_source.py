@@ -22,6 +22,7 @@ from typing import Self
 
 from xlpkg.errors import InputError
 from xlpkg.read.cells import Cells, Rect, TableRef, Wanted, a1, parse_rect, plain_value
+from xlpkg.read.sheet_scan import scan_sheet
 from xlpkg.read.sheet_xml import Done, SharedIndex, SheetHandler, StringsHandler, unescape
 from xlpkg.read.zip_safety import SafeZip, local_name
 
@@ -182,7 +183,12 @@ class SavedSource:
 
     def _sheet_cells(self, part: str, wanted: Wanted,
                      room: int) -> tuple[Cells, list[tuple[int, int]]]:
-        """The wanted cells of one sheet, and those of them holding a SharedIndex."""
+        """The wanted cells of one sheet, and those of them holding a SharedIndex: by
+        the scanner when the sheet is in the usual form, else by the expat handler."""
+        with self._zip.stream(part) as pieces:
+            found = scan_sheet(pieces, wanted, room)
+        if found is not None:
+            return found
         handler = SheetHandler(wanted, room)
         try:
             self._zip.parse(part, handler)

@@ -82,7 +82,8 @@ class PlainHandler:
 
     def end(self, name):
         if name == "c" and self.pos is not None:
-            value = cell_value(self.kind, self.value, self.formula, None)
+            value = cell_value(self.kind, None if self.value is None else "".join(self.value),
+                               self.formula, None)
             if value is not None:
                 self.cells[self.pos] = value
                 if self.room is not None and len(self.cells) > self.room:

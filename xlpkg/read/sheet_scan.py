@@ -235,13 +235,12 @@ def _cells(blocks: Iterator[str], wanted: Wanted,
                 if not (col in cols or (spans and any(a <= col <= b for a, b in spans))):
                     continue
                 if value:
-                    text = value[3:-4]
-                    if "&" in text or "\r" in text:
-                        text = _unescape(text)
-                    value = [text] if text else []
+                    value = value[3:-4]   # (<v/> too: "")
+                    if "&" in value or "\r" in value:
+                        value = _unescape(value)
                 else:
                     value = None
-                inline = ([_unescape(inline_text)] if inline_text else []) if inline else None
+                inline = _unescape(inline_text) if inline else None
                 if value is None and inline is None and not formula:
                     continue   # an empty cell (only styled)
                 got = cell_value(kind or "n", value, bool(formula), inline)

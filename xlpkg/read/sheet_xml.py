@@ -164,7 +164,8 @@ def _sheet_handlers(wanted: Wanted, room: int | None, cells: Cells,
             if value is None and inline is None and not formula:
                 got = None   # an empty cell (only styled): a third of a template's cells
             else:
-                got = cell_value(kind, value, formula, inline)
+                got = cell_value(kind, None if value is None else "".join(value), formula,
+                                 None if inline is None else "".join(inline))
             if got is not None:
                 cells[pos] = got
                 if type(got) is SharedIndex:
@@ -233,21 +234,20 @@ def _strings_handlers(wanted: set[int], strings: dict[int, str]):
     return start, end, data
 
 
-def cell_value(kind: str, value: list[str] | None, formula: bool,
-               inline: list[str] | None) -> Any:
-    """One cell's stored value (see :class:`CellSource`); ``None`` when empty."""
+def cell_value(kind: str, value: str | None, formula: bool, inline: str | None) -> Any:
+    """One cell's stored value (see :class:`CellSource`) from its type ``t``, the text of
+    its ``<v>`` and of its ``<is>`` (``None`` where the element is absent) and whether
+    it has an ``<f>``; ``None`` when empty."""
     if kind == "n" and value:   # most cells: a number (tested first, it is every other cell)
-        v = "".join(value)
-        if v:
-            try:
-                return plain_value(float(v))
-            except ValueError:
-                # Not a number where one is stored: hand the text on, so the finding that
-                # says it is unreadable names this cell (Excel itself would refuse the file).
-                return plain_value(cap_text(v))
+        try:
+            return plain_value(float(value))
+        except ValueError:
+            # Not a number where one is stored: hand the text on, so the finding that
+            # says it is unreadable names this cell (Excel itself would refuse the file).
+            return plain_value(cap_text(value))
     if kind == "inlineStr":
-        return plain_value(cap_text(unescape("".join(inline)))) if inline is not None else None
-    v = None if value is None else "".join(value)
+        return plain_value(cap_text(unescape(inline))) if inline is not None else None
+    v = value
     if v is None or (v == "" and kind not in ("str", "s")):
         return NO_RESULT if formula else None
     if kind == "s":

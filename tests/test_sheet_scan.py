@@ -169,7 +169,26 @@ def test_each_odd_form_is_left_to_the_handler(xml):
     assert scan_sheet(iter([_around()]), wanted) == ({(1, 1): 1, (2, 2): 2, (3, 1): 3}, [])
 
 
+_IN_HEAD = '<row r="1"><c r="A1"><v>5</v></c></row></sheetData>'
+_ROW7 = '<row r="1"><c r="A1"><v>7</v></c></row></sheetData></worksheet>'
+
+
 @pytest.mark.parametrize("xml", [
+    # a <sheetData> inside a comment, a PI or CDATA of the element opened before it
+    f"<worksheet><sheetData ><!--<sheetData>{_IN_HEAD}-->{_ROW7}".encode(),
+    f"<worksheet><sheetData ><!--<sheetData>{_IN_HEAD}".encode(),
+    f"<worksheet><sheetData ><?p <sheetData>{_IN_HEAD}?>{_ROW7}".encode(),
+    f"<worksheet><sheetData ><![CDATA[<sheetData>{_IN_HEAD}]]>{_ROW7}".encode(),
+    # UTF-16 whose bytes spell the rows in ASCII
+    b"\xff\xfe" + "<worksheet><sheetData>".encode("utf-16-le") + ("<sheetData>" + _IN_HEAD).encode()
+    + "</sheetData></worksheet>".encode("utf-16-le"),
+    # repeated attributes behind a value with a space; names expat does not take
+    sheet('<row r="1" a="x y" a="z"><c r="A1"><v>5</v></c></row>'),
+    sheet('<row r="1" a=" " r="2"><c r="A1"><v>5</v></c></row>'),
+    sheet('<row r="1"><c r="A1"><f t=" " t="z"/><v>5</v></c></row>'),
+    sheet('<row r="1" a\u00b2="1"><c r="A1"><v>5</v></c></row>'),
+    sheet('<row r="1"><c r="A1"><f a\U00020000="1"/><v>5</v></c></row>'),
+    b'<?xml version="1.0" encoding="x"?><worksheet><sheetData></sheetData></worksheet>',
     sheet('<row r="1"><c r="A1"><v>1</v></c></row><!-- note -->'),
     sheet('<row r="1"><c r="A1"><v>&#49;</v></c></row>'),
     sheet('<row r="1"><c r="A1" s="1" t="s" cm="1" vm="1"><v>0</v></c></row>'

@@ -52,7 +52,7 @@ _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&
 
 # Attributes with plain values, one space before each; which names, and that none
 # repeats, is checked once per distinct attribute text (_unique).
-_ATTRS = r'(?: [A-Za-z_][\w.:-]*="[^"<>&]*")*'
+_ATTRS = r'(?: [A-Za-z_][A-Za-z0-9_.:-]*="[^"<>&]*")*'   # ASCII names: expat's are narrower than \w
 _TOKEN = re.compile(
     # a cell: its column letters and row digits, type, formula's open tag, value, inline text
     r'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]{1,9}")?(?: t="([A-Za-z]{1,12})")?'
@@ -64,7 +64,7 @@ _TOKEN = re.compile(
     r'|(</row>)|(</sheetData>)|[ \t\r\n]+'
     # anything else: not the usual form
     r'|([\s\S])')
-_ATTR_NAME = re.compile(r' ([^=]+)="')
+_ATTR_NAME = re.compile(r' ([^=]+)="[^"]*"')   # (a value may hold spaces)
 
 
 class _Irregular(Exception):
@@ -97,14 +97,16 @@ def _head(pieces: Iterator[bytes]) -> bytes:
             raise _Irregular
     else:
         raise _Irregular
-    at += len(_OPEN)
     head = _HeadCheck()
+    found, at = at, at + len(_OPEN)
     try:
         defused_parser(head).Parse(seen[:at], False)
-    except (ExpatError, ValueError):   # bad or forbidden XML (ForbiddenXml): the handler's
-        # reading names the fault
+    except (ExpatError, ValueError, LookupError):   # bad or forbidden XML (ForbiddenXml), an
+        # unknown encoding: the handler's reading names the fault
         raise _Irregular from None
-    if (head.odd or head.path != ["worksheet", "sheetData"]
+    # the <sheetData> found must be the element itself (not text in a comment, a PI, a
+    # CDATA section, or bytes of another encoding that happen to spell it)
+    if (head.odd or head.path != ["worksheet", "sheetData"] or head.opened != found
             or head.encoding not in (None, "utf-8")):
         raise _Irregular
     return seen[at:]
@@ -119,10 +121,14 @@ class _HeadCheck:
         self.path: list[str] = []
         self.encoding: str | None = None
         self.odd = False
+        self.opened: int | None = None   # where the sheetData element starts
+        self._parser = None
 
     def start(self, name, attrs):
         if name.rpartition(":")[2] in ("row", "c"):
             self.odd = True
+        if name == "sheetData":
+            self.opened = self._parser.CurrentByteIndex
         self.path.append(name)
 
     def end(self, name):
@@ -134,6 +140,7 @@ class _HeadCheck:
         pass
 
     def bind(self, parser):
+        self._parser = parser
         parser.XmlDeclHandler = self.declaration
 
     def declaration(self, version, encoding, standalone):

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from workbook_factory import rewrite
 
+from xlpkg.errors import InputError
 from xlpkg.read import saved_source
 from xlpkg.read.cells import Rect, Wanted
 from xlpkg.read.saved_source import SavedSource
@@ -256,6 +257,5 @@ def test_a_damaged_part_is_refused_as_damaged_when_the_scanner_reads_it(tmp_path
     data[at] ^= 0xFF
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(bytes(data))
-    from xlpkg.errors import InputError
     with pytest.raises(InputError, match="已损坏|无法读取"), SavedSource(bad) as source:
         source.fetch({"数据": [Rect(1, 1, 3, 3)]})

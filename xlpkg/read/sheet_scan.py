@@ -186,7 +186,7 @@ def _text(block: bytes) -> str:
     return text
 
 
-def _unescape(text: str) -> str:
+def _character_data(text: str) -> str:
     """Character data as expat gives it: the five entities, line ends as ``\\n``."""
     if "&" in text:
         for entity, char in _ENTITIES:
@@ -244,10 +244,10 @@ def _cells(blocks: Iterator[str], wanted: Wanted,
                 if value:
                     value = value[3:-4]   # (<v/> too: "")
                     if "&" in value or "\r" in value:
-                        value = _unescape(value)
+                        value = _character_data(value)
                 else:
                     value = None
-                inline = _unescape(inline_text) if inline else None
+                inline = _character_data(inline_text) if inline else None
                 if value is None and inline is None and not formula:
                     continue   # an empty cell (only styled)
                 got = cell_value(kind or "n", value, bool(formula), inline)

@@ -247,21 +247,20 @@ def cell_value(kind: str, value: str | None, formula: bool, inline: str | None) 
             return plain_value(cap_text(value))
     if kind == "inlineStr":
         return plain_value(cap_text(unescape(inline))) if inline is not None else None
-    v = value
-    if v is None or (v == "" and kind not in ("str", "s")):
+    if value is None or (value == "" and kind not in ("str", "s")):
         return NO_RESULT if formula else None
     if kind == "s":
-        index = v.strip()
+        index = value.strip()
         if not index.isdecimal():
-            return plain_value(cap_text(v))
+            return plain_value(cap_text(value))
         return SharedIndex(int(index) if len(index) < 12 else -1)   # -1: no such string
     if kind == "e":
-        return CellError(v.strip())
+        return CellError(value.strip())
     if kind == "b":
-        return v.strip() in ("1", "true")
+        return value.strip() in ("1", "true")
     if kind in ("str", "d"):
-        return plain_value(cap_text(unescape(v)))
+        return plain_value(cap_text(unescape(value)))
     try:
-        return plain_value(float(v))
+        return plain_value(float(value))
     except ValueError:
-        return plain_value(cap_text(v))
+        return plain_value(cap_text(value))

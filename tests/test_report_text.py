@@ -22,7 +22,6 @@ from xlpkg.report.text import (
     spans,
     tight,
     unmark,
-    unmarked_alike,
 )
 
 _CJK = "\u3400-\u9fff“”（）：，、；。"
@@ -96,20 +95,16 @@ def test_spans_are_the_pieces_merged(text):
     assert unmark(text) == _FIGURE.sub(r"\2", text)
 
 
-@given(_FIELD, _PLAIN | _TEXT)
-def test_a_cell_without_notes_needs_no_markers(field, shown):
-    if unmarked_alike(field, shown, NOTES):
-        assert spans(figure(field, shown), NOTES) == spans(shown, NOTES)
-    assert not unmarked_alike("f_noted", shown, NOTES)
-
-
 @settings(max_examples=400)
 @given(st.sampled_from(["f_noted", "f_plain", "", None]), _PLAIN | _TEXT)
 @example("f_noted", "年 10%")
 @example("f_noted", "≥ 2次")
 @example("f_noted", "5 人")
-def test_a_noted_figure_is_its_one_span_as_the_markers_make_it(field, shown):
-    assert figure_spans(field, shown, NOTES) == _plain_spans(figure(field, shown), NOTES)
+def test_a_figure_cell_is_split_as_the_markers_make_it(field, shown):
+    expected = _plain_spans(figure(field, shown), NOTES)
+    assert figure_spans(field, shown, NOTES) == expected
+    # as a builder calls it, with its memo of spans
+    assert figure_spans(field, shown, NOTES, lambda t: spans(t, NOTES)) == expected
 
 
 def _plain_clean(value) -> str:

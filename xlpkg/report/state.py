@@ -29,7 +29,6 @@ from xlpkg.report.text import (
     figure_spans,
     spans,
     typed,
-    unmarked_alike,
 )
 
 # Findings whose figures carry a Word comment where they are printed: contradictions
@@ -87,10 +86,9 @@ class Build:
 
     def cell(self, val: Val | None, shown: str) -> Text:
         """The spans of a table cell printing ``val`` as ``shown``: ``text(fig(val,
-        shown))``, without the markers when no finding is about ``val``."""
-        if val is None or unmarked_alike(val.field, shown, self.notes):
-            return self.text(shown)
-        return figure_spans(val.field, shown, self.notes)
+        shown))``, the text split once however many cells print it."""
+        return figure_spans(val.field if val is not None else None, shown, self.notes,
+                            self.text)
 
     def para(self, value: str, style: str = "body") -> Para:
         return Para(self.text(value), style)

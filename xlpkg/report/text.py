@@ -17,7 +17,7 @@ visible ``【待补充：…】`` text itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from xlpkg.core.record import field, record
 from xlpkg.tables.grid import PrintTable
@@ -220,27 +220,22 @@ def figure(field_name: str | None, shown: str) -> str:
     return f"{FIG_OPEN}{field_name}{FIG_MID}{shown}{FIG_CLOSE}"
 
 
-def unmarked_alike(field_name: str | None, shown: str,
-                   notes: dict[str, tuple[Note, ...]]) -> bool:
-    """Whether ``spans(figure(field_name, shown), notes)`` is ``spans(shown, notes)``: when
-    no note is about the field and ``shown`` holds no marker character. (The spacing rules
-    look through a marker, and at its edges as at the ends of a text: nothing is
-    deleted there.) A table cell that is one figure then skips the markers' round trip."""
-    return field_name not in notes and FIG_OPEN not in shown and FIG_MID not in shown \
-        and FIG_CLOSE not in shown
+def figure_spans(field_name: str | None, shown: str, notes: dict[str, tuple[Note, ...]],
+                 split: Callable[[str], Text] | None = None) -> Text:
+    """``spans(figure(field_name, shown), notes)``: a table cell printing one figure.
 
-
-def figure_spans(field_name: str | None, shown: str,
-                 notes: dict[str, tuple[Note, ...]]) -> Text:
-    """``spans(figure(field_name, shown), notes)``. A table cell that is one figure with
-    notes and no marker of its own is that one span: ``shown`` as :func:`tight` leaves
-    it (the spacing rules see a marker's edges as the ends of a text), carrying the notes
-    — without writing the markers and finding them again (a cell of every task row a
-    finding is about)."""
-    found = notes.get(field_name) if field_name else None
-    if found and shown and GAP_OPEN not in shown and FIG_OPEN not in shown \
-            and FIG_MID not in shown and FIG_CLOSE not in shown:
-        return (Span(tight(shown), False, found),)
+    A cell with no marker character of its own (the usual form) skips the markers' round
+    trip: without a note about the field it is ``shown`` split as it is — by ``split``,
+    the builder's memo of :func:`spans` (cells repeat: 20 个, 100.00%) — and with notes
+    it is that text as one span carrying them (the spacing rules see a marker's edges
+    as the ends of a text, so what is printed is the same)."""
+    if FIG_OPEN not in shown and FIG_MID not in shown and FIG_CLOSE not in shown:
+        split = split or spans      # no figure in shown: no note of its own to find
+        found = notes.get(field_name) if field_name else None
+        if not found:
+            return split(shown)
+        if shown and GAP_OPEN not in shown:   # a gap marker inside stays inside the figure
+            return (Span(split(shown)[0].text, False, found),)
     return spans(figure(field_name, shown), notes)
 
 

@@ -510,12 +510,15 @@ def test_any_dataset_gives_a_complete_context(data):
 
 def test_task_wording_for_exact_and_zero_targets():
     from xlpkg.report.performance import task_result
+    from xlpkg.report.state import Build
+    from xlpkg.report.tables import task_figures
 
     ds = dataset(key_tasks=[
         {"name": "培训人员", "unit": "人", "comparator": "=", "target": 500, "actual": None},
         {"name": "安全生产事故", "unit": "起", "comparator": "<=", "target": 0, "actual": 0},
         {"name": "投诉件数", "unit": "件", "comparator": "<=", "target": 0, "actual": 2}])
-    exact, kept, missed = (task_result(t) for t in ds.key_tasks)
+    exact, kept, missed = (task_result(t, fig) for t, fig in
+                           zip(ds.key_tasks, task_figures(Build(ds))))
     assert exact == "培训人员年度目标为 500 人，实际完成情况未统计"
     assert kept == "安全生产事故 0 起，控制在年度目标（0 起）以内"
     assert missed.startswith("投诉件数 2 件，超过年度目标（0 件）")

@@ -86,7 +86,12 @@ def completion(name: str, actual: D, target: D, unit: str | None) -> str:
     rate = completion_rate(actual, target)
     if actual is None or rate is None:
         return ""
-    return f"{name} {quantity(actual, unit)}，完成年度目标（{quantity(target, unit)}）的 {fmt_pct(rate)}"
+    return completed(name, quantity(actual, unit), quantity(target, unit), fmt_pct(rate))
+
+
+def completed(name: str, actual: str, target: str, rate: str) -> str:
+    """:func:`completion` of figures already printed (the report formats each once)."""
+    return f"{name} {actual}，完成年度目标（{target}）的 {rate}"
 
 
 def difference(diff: Decimal) -> str:

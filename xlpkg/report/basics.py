@@ -5,13 +5,11 @@ Owns these sentences and the numbers the optional charts draw. Pure.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from xlpkg.core import phrases
-from xlpkg.core.model import NARRATIVE_LABELS, KeyTask
+from xlpkg.core.model import NARRATIVE_LABELS
 from xlpkg.core.ratios import share, staff_control_rate
 from xlpkg.report.state import Build
-from xlpkg.report.tables import expenditure_table
+from xlpkg.report.tables import expenditure_table, task_figures
 from xlpkg.report.text import Block, Figures, numbered, sub_heading, tight
 
 EXPENDITURE_BASE = "财政拨款支出"       # the base of 基本/项目支出 shares (not “总收入”)
@@ -42,25 +40,12 @@ def _functions(b: Build) -> tuple[str, list[str]] | None:
     return heading, paras + [staff]
 
 
-def target_text(task: KeyTask) -> str:
-    """``不少于 20000 人`` / ``20 个`` / ``不超过 5 件`` / a qualitative target as typed."""
-    target, unit = task.target.value, task.unit.value
-    if target is None:
-        return ""
-    if not isinstance(target, Decimal):
-        return str(target)
-    qty = phrases.quantity(target, unit)
-    if task.comparator.value == "<=" and target == 0:
-        return qty                      # “0 起”, not “不超过 0 起”
-    return {">=": f"不少于 {qty}", "<=": f"不超过 {qty}"}.get(task.comparator.value, qty)
-
-
 def _tasks(b: Build) -> tuple[str, list[str]] | None:
     items = []
-    for task in b.ds.key_tasks:
+    for task, fig in zip(b.ds.key_tasks, task_figures(b)):
         name = task.name.value or "重点工作"
-        target = target_text(task)
-        if target and isinstance(task.target.value, Decimal):
+        target = fig.target_text
+        if target and fig.target is not None:
             gap = " " if task.comparator.value == "=" else ""
             items.append(f"{name}{gap}{target}。")
         elif target:

@@ -13,10 +13,10 @@ from __future__ import annotations
 from xlpkg.core import phrases
 from xlpkg.core.finding import Finding, Subject
 from xlpkg.core.model import NARRATIVE_LABELS, Val
-from xlpkg.core.ratios import completion_rate, deviation, execution_rate, outlay_control_rate
-from xlpkg.report.basics import target_text
-from xlpkg.report.performance import _num, _spaced
+from xlpkg.core.ratios import deviation, execution_rate, outlay_control_rate
+from xlpkg.report.performance import _spaced
 from xlpkg.report.state import Build
+from xlpkg.report.tables import task_figures
 from xlpkg.report.text import Block, clause_end, numbered, pre_numbered, typed
 
 # Findings that section 七 restates as deviations from the performance targets.
@@ -49,25 +49,23 @@ def _task_sentence(b: Build, finding: Finding) -> str:
     subject = _subject(finding, "key_tasks")
     if subject is None or not isinstance(subject.row, int) or subject.row >= len(b.ds.key_tasks):
         return ""
-    task = b.ds.key_tasks[subject.row]
+    task, fig = b.ds.key_tasks[subject.row], task_figures(b)[subject.row]
     code = finding.code
     name = task.name.value or f"第{subject.row + 1}项重点工作"
-    unit = task.unit.value
     if code == "TASK_TARGET_MISSING":
         return f"“{name}”未设定年度目标值" + _because(b, code, None, f"“{name}”")
     if code == "TASK_ACTUAL_MISSING":
-        return (f"“{name}”年度目标为{_spaced(target_text(task))}，实际完成情况未填报"
+        return (f"“{name}”年度目标为{_spaced(fig.target_text)}，实际完成情况未填报"
                 + _because(b, code, None, f"“{name}”"))
-    actual, target = _num(task.actual), _num(task.target)
+    actual, target = fig.actual, fig.target
     if actual is None or target is None:
         return ""
-    qty, tgt = phrases.quantity(actual, unit), phrases.quantity(target, unit)
+    qty, tgt = fig.actual_qty, fig.target_qty
     over = phrases.pct(deviation(actual, target))
     if code == "TASK_SHORTFALL":
-        rate = phrases.pct(completion_rate(actual, target))
-        fact = f"“{name}”实际完成 {qty}，未达到年度目标（{tgt}），完成率 {rate}"
+        fact = f"“{name}”实际完成 {qty}，未达到年度目标（{tgt}），完成率 {fig.rate}"
     elif code == "TASK_OVERSHOOT" and task.comparator.value == "<=":
-        fact = f"“{name}”实际 {qty}，超过年度控制目标（{target_text(task)}）{over}"
+        fact = f"“{name}”实际 {qty}，超过年度控制目标（{fig.target_text}）{over}"
     else:
         fact = f"“{name}”实际完成 {qty}，超出年度目标（{tgt}）{over}"
     # key_tasks carry no 变动原因 in the contract (their 说明 is a free note, not a reason)

@@ -10,16 +10,15 @@ computed twice. Pure.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from xlpkg.core import phrases
 from xlpkg.core.finding import SEVERITY_LABELS, Finding, counts, sort_findings
 from xlpkg.core.model import NARRATIVE_LABELS, KeyTask
 from xlpkg.core.ratios import deviation, execution_rate
-from xlpkg.report.basics import EXPENDITURE_BASE, sentence, target_text
+from xlpkg.report.basics import EXPENDITURE_BASE, sentence
 from xlpkg.report.state import Build
-from xlpkg.report.tables import task_table
+from xlpkg.report.tables import TaskFigures, task_figures, task_table
 from xlpkg.report.text import Appendix, Block, Grid, clause_end, numbered, sub_heading
 from xlpkg.tables import rows
 from xlpkg.tables.grid import PrintTable
@@ -27,35 +26,31 @@ from xlpkg.tables.grid import PrintTable
 FINDINGS_TITLE = "数据校验结果"
 
 
-def _num(v) -> Decimal | None:
-    return v.value if isinstance(v.value, Decimal) else None
-
-
 def _spaced(text: str) -> str:
     """A space before a leading figure, as everywhere else in the report: “为 500 人”."""
     return f" {text}" if text[:1].isdigit() else text
 
 
-def task_result(task: KeyTask) -> str:
-    """One key task's result in a sentence (without the final 。)."""
+def task_result(task: KeyTask, fig: TaskFigures) -> str:
+    """One key task's result in a sentence (without the final 。), from its figures."""
     name = task.name.value or "重点工作"
-    actual, target, unit = _num(task.actual), _num(task.target), task.unit.value
-    comparator = task.comparator.value
+    actual, target = fig.actual, fig.target
     if task.actual.value is None:
-        shown = target_text(task)
+        shown = fig.target_text
         return f"{name}年度目标为{_spaced(shown)}，实际完成情况未统计" if shown \
             else f"{name}未设定目标值，实际完成情况未统计"
     if actual is None or target is None:
-        shown = f" {phrases.quantity(actual, unit)}" if actual is not None \
-            else str(task.actual.value)
-        goal = target_text(task)
+        shown = f" {fig.actual_qty}" if actual is not None else str(task.actual.value)
+        goal = fig.target_text
         return f"{name}实际完成{shown}" + (f"（年度目标：{goal}）" if goal else "")
-    if comparator == "<=":
-        qty, cap = phrases.quantity(actual, unit), target_text(task)
+    if task.comparator.value == "<=":
+        qty, cap = fig.actual_qty, fig.target_text
         if actual <= target:
             return f"{name} {qty}，控制在年度目标（{cap}）以内"
         return f"{name} {qty}，超过年度目标（{cap}）{phrases.pct(deviation(actual, target))}"
-    return phrases.completion(name, actual, target, unit)
+    if not fig.rate:        # a zero target: no rate to state
+        return ""
+    return phrases.completed(name, fig.actual_qty, fig.target_qty, fig.rate)
 
 
 def _summary(b: Build) -> list[str]:
@@ -122,7 +117,7 @@ def build(b: Build) -> list[Block]:
     business = _summary(b) + numbered(b.own("business"))
     if not b.own("business"):
         business.append(b.gap(NARRATIVE_LABELS["business"]))
-    results = [task_result(t) for t in b.ds.key_tasks]
+    results = [task_result(t, fig) for t, fig in zip(b.ds.key_tasks, task_figures(b))]
     if results:
         business.append("年度重点工作完成情况：" + "；".join(results) + "。")
     tasks = task_table(b)

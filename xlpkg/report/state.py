@@ -52,6 +52,7 @@ class Build:
         self.notes = notes_by_field(ds, self.findings)
         self.appendices: dict[str, str] = {}   # attachment key ("scoresheet") → 附件 label
         self.submission: list | None = None    # the submission tables (performance.submission)
+        self.task_figures: list | None = None  # each key task's figures (tables.task_figures)
         self._texts: dict[str, Text] = {}       # text → its spans (see :meth:`text`)
 
     # ------------------------------------------------------------ gaps

@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from xlpkg.core import phrases
-from xlpkg.core.model import COMPARATOR_SIGNS, THREE_PUBLIC_ROWS, Val
+from xlpkg.core.model import COMPARATOR_SIGNS, THREE_PUBLIC_ROWS, KeyTask, Val
 from xlpkg.core.money import fmt_amount
 from xlpkg.core.ratios import (
     adjustment_rate,
@@ -23,7 +23,7 @@ from xlpkg.core.ratios import (
     share,
     yoy_diff,
 )
-from xlpkg.core.record import replace
+from xlpkg.core.record import record, replace
 from xlpkg.report.state import Build
 from xlpkg.report.text import UNIT_LINE, Column, Table, Text
 
@@ -178,27 +178,67 @@ def _num(v: Val) -> Decimal | None:
     return v.value if isinstance(v.value, Decimal) else None
 
 
+@record
+class TaskFigures:
+    """A key task's figures as the report prints them, each formatted once: 一 lists its
+    target, 六 states its result and tabulates it, 七 restates its deviation."""
+
+    actual: Decimal | None     # the stated numbers (None: blank, or not a number)
+    target: Decimal | None
+    actual_qty: str            # ``500 人次``; "" without a number
+    target_qty: str            # ``400 人次``
+    target_text: str           # ``不少于 400 人次`` (:func:`target_text`)
+    rate: str                  # 完成率 ``125.00%``; "" when not computable
+
+
+def target_text(task: KeyTask) -> str:
+    """``不少于 20000 人`` / ``20 个`` / ``不超过 5 件`` / a qualitative target as typed."""
+    target, unit = task.target.value, task.unit.value
+    if target is None:
+        return ""
+    if not isinstance(target, Decimal):
+        return str(target)
+    qty = phrases.quantity(target, unit)
+    if task.comparator.value == "<=" and target == 0:
+        return qty                      # “0 起”, not “不超过 0 起”
+    return {">=": f"不少于 {qty}", "<=": f"不超过 {qty}"}.get(task.comparator.value, qty)
+
+
+def _task_figures(task: KeyTask) -> TaskFigures:
+    actual, target, unit = _num(task.actual), _num(task.target), task.unit.value
+    return TaskFigures(actual, target, phrases.quantity(actual, unit),
+                       phrases.quantity(target, unit), target_text(task),
+                       phrases.pct(completion_rate(actual, target)))
+
+
+def task_figures(b: Build) -> list[TaskFigures]:
+    """The figures of each of ``ds.key_tasks``, in order: worked out once per report."""
+    if b.task_figures is None:
+        b.task_figures = [_task_figures(t) for t in b.ds.key_tasks]
+    return b.task_figures
+
+
 def task_table(b: Build) -> Table | None:
     if not b.ds.key_tasks:
         return None
     rows = []
-    text, cell, quantity = b.text, b.cell, phrases.quantity
-    for task in b.ds.key_tasks:
-        actual, target, unit = _num(task.actual), _num(task.target), task.unit.value
+    text, cell = b.text, b.cell
+    for task, fig in zip(b.ds.key_tasks, task_figures(b)):
+        actual, target = fig.actual, fig.target
         comparator = task.comparator.value
         if target is not None:
             sign = COMPARATOR_SIGNS.get(comparator, "")
-            target_cell = f"{sign if sign != '=' else ''} {quantity(target, unit)}".strip()
+            target_cell = f"{sign if sign != '=' else ''} {fig.target_qty}".strip()
         else:
             target_cell = str(task.target.value or "")
         if actual is not None:
-            actual_cell = quantity(actual, unit)
+            actual_cell = fig.actual_qty
         else:
             actual_cell = str(task.actual.value or "")
         if comparator == "<=" and actual is not None and target is not None:
             rate_cell = "达标" if actual <= target else "未达标"
         else:
-            rate_cell = phrases.pct(completion_rate(actual, target))
+            rate_cell = fig.rate
         rows.append({"name": text(task.name.value or ""), "target": cell(task.target, target_cell),
                      "actual": cell(task.actual, actual_cell), "rate": text(rate_cell),
                      "note": text(task.note.value or "")})

@@ -3,7 +3,8 @@
 The report, the UDFs (``=CHANGE_TEXT``) and the check messages all call these,
 so "较上年减少 11.26 万元，减少 3.64%" is written one way everywhere. Every
 function takes ``Decimal``/``None`` and returns text, or ``""`` when the figure
-it needs is not stated.
+it needs is not stated — but :func:`completed`, which words figures already
+printed (the report formats each of a task's figures once).
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 
 Owns which rows and columns each table has, their headers and captions, and the
 display strings of their cells (every figure from :mod:`ratios`, worded by
-:mod:`phrases`). Column widths on the page belong to the docx side
-(``report/template.py``). Pure.
+:mod:`phrases`) — a key task's figures (:class:`TaskFigures`) formatted once for
+the table and for the sentences of 一、六 and 七 that print them too. Column widths
+on the page belong to the docx side (``report/template.py``). Pure.
 """
 
 from __future__ import annotations

@@ -119,16 +119,23 @@ def notes_by_field(ds: Dataset, findings: Sequence[Finding]) -> dict[str, tuple[
         index = seen.get(para.section, 0)
         seen[para.section] = index + 1
         paragraphs[(para.section, index)] = para.text.field
-    out: dict[str, list[Note]] = {}
+    out: dict[str, tuple[Note, ...]] = {}
     for f in findings:
         if f.severity not in NOTED_SEVERITIES:
             continue
         note = Note(f.severity, f.message, f.cells)
         if f.claim is not None:
-            fields = [paragraphs.get((f.claim.section, f.claim.paragraph))]
+            fields: Sequence[str | None] = (paragraphs.get((f.claim.section, f.claim.paragraph)),)
         else:
-            fields = list(f.fields)
-        for name in dict.fromkeys(x for x in fields if x):
-            if note not in out.setdefault(name, []):
-                out[name].append(note)
-    return {k: tuple(v) for k, v in out.items()}
+            fields = f.fields
+        for name in fields:
+            if not name:
+                continue
+            # most fields have one finding: its tuple is made once, and a field named
+            # twice (or a note found twice) is noted once
+            noted = out.get(name)
+            if noted is None:
+                out[name] = (note,)
+            elif note not in noted:
+                out[name] = (*noted, note)
+    return out

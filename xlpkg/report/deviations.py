@@ -35,7 +35,10 @@ ASK = {"TASK_TARGET_TOO_LOW": "超额原因", "TASK_OVERSHOOT": "偏离原因",
 
 
 def _subject(finding: Finding, block: str) -> Subject | None:
-    return next((s for s in finding.subjects if s.block == block), None)
+    for s in finding.subjects:
+        if s.block == block:
+            return s
+    return None
 
 
 def _because(b: Build, code: str, reason: Val | None, about: str) -> str:

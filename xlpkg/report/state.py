@@ -91,11 +91,14 @@ class Build:
         return figure_spans(val.field if val is not None else None, shown, self.notes,
                             self.text)
 
+    # A paragraph is split without the memo of :meth:`text`: paragraphs do not repeat
+    # (a task's sentence names the task), and remembering each would only hash it.
     def para(self, value: str, style: str = "body") -> Para:
-        return Para(self.text(value), style)
+        return Para(spans(value, self.notes), style)
 
     def paras(self, values: Iterable[str], style: str = "body") -> list[Para]:
-        return [self.para(v, style) for v in values if v]
+        notes = self.notes
+        return [Para(spans(v, notes), style) for v in values if v]
 
     def own(self, section: str) -> list[str]:
         """The department's paragraphs of a narrative section, each marked as the figure

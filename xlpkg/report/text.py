@@ -329,8 +329,8 @@ def numbered(paras: Sequence[str], style: str = "{}.", *, start: int = 1,
     stays unnumbered (unless ``force``), and paragraphs the department already
     numbered itself (“1、”“（1）”) are left as typed."""
     paras = [p for p in paras if p]
-    shown = [unmark(p) for p in paras]
-    if any(_PRE_NUMBERED.match(p) for p in shown) or (len(paras) < 2 and not force):
+    shown = list(map(unmark, paras))
+    if any(map(_PRE_NUMBERED.match, shown)) or (len(paras) < 2 and not force):
         return list(paras)
     # “1.2023 年……” would read as a decimal: keep a space before a leading digit
     dot = style.endswith(".")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from xlpkg.core import phrases
 from xlpkg.core.finding import Finding, Subject
 from xlpkg.core.model import NARRATIVE_LABELS, Val
-from xlpkg.core.ratios import deviation, execution_rate, outlay_control_rate
+from xlpkg.core.ratios import execution_rate, outlay_control_rate
 from xlpkg.report.performance import _spaced
 from xlpkg.report.state import Build
 from xlpkg.report.tables import task_figures
@@ -64,7 +64,7 @@ def _task_sentence(b: Build, finding: Finding) -> str:
     if actual is None or target is None:
         return ""
     qty, tgt = fig.actual_qty, fig.target_qty
-    over = phrases.pct(deviation(actual, target))
+    over = fig.over
     if code == "TASK_SHORTFALL":
         fact = f"“{name}”实际完成 {qty}，未达到年度目标（{tgt}），完成率 {fig.rate}"
     elif code == "TASK_OVERSHOOT" and task.comparator.value == "<=":

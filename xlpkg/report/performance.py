@@ -15,7 +15,7 @@ from typing import Any
 from xlpkg.core import phrases
 from xlpkg.core.finding import SEVERITY_LABELS, Finding, counts, sort_findings
 from xlpkg.core.model import NARRATIVE_LABELS, KeyTask
-from xlpkg.core.ratios import deviation, execution_rate
+from xlpkg.core.ratios import execution_rate
 from xlpkg.report.basics import EXPENDITURE_BASE, sentence
 from xlpkg.report.state import Build
 from xlpkg.report.tables import TaskFigures, task_figures, task_table
@@ -47,7 +47,7 @@ def task_result(task: KeyTask, fig: TaskFigures) -> str:
         qty, cap = fig.actual_qty, fig.target_text
         if actual <= target:
             return f"{name} {qty}，控制在年度目标（{cap}）以内"
-        return f"{name} {qty}，超过年度目标（{cap}）{phrases.pct(deviation(actual, target))}"
+        return f"{name} {qty}，超过年度目标（{cap}）{fig.over}"
     if not fig.rate:        # a zero target: no rate to state
         return ""
     return phrases.completed(name, fig.actual_qty, fig.target_qty, fig.rate)

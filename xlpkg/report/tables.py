@@ -18,6 +18,7 @@ from xlpkg.core.money import fmt_amount
 from xlpkg.core.ratios import (
     adjustment_rate,
     completion_rate,
+    deviation,
     execution_rate,
     outlay_control_rate,
     pct_change,
@@ -190,6 +191,7 @@ class TaskFigures:
     target_qty: str            # ``400 人次``
     target_text: str           # ``不少于 400 人次`` (:func:`target_text`)
     rate: str                  # 完成率 ``125.00%``; "" when not computable
+    over: str                  # 偏差 ``25.00%`` (:func:`~xlpkg.core.ratios.deviation`)
 
 
 def target_text(task: KeyTask) -> str:
@@ -205,17 +207,23 @@ def target_text(task: KeyTask) -> str:
     return {">=": f"不少于 {qty}", "<=": f"不超过 {qty}"}.get(task.comparator.value, qty)
 
 
-def _task_figures(task: KeyTask) -> TaskFigures:
+def _task_figures(task: KeyTask, rates: dict[tuple, tuple[str, str]]) -> TaskFigures:
     actual, target, unit = _num(task.actual), _num(task.target), task.unit.value
+    shown = rates.get((actual, target))
+    if shown is None:
+        shown = rates[(actual, target)] = (phrases.pct(completion_rate(actual, target)),
+                                           phrases.pct(deviation(actual, target)))
     return TaskFigures(actual, target, phrases.quantity(actual, unit),
-                       phrases.quantity(target, unit), target_text(task),
-                       phrases.pct(completion_rate(actual, target)))
+                       phrases.quantity(target, unit), target_text(task), *shown)
 
 
 def task_figures(b: Build) -> list[TaskFigures]:
     """The figures of each of ``ds.key_tasks``, in order: worked out once per report."""
     if b.task_figures is None:
-        b.task_figures = [_task_figures(t) for t in b.ds.key_tasks]
+        # A rate is a function of the two numbers (20 and 20.0 read alike), and tasks
+        # share them (20 of 20 个): each pair's rates are formatted once per report.
+        rates: dict[tuple, tuple[str, str]] = {}
+        b.task_figures = [_task_figures(t, rates) for t in b.ds.key_tasks]
     return b.task_figures
 
 

@@ -207,23 +207,26 @@ def target_text(task: KeyTask) -> str:
     return {">=": f"不少于 {qty}", "<=": f"不超过 {qty}"}.get(task.comparator.value, qty)
 
 
-def _task_figures(task: KeyTask, rates: dict[tuple, tuple[str, str]]) -> TaskFigures:
-    actual, target, unit = _num(task.actual), _num(task.target), task.unit.value
-    shown = rates.get((actual, target))
+def _task_figures(task: KeyTask, printed: dict[tuple, tuple[str, ...]]) -> TaskFigures:
+    actual, target = _num(task.actual), _num(task.target)
+    unit, comparator = task.unit.value, task.comparator.value
+    # What is printed is a function of the numbers (20 and 20.0 read alike), the unit, the
+    # comparator, and the target's text when it is not a number; tasks share it (20 of
+    # 20 个), so each combination is formatted once per report.
+    key = (actual, target, unit, comparator, task.target.value if target is None else None)
+    shown = printed.get(key)
     if shown is None:
-        shown = rates[(actual, target)] = (phrases.pct(completion_rate(actual, target)),
-                                           phrases.pct(deviation(actual, target)))
-    return TaskFigures(actual, target, phrases.quantity(actual, unit),
-                       phrases.quantity(target, unit), target_text(task), *shown)
+        shown = printed[key] = (phrases.quantity(actual, unit), phrases.quantity(target, unit),
+                                target_text(task), phrases.pct(completion_rate(actual, target)),
+                                phrases.pct(deviation(actual, target)))
+    return TaskFigures(actual, target, *shown)
 
 
 def task_figures(b: Build) -> list[TaskFigures]:
     """The figures of each of ``ds.key_tasks``, in order: worked out once per report."""
     if b.task_figures is None:
-        # A rate is a function of the two numbers (20 and 20.0 read alike), and tasks
-        # share them (20 of 20 个): each pair's rates are formatted once per report.
-        rates: dict[tuple, tuple[str, str]] = {}
-        b.task_figures = [_task_figures(t, rates) for t in b.ds.key_tasks]
+        printed: dict[tuple, tuple[str, ...]] = {}
+        b.task_figures = [_task_figures(t, printed) for t in b.ds.key_tasks]
     return b.task_figures
 
 

@@ -31,7 +31,7 @@ FIG_OPEN, FIG_MID, FIG_CLOSE = "\ue000", "\ue001", "\ue002"
 _FIGURE = re.compile(f"{FIG_OPEN}([^{FIG_MID}]*){FIG_MID}([^{FIG_CLOSE}]*){FIG_CLOSE}")
 _PRIVATE = re.compile("[\ue000-\ue002]")
 GAP_OPEN, GAP_CLOSE = "【待补充：", "】"
-_GAP = re.compile(f"{GAP_OPEN}[^{GAP_CLOSE}]*{GAP_CLOSE}")
+_GAP = re.compile(f"({GAP_OPEN}[^{GAP_CLOSE}]*{GAP_CLOSE})")   # a group: split keeps it
 
 # A space between a figure and Chinese (“314.12 万元”, “2023 年”): Word already spaces
 # Latin and CJK text apart, so a typed space doubles it. Markers are looked through.
@@ -254,8 +254,12 @@ def spans(text: str, notes: dict[str, tuple[Note, ...]] | None = None) -> Text:
     joined into one span (fewer runs in Word)."""
     if " " in text or "\u3000" in text:
         text = _FIGURE_SPACE.sub("", text)   # tight(text)
-    if FIG_OPEN not in text and GAP_OPEN not in text:   # most table cells and sentences
-        return (Span(text),) if text else ()
+    if FIG_OPEN not in text:
+        if GAP_OPEN not in text:   # most table cells and sentences
+            return (Span(text),) if text else ()
+        # gap markers only (a deviation's sentence): plain text and markers alternate
+        return tuple(Span(piece, i % 2 == 1) for i, piece in enumerate(_GAP.split(text))
+                     if piece)
     notes = notes or {}
     out: list[Span] = []
     plain: list[str] = []      # plain text since the last flagged span

@@ -41,6 +41,7 @@ from xlpkg.read.zip_safety import defused_parser
 _OPEN = b"<sheetData>"
 _ROW_END = b"</row>"
 _CLOSE = b"</sheetData>"
+_ROW_END_TEXT, _CLOSE_TEXT = _ROW_END.decode(), _CLOSE.decode()
 _OVERLAP = len(_CLOSE) - 1         # a marker may straddle two pieces by this much
 HEAD_LIMIT = 4 * 1024 * 1024        # no <sheetData> this far in: not the usual form
 BLOCK_LIMIT = 16 * 1024 * 1024      # one row longer than this: not the usual form
@@ -52,18 +53,19 @@ _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&
 
 # Attributes with plain values, one space before each; which names, and that none
 # repeats, is checked once per distinct attribute text (_unique).
-_ATTRS = r'(?: [A-Za-z_][A-Za-z0-9_.:-]*="[^"<>&]*")*'   # ASCII names: expat's are narrower than \w
+_ATTRS = r'(?: [A-Za-z_][A-Za-z0-9_.:-]*+="[^"<>&]*+")*+'   # ASCII names: expat's are narrower than \w
+# Every quantifier is possessive (`?+`, `*+`): what follows each part never begins as
+# that part does, so giving back what it took could not make a match, only cost time.
 _TOKEN = re.compile(
     # a cell: its column letters and row digits, type, formula's open tag, value, inline text
-    r'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]{1,9}")?(?: t="([A-Za-z]{1,12})")?'
-    r'(?: cm="[0-9]{1,9}")?(?: vm="[0-9]{1,9}")?(?: ph="(?:0|1|true|false)")?'
-    r'(?:/>|>(?:(<f' + _ATTRS + r')(?:/>|>[^<]*</f>))?'
-    r'(<v>[^<]*</v>|<v/>)?(?:(<is>)<t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)'
+    r'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]{1,9}+")?+(?: t="([A-Za-z]{1,12}+)")?+'
+    r'(?: cm="[0-9]{1,9}+")?+(?: vm="[0-9]{1,9}+")?+(?: ph="(?:0|1|true|false)")?+'
+    r'(?:/>|>(?:(<f' + _ATTRS + r')(?:/>|>[^<]*+</f>))?+'
+    r'(<v>[^<]*+</v>|<v/>)?+(?:(<is>)<t(?: xml:space="preserve")?+>([^<]*+)</t></is>)?+</c>)'
     # a row: its digits, other attributes, and "/" when it is empty
     r'|<row r="([0-9]{1,7})"(' + _ATTRS + r')(/?)>'
-    r'|(</row>)|(</sheetData>)|[ \t\r\n]+'
-    # anything else: not the usual form
-    r'|([\s\S])')
+    # a row's or the rows' end, or anything else (not the usual form); or white space
+    r'|(</row>|</sheetData>|[^ \t\r\n])|[ \t\r\n]++')
 _ATTR_NAME = re.compile(r' ([^=]+)="[^"]*"')   # (a value may hold spaces)
 
 
@@ -150,26 +152,33 @@ class _HeadCheck:
 def _blocks(first: bytes, pieces: Iterator[bytes]) -> Iterator[str]:
     """The rows as text, in blocks that end after a ``</row>`` (or at
     ``</sheetData>``, the last), each checked whole for what text may not hold."""
-    pending: list[bytes] = []
+    pending: list[bytes | memoryview] = []   # since the last block, holding no marker
     size, tail = 0, b""
     for piece in chain((first,), pieces):
-        probe = tail + piece   # (a marker may begin in the pieces before)
-        if _ROW_END not in probe and _CLOSE not in probe:
+        # A marker may begin in the pieces before: in their tail (seam), not before it.
+        # Each piece is sliced only where it is cut, by a view: a block is copied once.
+        seam = tail + piece[:_OVERLAP]
+        if _CLOSE in seam or _CLOSE in piece:
+            data = b"".join((*pending, piece))
+            yield _text(data[:data.find(_CLOSE) + len(_CLOSE)])
+            return
+        cut = piece.rfind(_ROW_END)
+        if cut >= 0:
+            cut += len(_ROW_END)
+        elif _ROW_END in seam:
+            cut = seam.rfind(_ROW_END) + len(_ROW_END) - len(tail)
+        else:
             pending.append(piece)
             size += len(piece)
-            tail = probe[-_OVERLAP:]
+            tail = (tail + piece)[-_OVERLAP:] if len(piece) < _OVERLAP else piece[-_OVERLAP:]
             if size > BLOCK_LIMIT:
                 raise _Irregular
             continue
-        data = b"".join(pending) + piece if pending else piece
-        close = data.find(_CLOSE)
-        if close >= 0:
-            yield _text(data[:close + len(_CLOSE)])
-            return
-        cut = data.rfind(_ROW_END) + len(_ROW_END)
-        yield _text(data[:cut])
-        rest = data[cut:]
-        pending, size, tail = [rest], len(rest), rest[-_OVERLAP:]
+        view = memoryview(piece)
+        pending.append(view[:cut])
+        yield _text(b"".join(pending))
+        rest = view[cut:]
+        pending, size, tail = [rest], len(rest), bytes(rest[-_OVERLAP:])
     raise _Irregular   # the part ends inside <sheetData>: the handler says how it is broken
 
 
@@ -223,22 +232,25 @@ def _cells(blocks: Iterator[str], wanted: Wanted,
     known_rows: set[str] = set()       # row and formula attribute texts without repeats
     known_formulas: set[str] = set()
     row, digits = 0, ""
-    in_row = row_wanted = False
+    in_row = False
+    taking = False   # in a row, and a wanted one
     cols: frozenset[int] = frozenset()
     spans: tuple[tuple[int, int], ...] = ()
     for block in blocks:
         for (letters, cell_row, kind, formula, value, inline, inline_text,
-             row_digits, row_attrs, empty_row, row_end, close, other) in _TOKEN.findall(block):
+             row_digits, row_attrs, empty_row, mark) in _TOKEN.findall(block):
             if letters:
-                if not in_row:
-                    raise _Irregular
-                if len(formula) > 2:
+                if formula and formula != "<f":
                     _unique(formula[2:], known_formulas)
-                if not row_wanted:
+                if not taking:   # (a cell outside a row, or in a row not wanted)
+                    if not in_row:
+                        raise _Irregular
                     continue
                 if cell_row != digits and int(cell_row) != row:
                     raise _Irregular   # a cell naming another row than its <row>
                 col = COLUMNS.get(letters) or _column(letters)
+                if not (value or inline or formula):
+                    continue   # an empty cell (only styled): a third of a sheet's cells
                 if not (col in cols or (spans and any(a <= col <= b for a, b in spans))):
                     continue
                 if value:
@@ -248,9 +260,7 @@ def _cells(blocks: Iterator[str], wanted: Wanted,
                 else:
                     value = None
                 inline = _character_data(inline_text) if inline else None
-                if value is None and inline is None and not formula:
-                    continue   # an empty cell (only styled)
-                got = cell_value(kind or "n", value, bool(formula), inline)
+                got = cell_value(kind or "n", value, formula != "", inline)
                 if got is not None:
                     pos = (row, col)
                     cells[pos] = got
@@ -269,18 +279,18 @@ def _cells(blocks: Iterator[str], wanted: Wanted,
                 if number > bottom:
                     return cells, shared   # rows come in order: nothing wanted is left
                 row, digits = number, row_digits
-                row_wanted = top <= number
-                if row_wanted:
-                    cols, spans = wanted.columns(number)
                 in_row = not empty_row
-            elif row_end:
+                taking = in_row and top <= number
+                if taking:
+                    cols, spans = wanted.columns(number)
+            elif mark == _ROW_END_TEXT:
                 if not in_row:
                     raise _Irregular
-                in_row = False
-            elif close:
+                in_row = taking = False
+            elif mark == _CLOSE_TEXT:
                 if in_row:
                     raise _Irregular
                 return cells, shared
-            elif other:
+            elif mark:
                 raise _Irregular
     raise _Irregular   # (_blocks ends with </sheetData>)

@@ -223,6 +223,20 @@ def _column(letters: str) -> int:
         raise _Irregular from None
 
 
+def _value(kind: str, formula: bool, value: str, inline: str, inline_text: str) -> object:
+    """A cell's value from the parts of its token (see :func:`cell_value`)."""
+    if value:
+        value = value[3:-4]   # (<v/> too: "")
+        if "&" in value or "\r" in value:
+            value = _character_data(value)
+    else:
+        value = None
+    return cell_value(kind or "n", value, formula, _character_data(inline_text) if inline else None)
+
+
+_UNREAD = object()
+
+
 def _cells(blocks: Iterator[str], wanted: Wanted,
            room: int | None) -> tuple[Cells, list[tuple[int, int]]]:
     # The same stop rules and per-row shortcuts as sheet_xml._sheet_handlers.
@@ -231,6 +245,9 @@ def _cells(blocks: Iterator[str], wanted: Wanted,
     top, bottom = wanted.top, wanted.bottom
     known_rows: set[str] = set()       # row and formula attribute texts without repeats
     known_formulas: set[str] = set()
+    # what each stored form of a cell reads as (values are immutable): a sheet of
+    # thousands of rows repeats a few thousand of them, each is read once
+    read: dict[tuple, object] = {}
     row, digits = 0, ""
     in_row = False
     taking = False   # in a row, and a wanted one
@@ -253,14 +270,10 @@ def _cells(blocks: Iterator[str], wanted: Wanted,
                     continue   # an empty cell (only styled): a third of a sheet's cells
                 if not (col in cols or (spans and any(a <= col <= b for a, b in spans))):
                     continue
-                if value:
-                    value = value[3:-4]   # (<v/> too: "")
-                    if "&" in value or "\r" in value:
-                        value = _character_data(value)
-                else:
-                    value = None
-                inline = _character_data(inline_text) if inline else None
-                got = cell_value(kind or "n", value, formula != "", inline)
+                stored = (kind, formula != "", value, inline, inline_text)
+                got = read.get(stored, _UNREAD)
+                if got is _UNREAD:
+                    got = read[stored] = _value(*stored)
                 if got is not None:
                     pos = (row, col)
                     cells[pos] = got

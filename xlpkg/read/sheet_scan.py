@@ -46,8 +46,10 @@ _OVERLAP = len(_CLOSE) - 1         # a marker may straddle two pieces by this mu
 HEAD_LIMIT = 4 * 1024 * 1024        # no <sheetData> this far in: not the usual form
 BLOCK_LIMIT = 16 * 1024 * 1024      # one row longer than this: not the usual form
 
-# Text may hold these bytes (XML 1.0 Char below U+0080: tab, newline, return, ≥ space).
-_ALLOWED = bytes(b for b in range(256) if b >= 0x20 or b in (0x09, 0x0A, 0x0D))
+# Text may hold no control character but tab, newline and return (XML 1.0 Char below
+# U+0080). Each is looked for on its own: a search for one byte is memchr, several times
+# quicker than one pass that sorts every byte (bytes.translate).
+_CONTROLS = tuple(bytes((b,)) for b in range(0x20) if b not in (0x09, 0x0A, 0x0D))
 _BAD_AMP = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos);)")
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
 
@@ -183,7 +185,7 @@ def _blocks(first: bytes, pieces: Iterator[bytes]) -> Iterator[str]:
 
 
 def _text(block: bytes) -> str:
-    if (block.translate(None, _ALLOWED) or b"]]>" in block
+    if (any(control in block for control in _CONTROLS) or b"]]>" in block
             or _BAD_AMP.search(block) is not None):
         raise _Irregular
     try:

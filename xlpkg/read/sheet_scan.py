@@ -1,4 +1,4 @@
-"""The fast path for a worksheet's cells: ``<sheetData>`` as spreadsheet programs write it.
+"""The fast paths for a worksheet's cells and the shared strings, as spreadsheet programs write them.
 
 Owns :func:`scan_sheet`, which reads the wanted cells of one worksheet part with
 regular expressions instead of an expat callback per element. A 5,500-row task
@@ -25,6 +25,14 @@ of the five named entities, bytes that are not UTF-8, U+FFFE/U+FFFF).
 Stops as the handler stops: after the last wanted row, at ``</sheetData>``, or once
 more than ``room`` cells are kept. Values mean what they mean to the handler: each
 cell goes through the same :func:`~xlpkg.read.sheet_xml.cell_value`.
+
+:func:`scan_strings` does the same for the shared-string table (entries of one plain
+``<t>`` run, as Excel and XlsxWriter write them): the part before the first entry
+parsed by expat, the entries checked whole as a block of rows is, each wanted one
+read by :func:`~xlpkg.read.sheet_xml.string_value` as the
+:class:`~xlpkg.read.sheet_xml.StringsHandler` reads it; anything else, and a table
+larger than :data:`STRINGS_LIMIT`, is left to that handler
+(``tests/test_shared_strings.py`` holds the two together).
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ from itertools import chain
 from xml.parsers.expat import ExpatError
 
 from xlpkg.read.cells import COLUMNS, MAX_ROW, Cells, Wanted, split_a1
-from xlpkg.read.sheet_xml import SharedIndex, cell_value
+from xlpkg.read.sheet_xml import SharedIndex, cell_value, string_value
 from xlpkg.read.zip_safety import defused_parser
 
 _OPEN = b"<sheetData>"
@@ -309,3 +317,76 @@ def _cells(blocks: Iterator[str], wanted: Wanted,
             elif mark:
                 raise _Irregular
     raise _Irregular   # (_blocks ends with </sheetData>)
+
+
+# ---------------------------------------------------------------- the shared strings
+
+_FIRST_ENTRY = b"<si>"
+_STRINGS_END = b"</sst>"
+STRINGS_LIMIT = 16 * 1024 * 1024   # a larger table of strings is left to the handler
+# Entries of one plain run, as Excel and the template builder write them (rich text,
+# phonetics, white space between entries: not the usual form)
+_ENTRY = r'<si><t(?: xml:space="preserve")?+(?:/>|>([^<]*+)</t>)</si>'
+_ENTRIES = re.compile(f"(?:{_ENTRY})*+")
+_ENTRY_TEXT = re.compile(_ENTRY)
+
+
+def scan_strings(pieces: Iterator[bytes], wanted: set[int]) -> dict[int, str] | None:
+    """The wanted entries of the shared-string table, given as it is inflated, as
+    :class:`~xlpkg.read.sheet_xml.StringsHandler` reads them; or ``None`` when the part
+    is not in the usual form (or larger than :data:`STRINGS_LIMIT`). It is held to the
+    worksheet scanner's rules: the part before the first entry parsed by the hardened
+    expat parser, the entries checked whole for what text may not hold. The caller
+    drains what is left of ``pieces``."""
+    try:
+        return _strings(pieces, wanted)
+    except _Irregular:
+        return None
+
+
+def _strings(pieces: Iterator[bytes], wanted: set[int]) -> dict[int, str]:
+    parts, size = [], 0
+    for piece in pieces:
+        parts.append(piece)
+        size += len(piece)
+        if size > STRINGS_LIMIT:
+            raise _Irregular
+    data = b"".join(parts)
+    first = data.find(_FIRST_ENTRY)
+    if not 0 <= first <= HEAD_LIMIT:
+        raise _Irregular
+    head = _StringsHeadCheck()
+    try:
+        defused_parser(head).Parse(data[:first + len(_FIRST_ENTRY)], False)
+    except (ExpatError, ValueError, LookupError):   # as in _head
+        raise _Irregular from None
+    if (head.odd or head.path != ["sst", "si"] or head.opened != first
+            or head.encoding not in (None, "utf-8")):
+        raise _Irregular
+    # The handler reads to the end unless the last wanted entry comes before it: only
+    # white space may follow the table (a <si> after it, expat's error, is not usual).
+    end = data.find(_STRINGS_END, first)
+    if end < 0 or data[end + len(_STRINGS_END):].strip(b" \t\r\n"):
+        raise _Irregular
+    text = _text(data[first:end])
+    if _ENTRIES.fullmatch(text) is None:
+        raise _Irregular
+    entries = _ENTRY_TEXT.findall(text)
+    return {index: string_value(_character_data(entries[index]))
+            for index in sorted(wanted) if 0 <= index < len(entries)}
+
+
+class _StringsHeadCheck(_HeadCheck):
+    """:class:`_HeadCheck` for the part before the first entry: its open elements must
+    be ``sst > si`` (that first entry), with no other element the handler acts on (it
+    reads an ``si``, a ``t`` and an ``rPh`` wherever they are, and never stops at an end)."""
+
+    def start(self, name, attrs):
+        if name == "si" and self.opened is None:
+            self.opened = self._parser.CurrentByteIndex
+        elif name.rpartition(":")[2] in ("si", "t", "rPh"):
+            self.odd = True
+        self.path.append(name)
+
+    def end(self, name):
+        self.path.pop()

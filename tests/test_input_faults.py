@@ -285,10 +285,12 @@ def test_memory_running_out_while_reading_a_workbook_is_exit_2(tmp_path, example
                                                               monkeypatch):
     book = write_book(tmp_path / "a.xlsx", example_data)
 
-    def exhausted(self, part, handler):
+    def exhausted(self, part, *handler):
         raise MemoryError
 
+    # (every way the reader inflates a sheet or the shared strings: parsed or scanned)
     monkeypatch.setattr(zip_safety.SafeZip, "parse", exhausted)
+    monkeypatch.setattr(zip_safety.SafeZip, "stream", exhausted)
     code, _, err = run_cli("check", book, guard=60)
     assert code == 2 and "内存不足" in err and "a.xlsx" in err and "程序缺陷" not in err
 

@@ -148,6 +148,32 @@ def test_the_scanner_reads_what_the_handler_reads_or_gives_way(sheet, rects, roo
     assert got == expected
 
 
+def test_a_sheet_cut_anywhere_reads_as_the_whole():
+    """Blocks end after a ``</row>`` or at ``</sheetData>``, wherever the pieces are cut:
+    through a marker, just before or after one, or into pieces shorter than a marker."""
+    xml = sheet('<row r="1"><c r="A1"><v>1</v></c></row><row r="2"/>'
+                '<row r="3"><c r="A3" t="s"><v>0</v></c><c r="B3"><f>A3</f><v>2</v></c></row>')
+    wanted = Wanted([Rect(1, 1, 3, 3)])
+    whole = scan_sheet(iter([xml]), wanted)
+    assert whole == ({(1, 1): 1, (3, 1): 0, (3, 2): 2}, [(3, 1)])
+    for at in range(len(xml) + 1):
+        assert scan_sheet(pieces(xml, [at]), wanted) == whole, at
+    for size in range(1, 15):
+        assert scan_sheet(pieces(xml, list(range(size, len(xml), size))), wanted) == whole, size
+
+
+@pytest.mark.parametrize("byte", range(0x20))
+def test_a_control_character_is_read_as_expat_reads_it_or_left_to_it(byte):
+    """Tab, newline and return are text; expat refuses every other control character,
+    and the scanner gives way on it."""
+    xml = sheet(f'<row r="1"><c r="A1" t="str"><v>a{chr(byte)}b</v></c></row>')
+    wanted = Wanted([Rect(1, 1, 1, 1)])
+    expected = handler_answer(xml, wanted, None)
+    got = scan_sheet(iter([xml]), wanted)
+    assert (got is None) if isinstance(expected, str) else (got == expected)
+    assert isinstance(expected, str) == (byte not in (0x09, 0x0A, 0x0D))
+
+
 # ---------------------------------------------------------------- chosen forms
 
 def sheet(rows: str, head: str = HEAD, tail: str = TAIL) -> bytes:

@@ -22,7 +22,7 @@ from typing import Self
 
 from xlpkg.errors import InputError
 from xlpkg.read.cells import Cells, Rect, TableRef, Wanted, a1, parse_rect, plain_value
-from xlpkg.read.sheet_scan import scan_sheet
+from xlpkg.read.sheet_scan import scan_sheet, scan_strings
 from xlpkg.read.sheet_xml import Done, SharedIndex, SheetHandler, StringsHandler, unescape
 from xlpkg.read.zip_safety import SafeZip, local_name
 
@@ -197,8 +197,14 @@ class SavedSource:
         return handler.cells, handler.shared
 
     def _shared_strings(self, wanted: set[int]) -> dict[int, str]:
+        """The wanted entries of the shared-string table: by the scanner when the table
+        is in the usual form, else by the expat handler."""
         if not self._strings_part or not self._zip.has(self._strings_part):
             return {}
+        with self._zip.stream(self._strings_part) as pieces:
+            found = scan_strings(pieces, wanted)
+        if found is not None:
+            return found
         handler = StringsHandler(wanted)
         try:
             self._zip.parse(self._strings_part, handler)

@@ -1,4 +1,4 @@
-"""The fast path for a worksheet's cells: ``<sheetData>`` as spreadsheet programs write it.
+"""The fast paths for a worksheet's cells and the shared strings, as spreadsheet programs write them.
 
 Owns :func:`scan_sheet`, which reads the wanted cells of one worksheet part with
 regular expressions instead of an expat callback per element. A 5,500-row task
@@ -25,6 +25,14 @@ of the five named entities, bytes that are not UTF-8, U+FFFE/U+FFFF).
 Stops as the handler stops: after the last wanted row, at ``</sheetData>``, or once
 more than ``room`` cells are kept. Values mean what they mean to the handler: each
 cell goes through the same :func:`~xlpkg.read.sheet_xml.cell_value`.
+
+:func:`scan_strings` does the same for the shared-string table (entries of one plain
+``<t>`` run, as Excel and XlsxWriter write them): the part before the first entry
+parsed by expat, the entries checked whole as a block of rows is, each wanted one
+read by :func:`~xlpkg.read.sheet_xml.string_value` as the
+:class:`~xlpkg.read.sheet_xml.StringsHandler` reads it; anything else, and a table
+larger than :data:`STRINGS_LIMIT`, is left to that handler
+(``tests/test_shared_strings.py`` holds the two together).
 """
 
 from __future__ import annotations
@@ -35,35 +43,39 @@ from itertools import chain
 from xml.parsers.expat import ExpatError
 
 from xlpkg.read.cells import COLUMNS, MAX_ROW, Cells, Wanted, split_a1
-from xlpkg.read.sheet_xml import SharedIndex, cell_value
+from xlpkg.read.sheet_xml import SharedIndex, cell_value, string_value
 from xlpkg.read.zip_safety import defused_parser
 
 _OPEN = b"<sheetData>"
 _ROW_END = b"</row>"
 _CLOSE = b"</sheetData>"
+_ROW_END_TEXT, _CLOSE_TEXT = _ROW_END.decode(), _CLOSE.decode()
 _OVERLAP = len(_CLOSE) - 1         # a marker may straddle two pieces by this much
 HEAD_LIMIT = 4 * 1024 * 1024        # no <sheetData> this far in: not the usual form
 BLOCK_LIMIT = 16 * 1024 * 1024      # one row longer than this: not the usual form
 
-# Text may hold these bytes (XML 1.0 Char below U+0080: tab, newline, return, ≥ space).
-_ALLOWED = bytes(b for b in range(256) if b >= 0x20 or b in (0x09, 0x0A, 0x0D))
+# Text may hold no control character but tab, newline and return (XML 1.0 Char below
+# U+0080). Each is looked for on its own: a search for one byte is memchr, several times
+# quicker than one pass that sorts every byte (bytes.translate).
+_CONTROLS = tuple(bytes((b,)) for b in range(0x20) if b not in (0x09, 0x0A, 0x0D))
 _BAD_AMP = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos);)")
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
 
 # Attributes with plain values, one space before each; which names, and that none
 # repeats, is checked once per distinct attribute text (_unique).
-_ATTRS = r'(?: [A-Za-z_][A-Za-z0-9_.:-]*="[^"<>&]*")*'   # ASCII names: expat's are narrower than \w
+_ATTRS = r'(?: [A-Za-z_][A-Za-z0-9_.:-]*+="[^"<>&]*+")*+'   # ASCII names: expat's are narrower than \w
+# Every quantifier is possessive (`?+`, `*+`): what follows each part never begins as
+# that part does, so giving back what it took could not make a match, only cost time.
 _TOKEN = re.compile(
     # a cell: its column letters and row digits, type, formula's open tag, value, inline text
-    r'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]{1,9}")?(?: t="([A-Za-z]{1,12})")?'
-    r'(?: cm="[0-9]{1,9}")?(?: vm="[0-9]{1,9}")?(?: ph="(?:0|1|true|false)")?'
-    r'(?:/>|>(?:(<f' + _ATTRS + r')(?:/>|>[^<]*</f>))?'
-    r'(<v>[^<]*</v>|<v/>)?(?:(<is>)<t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)'
+    r'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]{1,9}+")?+(?: t="([A-Za-z]{1,12}+)")?+'
+    r'(?: cm="[0-9]{1,9}+")?+(?: vm="[0-9]{1,9}+")?+(?: ph="(?:0|1|true|false)")?+'
+    r'(?:/>|>(?:(<f' + _ATTRS + r')(?:/>|>[^<]*+</f>))?+'
+    r'(<v>[^<]*+</v>|<v/>)?+(?:(<is>)<t(?: xml:space="preserve")?+>([^<]*+)</t></is>)?+</c>)'
     # a row: its digits, other attributes, and "/" when it is empty
     r'|<row r="([0-9]{1,7})"(' + _ATTRS + r')(/?)>'
-    r'|(</row>)|(</sheetData>)|[ \t\r\n]+'
-    # anything else: not the usual form
-    r'|([\s\S])')
+    # a row's or the rows' end, or anything else (not the usual form); or white space
+    r'|(</row>|</sheetData>|[^ \t\r\n])|[ \t\r\n]++')
 _ATTR_NAME = re.compile(r' ([^=]+)="[^"]*"')   # (a value may hold spaces)
 
 
@@ -150,31 +162,38 @@ class _HeadCheck:
 def _blocks(first: bytes, pieces: Iterator[bytes]) -> Iterator[str]:
     """The rows as text, in blocks that end after a ``</row>`` (or at
     ``</sheetData>``, the last), each checked whole for what text may not hold."""
-    pending: list[bytes] = []
+    pending: list[bytes | memoryview] = []   # since the last block, holding no marker
     size, tail = 0, b""
     for piece in chain((first,), pieces):
-        probe = tail + piece   # (a marker may begin in the pieces before)
-        if _ROW_END not in probe and _CLOSE not in probe:
+        # A marker may begin in the pieces before: in their tail (seam), not before it.
+        # Each piece is sliced only where it is cut, by a view: a block is copied once.
+        seam = tail + piece[:_OVERLAP]
+        if _CLOSE in seam or _CLOSE in piece:
+            data = b"".join((*pending, piece))
+            yield _text(data[:data.find(_CLOSE) + len(_CLOSE)])
+            return
+        cut = piece.rfind(_ROW_END)
+        if cut >= 0:
+            cut += len(_ROW_END)
+        elif _ROW_END in seam:
+            cut = seam.rfind(_ROW_END) + len(_ROW_END) - len(tail)
+        else:
             pending.append(piece)
             size += len(piece)
-            tail = probe[-_OVERLAP:]
+            tail = (tail + piece)[-_OVERLAP:] if len(piece) < _OVERLAP else piece[-_OVERLAP:]
             if size > BLOCK_LIMIT:
                 raise _Irregular
             continue
-        data = b"".join(pending) + piece if pending else piece
-        close = data.find(_CLOSE)
-        if close >= 0:
-            yield _text(data[:close + len(_CLOSE)])
-            return
-        cut = data.rfind(_ROW_END) + len(_ROW_END)
-        yield _text(data[:cut])
-        rest = data[cut:]
-        pending, size, tail = [rest], len(rest), rest[-_OVERLAP:]
+        view = memoryview(piece)
+        pending.append(view[:cut])
+        yield _text(b"".join(pending))
+        rest = view[cut:]
+        pending, size, tail = [rest], len(rest), bytes(rest[-_OVERLAP:])
     raise _Irregular   # the part ends inside <sheetData>: the handler says how it is broken
 
 
 def _text(block: bytes) -> str:
-    if (block.translate(None, _ALLOWED) or b"]]>" in block
+    if (any(control in block for control in _CONTROLS) or b"]]>" in block
             or _BAD_AMP.search(block) is not None):
         raise _Irregular
     try:
@@ -214,6 +233,20 @@ def _column(letters: str) -> int:
         raise _Irregular from None
 
 
+def _value(kind: str, formula: bool, value: str, inline: str, inline_text: str) -> object:
+    """A cell's value from the parts of its token (see :func:`cell_value`)."""
+    if value:
+        value = value[3:-4]   # (<v/> too: "")
+        if "&" in value or "\r" in value:
+            value = _character_data(value)
+    else:
+        value = None
+    return cell_value(kind or "n", value, formula, _character_data(inline_text) if inline else None)
+
+
+_UNREAD = object()
+
+
 def _cells(blocks: Iterator[str], wanted: Wanted,
            room: int | None) -> tuple[Cells, list[tuple[int, int]]]:
     # The same stop rules and per-row shortcuts as sheet_xml._sheet_handlers.
@@ -222,35 +255,35 @@ def _cells(blocks: Iterator[str], wanted: Wanted,
     top, bottom = wanted.top, wanted.bottom
     known_rows: set[str] = set()       # row and formula attribute texts without repeats
     known_formulas: set[str] = set()
+    # what each stored form of a cell reads as (values are immutable): a sheet of
+    # thousands of rows repeats a few thousand of them, each is read once
+    read: dict[tuple, object] = {}
     row, digits = 0, ""
-    in_row = row_wanted = False
+    in_row = False
+    taking = False   # in a row, and a wanted one
     cols: frozenset[int] = frozenset()
     spans: tuple[tuple[int, int], ...] = ()
     for block in blocks:
         for (letters, cell_row, kind, formula, value, inline, inline_text,
-             row_digits, row_attrs, empty_row, row_end, close, other) in _TOKEN.findall(block):
+             row_digits, row_attrs, empty_row, mark) in _TOKEN.findall(block):
             if letters:
-                if not in_row:
-                    raise _Irregular
-                if len(formula) > 2:
+                if formula and formula != "<f":
                     _unique(formula[2:], known_formulas)
-                if not row_wanted:
+                if not taking:   # (a cell outside a row, or in a row not wanted)
+                    if not in_row:
+                        raise _Irregular
                     continue
                 if cell_row != digits and int(cell_row) != row:
                     raise _Irregular   # a cell naming another row than its <row>
                 col = COLUMNS.get(letters) or _column(letters)
+                if not (value or inline or formula):
+                    continue   # an empty cell (only styled): a third of a sheet's cells
                 if not (col in cols or (spans and any(a <= col <= b for a, b in spans))):
                     continue
-                if value:
-                    value = value[3:-4]   # (<v/> too: "")
-                    if "&" in value or "\r" in value:
-                        value = _character_data(value)
-                else:
-                    value = None
-                inline = _character_data(inline_text) if inline else None
-                if value is None and inline is None and not formula:
-                    continue   # an empty cell (only styled)
-                got = cell_value(kind or "n", value, bool(formula), inline)
+                stored = (kind, formula != "", value, inline, inline_text)
+                got = read.get(stored, _UNREAD)
+                if got is _UNREAD:
+                    got = read[stored] = _value(*stored)
                 if got is not None:
                     pos = (row, col)
                     cells[pos] = got
@@ -269,18 +302,91 @@ def _cells(blocks: Iterator[str], wanted: Wanted,
                 if number > bottom:
                     return cells, shared   # rows come in order: nothing wanted is left
                 row, digits = number, row_digits
-                row_wanted = top <= number
-                if row_wanted:
-                    cols, spans = wanted.columns(number)
                 in_row = not empty_row
-            elif row_end:
+                taking = in_row and top <= number
+                if taking:
+                    cols, spans = wanted.columns(number)
+            elif mark == _ROW_END_TEXT:
                 if not in_row:
                     raise _Irregular
-                in_row = False
-            elif close:
+                in_row = taking = False
+            elif mark == _CLOSE_TEXT:
                 if in_row:
                     raise _Irregular
                 return cells, shared
-            elif other:
+            elif mark:
                 raise _Irregular
     raise _Irregular   # (_blocks ends with </sheetData>)
+
+
+# ---------------------------------------------------------------- the shared strings
+
+_FIRST_ENTRY = b"<si>"
+_STRINGS_END = b"</sst>"
+STRINGS_LIMIT = 16 * 1024 * 1024   # a larger table of strings is left to the handler
+# Entries of one plain run, as Excel and the template builder write them (rich text,
+# phonetics, white space between entries: not the usual form)
+_ENTRY = r'<si><t(?: xml:space="preserve")?+(?:/>|>([^<]*+)</t>)</si>'
+_ENTRIES = re.compile(f"(?:{_ENTRY})*+")
+_ENTRY_TEXT = re.compile(_ENTRY)
+
+
+def scan_strings(pieces: Iterator[bytes], wanted: set[int]) -> dict[int, str] | None:
+    """The wanted entries of the shared-string table, given as it is inflated, as
+    :class:`~xlpkg.read.sheet_xml.StringsHandler` reads them; or ``None`` when the part
+    is not in the usual form (or larger than :data:`STRINGS_LIMIT`). It is held to the
+    worksheet scanner's rules: the part before the first entry parsed by the hardened
+    expat parser, the entries checked whole for what text may not hold. The caller
+    drains what is left of ``pieces``."""
+    try:
+        return _strings(pieces, wanted)
+    except _Irregular:
+        return None
+
+
+def _strings(pieces: Iterator[bytes], wanted: set[int]) -> dict[int, str]:
+    parts, size = [], 0
+    for piece in pieces:
+        parts.append(piece)
+        size += len(piece)
+        if size > STRINGS_LIMIT:
+            raise _Irregular
+    data = b"".join(parts)
+    first = data.find(_FIRST_ENTRY)
+    if not 0 <= first <= HEAD_LIMIT:
+        raise _Irregular
+    head = _StringsHeadCheck()
+    try:
+        defused_parser(head).Parse(data[:first + len(_FIRST_ENTRY)], False)
+    except (ExpatError, ValueError, LookupError):   # as in _head
+        raise _Irregular from None
+    if (head.odd or head.path != ["sst", "si"] or head.opened != first
+            or head.encoding not in (None, "utf-8")):
+        raise _Irregular
+    # The handler reads to the end unless the last wanted entry comes before it: only
+    # white space may follow the table (a <si> after it, expat's error, is not usual).
+    end = data.find(_STRINGS_END, first)
+    if end < 0 or data[end + len(_STRINGS_END):].strip(b" \t\r\n"):
+        raise _Irregular
+    text = _text(data[first:end])
+    if _ENTRIES.fullmatch(text) is None:
+        raise _Irregular
+    entries = _ENTRY_TEXT.findall(text)
+    return {index: string_value(_character_data(entries[index]))
+            for index in sorted(wanted) if 0 <= index < len(entries)}
+
+
+class _StringsHeadCheck(_HeadCheck):
+    """:class:`_HeadCheck` for the part before the first entry: its open elements must
+    be ``sst > si`` (that first entry), with no other element the handler acts on (it
+    reads an ``si``, a ``t`` and an ``rPh`` wherever they are, and never stops at an end)."""
+
+    def start(self, name, attrs):
+        if name == "si" and self.opened is None:
+            self.opened = self._parser.CurrentByteIndex
+        elif name.rpartition(":")[2] in ("si", "t", "rPh"):
+            self.odd = True
+        self.path.append(name)
+
+    def end(self, name):
+        self.path.pop()

@@ -224,7 +224,7 @@ def _strings_handlers(wanted: set[int], strings: dict[int, str]):
         elif tag == "rPh":
             phonetic = False
         elif tag == "si" and parts is not None:
-            strings[index] = cap_text(unescape("".join(parts)))
+            strings[index] = string_value("".join(parts))
             parts = None
 
     def data(content):
@@ -232,6 +232,11 @@ def _strings_handlers(wanted: set[int], strings: dict[int, str]):
             parts.append(content)
 
     return start, end, data
+
+
+def string_value(text: str) -> str:
+    """A shared-string entry's value from its text (its ``<t>`` runs joined)."""
+    return cap_text(unescape(text))
 
 
 def cell_value(kind: str, value: str | None, formula: bool, inline: str | None) -> Any:

@@ -161,6 +161,9 @@ class Package:
         self._document: _Encoder | None = None   # the parts as handed on (hand_on)
         self._comments: _Encoder | None = None
         self._comments_sent = 0
+        # (text, author, initials) → a comment's XML after its id: a finding on two
+        # figures (a task's target and its actual) is the same comment twice
+        self._comment_xml: dict[tuple[str, str, str], str] = {}
 
     def _relate(self, reltype: str, target: str) -> str:
         for rid, kind, tgt in self.new_rels:
@@ -178,14 +181,17 @@ class Package:
             self._relate(RT_COMMENTS, "comments.xml")
             self._date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         cid = len(self.comments)
-        first, *rest = text.split("\n")
-        head = (f'w:author="{attr(author)}" w:initials="{attr(initials)}" '
-                f'w:date="{self._date}">{_COMMENT_FIRST}')
-        self.comments.append(f'<w:comment w:id="{cid}" {head}'
-                             + (run_xml(first) if first else "") + "</w:p>"
-                             + "".join(f"{_COMMENT_P}{run_xml(s) if s else ''}</w:p>"
-                                       for s in rest)
-                             + "</w:comment>")
+        key = (text, author, initials)
+        body = self._comment_xml.get(key)
+        if body is None:
+            first, *rest = text.split("\n")
+            body = self._comment_xml[key] = (
+                f'w:author="{attr(author)}" w:initials="{attr(initials)}" '
+                f'w:date="{self._date}">{_COMMENT_FIRST}'
+                + (run_xml(first) if first else "") + "</w:p>"
+                + "".join(f"{_COMMENT_P}{run_xml(s) if s else ''}</w:p>" for s in rest)
+                + "</w:comment>")
+        self.comments.append(f'<w:comment w:id="{cid}" {body}')
         return cid
 
     def add_image(self, png: bytes, width_emu: int) -> str:

@@ -14,7 +14,7 @@ import re
 
 from xlpkg.report import template as T
 from xlpkg.report.ooxml import _MERGE, _P, CELL_CLOSE, _mm_twips, _table_open, attr, p_open, run_xml
-from xlpkg.report.text import Appendix, Block, Content, Figures, Grid, Para, Span, Table, tight
+from xlpkg.report.text import Appendix, Block, Content, Figures, Grid, Note, Para, Table, tight
 
 TITLE_CHARS = 19  # 2号 characters that sit on one 156 mm line with room to spare
 ANNEX_TITLE_CHARS = 30  # … on the 247 mm line of the landscape 自评表 appendix
@@ -95,6 +95,9 @@ class Writer:
         self._runs: dict[tuple, str] = shared["runs"]   # (text, bold, gap) → its w:r
         self._cells: dict[tuple, str] = shared["cells"]   # a cell's opening (see cell_open)
         self.grid_cells: dict[tuple, str] = shared["grid"]   # the attachments' cells (grids)
+        # a finding's notes → its comment's text: a finding on two figures (a task's
+        # target and its actual) has two comments that say the same
+        self._said: dict[tuple[Note, ...], str] = {}
 
     def style(self, name: str, kind: str = "paragraph") -> str:
         """``<w:pStyle …/>`` of the style named ``name`` ("" for the default style)."""
@@ -133,7 +136,10 @@ class Writer:
             if not span.notes:
                 out.append(run)
                 continue
-            cid = self.package.add_comment(_comment(span), COMMENT_AUTHOR, COMMENT_INITIALS)
+            said = self._said.get(span.notes)
+            if said is None:
+                said = self._said[span.notes] = _comment(span.notes)
+            cid = self.package.add_comment(said, COMMENT_AUTHOR, COMMENT_INITIALS)
             out += [f'<w:commentRangeStart w:id="{cid}"/>', run,
                     f'<w:commentRangeEnd w:id="{cid}"/>',
                     ('<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
@@ -319,9 +325,9 @@ class Writer:
             self.add_paragraph(T.SECTION_BREAK).sect = sect
 
 
-def _comment(span: Span) -> str:
+def _comment(notes: tuple[Note, ...]) -> str:
     parts = []
-    for note in span.notes:
+    for note in notes:
         where = f"（单元格：{'、'.join(note.cells)}）" if note.cells else ""
         parts.append(f"【{SEVERITY_LABELS.get(note.severity, note.severity)}】"
                      f"{note.message}{where}")

@@ -207,8 +207,6 @@ class Writer:
         head = T.SMALL_HEAD if small else T.CELL_HEAD
         styles = {"l": T.SMALL_CELL, "r": T.SMALL_NUM, "c": T.SMALL_CENTER} if small else \
             {"l": T.CELL, "r": T.CELL_NUM, "c": T.CELL}
-        body_rows = ([table.total] if table.total else []) + list(table.rows)
-        last = len(body_rows)                   # the last row stays with its 表注
         widths = column_widths(table, total_mm)
         twips = [_mm_twips(w) for w in widths]
         out = [_table_open(tuple(widths), self.style("Table Grid", "table"), ""),
@@ -217,25 +215,42 @@ class Writer:
                 for c, col in enumerate(table.columns)]
         out.append("</w:tr>")
         # each column's cell opening, for a row that may end a page and one that may not
-        columns = [(col.key, self.cell_open(styles[col.align], twips[c], False),
-                    self.cell_open(styles[col.align], twips[c], True))
-                   for c, col in enumerate(table.columns)]
-        runs, known = self.runs_xml, self._runs
-        for r, row in enumerate(body_rows, 1):
-            is_total = row is table.total
-            keep = is_total or (bool(table.note) and r == last)
-            out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-            for key, loose, kept in columns:
-                spans = row.get(key, ())
-                # a cell is mostly one plain span already written once (runs_xml, inline)
-                run = known.get((spans[0].text, is_total, spans[0].gap)) \
-                    if len(spans) == 1 and not spans[0].notes else None
-                out += (kept if keep else loose, run or runs(spans, is_total), CELL_CLOSE)
-            out.append("</w:tr>")
+        keys = [col.key for col in table.columns]
+        loose = [self.cell_open(styles[col.align], twips[c], False)
+                 for c, col in enumerate(table.columns)]
+        kept = [self.cell_open(styles[col.align], twips[c], True)
+                for c, col in enumerate(table.columns)]
+        rows = table.rows
+        if table.total:    # bold, and never the last row on a page
+            self._rows(out, [table.total], keys, kept, bold=True)
+        if table.note and rows:   # the last row stays with its 表注
+            self._rows(out, rows[:-1], keys, loose)
+            self._rows(out, rows[-1:], keys, kept)
+        else:
+            self._rows(out, rows, keys, loose)
         out.append("</w:tbl>")
         self._hand_on(out)
         if table.note:
             self.plain(table.note, T.NOTE)
+
+    def _rows(self, out: list[str], rows, keys: list[str], openings: list[str], *,
+              bold: bool = False) -> None:
+        """``rows`` of a table onto ``out``: each column's cell in its ``openings``."""
+        cells = list(zip(keys, openings))
+        known, run = self._runs, self.run
+        for row in rows:
+            out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            for key, opening in cells:
+                spans = row.get(key)
+                if not spans:
+                    out += (opening, CELL_CLOSE)
+                elif len(spans) == 1 and not (span := spans[0]).notes:
+                    # mostly a text the table has already written once (run, inline)
+                    out += (opening, known.get((span.text, bold, span.gap))
+                            or run(span.text, bold, span.gap), CELL_CLOSE)
+                else:
+                    out += (opening, self.runs_xml(spans, bold), CELL_CLOSE)
+            out.append("</w:tr>")
 
     def cell_open(self, style: str, width: int, keep: bool, span: int = 1,
                   vmerge: str = "") -> str:

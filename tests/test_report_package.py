@@ -50,14 +50,17 @@ def test_style_ids_are_looked_up_as_python_docx_does():
 
 
 @pytest.mark.parametrize("text", ["普通文字", " 前后有空格 ", "a&b<c>d\"e'f", "{{ x }} <w:p>",
-                                  "tab\there", "line\nbreak\r", "", "\u3000全角空格"])
-def test_runs_serialise_as_lxml_did(text):
+                                  "tab\there", "line\nbreak\r", "", "\u3000全角空格",
+                                  "句末空格\u3000", "\xa0不换行空格", "中 间", "\t"])
+@pytest.mark.parametrize("bold", [True, False])
+def test_runs_serialise_as_lxml_did(text, bold):
     d = docx.Document()
     p = d.add_paragraph()
     run = p.add_run(text)
-    run.bold = True
+    if bold:
+        run.bold = True
     expected = re.sub(r' xmlns:\w+="[^"]*"', "", etree.tostring(run._r, encoding="unicode"))
-    assert run_xml(text, bold=True) == expected
+    assert run_xml(text, bold=bold) == expected
 
 
 def test_attribute_values_escape_as_lxml_did():

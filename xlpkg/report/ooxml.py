@@ -63,7 +63,7 @@ def attr(text: str) -> str:
 
 def _t(text: str, escaped: str) -> str:
     """``w:t`` of ``text`` (``escaped``), its spaces kept when it starts or ends with one."""
-    if text[:1].isspace() or text[-1:].isspace():   # what str.strip() would take off
+    if text.strip() != text:   # a space str.strip() would take off (no copy when none)
         return f'<w:t xml:space="preserve">{escaped}</w:t>'
     return f"<w:t>{escaped}</w:t>"
 
@@ -91,8 +91,11 @@ def run_xml(text: str, *, bold: bool = False, highlight: bool = False) -> str:
     if bold or highlight:
         rpr = "<w:rPr>" + ("<w:b/>" if bold else "") + (HIGHLIGHT if highlight else "") \
             + "</w:rPr>"
-    content = run_content(text)
-    return f"<w:r>{rpr}{content}</w:r>" if rpr or content else "<w:r/>"
+    if not text:
+        return f"<w:r>{rpr}</w:r>" if rpr else "<w:r/>"
+    # most runs are one w:t with nothing to escape (run_content's first case, inline)
+    content = _t(text, text) if not _RUN_SPECIAL.search(text) else run_content(text)
+    return f"<w:r>{rpr}{content}</w:r>"
 
 
 

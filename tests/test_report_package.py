@@ -312,19 +312,20 @@ def test_a_report_hands_its_tables_on_while_writing_and_a_failure_leaves_no_thre
     assert _deflating_threads() == []
 
 
-def test_texts_are_encoded_into_a_stream_a_few_at_a_time(monkeypatch):
+def test_pieces_go_into_a_stream_a_few_at_a_time(monkeypatch):
     from xlpkg.report import package
 
     monkeypatch.setattr(package, "PIECE_TEXTS", 3)
-    texts = ["", "ab", "表格文字与数字𠀀", "c", "defgh", "", "𠀀x", "y"]
     encoder = package._Encoder("<头>")
-    encoder.add(texts[:1])        # with the head, under a piece: held
+    encoder.add(["", "ab"])        # texts are one piece, encoded at once; with the head: held
     assert encoder.stream.chunks == []
-    encoder.add(texts[1:])
-    assert [c.decode() for c in encoder.stream.chunks] == ["<头>ab", "表格文字与数字𠀀cdefgh",
-                                                           "𠀀xy"]
+    table = ["表格文字与数字𠀀", "c", "defgh", "", "𠀀x"]
+    encoder.add_encoded([t.encode("utf-8") for t in table])   # a table's, encoded
+    assert [c.decode() for c in encoder.stream.chunks] == ["<头>ab表格文字与数字𠀀", "cdefgh"]
+    encoder.add(["y", "z"])
     stream = encoder.close()
-    assert b"".join(stream.chunks) == ("<头>" + "".join(texts)).encode("utf-8")
+    assert [c.decode() for c in stream.chunks][2:] == ["𠀀xyz"]
+    assert b"".join(stream.chunks) == ("<头>ab" + "".join(table) + "yz").encode("utf-8")
     assert package._Encoder().close().chunks == [b""]
 
 

@@ -274,13 +274,15 @@ class Package:
         return old.decode("utf-8").replace("</Relationships>", extra + "</Relationships>") \
             .encode("utf-8")
 
-    def hand_on(self, body: Iterable[str]) -> None:
-        """XML of the document's body that is final, in order, with the comments made so
-        far: encoded into the parts' :class:`~xlpkg.report.zipwrite.Stream` now, to be
-        deflated while the rest of the report is written. :meth:`docx` takes the rest."""
+    def hand_on(self, body: Iterable[str], encoded: Iterable[bytes] = ()) -> None:
+        """XML of the document's body that is final, in order — ``body``'s texts, then the
+        ``encoded`` pieces (UTF-8: a table's) — with the comments made so far: into the
+        parts' :class:`~xlpkg.report.zipwrite.Stream` now, to be deflated while the rest
+        of the report is written. :meth:`docx` takes the rest."""
         if self._document is None:
             self._document = _Encoder(self.template.body_open)
         self._document.add(body)
+        self._document.add_encoded(encoded)
         if len(self.comments) > self._comments_sent:
             if self._comments is None:
                 self._comments = _Encoder(XML_HEAD + COMMENTS_OPEN)
@@ -319,33 +321,37 @@ class Package:
         return zip_parts(parts)
 
 
-#: Texts (runs, cells, paragraphs) joined and encoded at a time into a part's stream:
-#: about 250 KB of a table, large enough to be worth a handover to the deflating thread,
-#: small enough that the first is soon there. Joined by ``str.join``, not looked at one
-#: by one: a 5,500-row table is 100,000 texts.
+#: Encoded pieces (a table's cells, a batch of texts) joined at a time into a part's
+#: stream: about 250 KB of a table, large enough to be worth a handover to the deflating
+#: thread, small enough that the first is soon there. Joined by ``bytes.join``, not looked
+#: at one by one: a 5,500-row table is 100,000 pieces.
 PIECE_TEXTS = 4096
 
 
 class _Encoder:
-    """Texts encoded as UTF-8 into a :class:`Stream`, :data:`PIECE_TEXTS` at a time."""
+    """A part's XML into a :class:`Stream`: texts encoded as UTF-8 a batch at a time, and
+    pieces already encoded as they are, :data:`PIECE_TEXTS` pieces at a time."""
 
     def __init__(self, head: str = ""):
         self.stream = Stream()
-        self._pending = [head]
+        self._pending = [head.encode("utf-8")]
 
     def add(self, texts: Iterable[str]) -> None:
+        self.add_encoded(("".join(texts).encode("utf-8"),))
+
+    def add_encoded(self, pieces: Iterable[bytes]) -> None:
         pending, n = self._pending, PIECE_TEXTS
-        pending += texts
+        pending += pieces
         if len(pending) >= n:
             whole = len(pending) - len(pending) % n
             for at in range(0, whole, n):
-                self.stream.add("".join(pending[at:at + n]).encode("utf-8"))
+                self.stream.add(b"".join(pending[at:at + n]))
             del pending[:whole]
 
     def close(self) -> Stream:
-        """The stream, every text in it."""
+        """The stream, every piece in it."""
         if self._pending or not self.stream.chunks:
-            self.stream.add("".join(self._pending).encode("utf-8"))
+            self.stream.add(b"".join(self._pending))
             self._pending.clear()
         return self.stream
 

@@ -36,6 +36,8 @@ WIDTHS = {
                "adjust": 23},
     "tasks": {"name": 50, "target": 23, "actual": 21, "rate": 18, "note": 44},
 }
+_ROW_OPEN, _ROW_CLOSE = b"<w:tr><w:trPr><w:cantSplit/></w:trPr>", b"</w:tr>"
+_CELL_CLOSE = CELL_CLOSE.encode("utf-8")
 PARA_STYLES = {"body": T.BODY, "lead": T.BODY, "h2": "Heading 2", "h3": "Heading 3", "rules": T.NOTE,
                "annex_note": T.ANNEX_NOTE, "signature": T.SIGNATURE}
 
@@ -75,7 +77,8 @@ def _shared(template, clean) -> dict[str, dict]:
     if found is None or sum(len(d) for d in found.values()) > SHARED_LIMIT:
         if len(_SHARED) > 8:
             _SHARED.clear()
-        found = _SHARED[(template, clean)] = {"ids": {}, "runs": {}, "cells": {}, "grid": {}}
+        found = _SHARED[(template, clean)] = {"ids": {}, "runs": {}, "cell_runs": {},
+                                              "cells": {}, "grid": {}}
     return found
 
 
@@ -88,11 +91,12 @@ class Writer:
         self.template = package.template
         self.clean = clean           # render.clean_text: what Word can hold
         self.charts = charts or []
-        self.body: list = []         # _P or XML text (a table's, in pieces)
+        self.body: list = []         # _P or XML text (a grid, a table's end tag)
         self.sect = self.template.sect   # the final section's properties
         shared = _shared(self.template, clean)
         self._ids: dict[str, str] = shared["ids"]       # style name → its w:pStyle
         self._runs: dict[tuple, str] = shared["runs"]   # (text, bold, gap) → its w:r
+        self._cell_runs: dict[tuple, bytes] = shared["cell_runs"]   # … encoded (a table's)
         self._cells: dict[tuple, str] = shared["cells"]   # a cell's opening (see cell_open)
         self.grid_cells: dict[tuple, str] = shared["grid"]   # the attachments' cells (grids)
         # a finding's notes → its comment's text: a finding on two figures (a task's
@@ -107,18 +111,17 @@ class Writer:
             self._ids[name] = f'<w:{tag} w:val="{attr(sid)}"/>' if sid else ""
         return self._ids[name]
 
-    def _hand_on(self, table: list[str]) -> None:
-        """A table is written: only the body's last block is ever changed once written (a
-        paragraph kept with the next, a section ended on it), so the body so far and the
-        table up to its end tag are final and go on to the package now
+    def _hand_on(self, table: list[bytes]) -> None:
+        """A table is written (encoded, up to its end tag): only the body's last block is
+        ever changed once written (a paragraph kept with the next, a section ended on
+        it), so the body so far and the table are final and go on to the package now
         (:meth:`~xlpkg.report.package.Package.hand_on`), to be deflated while the rest
-        is written."""
-        self.package.hand_on(self.pieces())
-        self.package.hand_on(table[:-1])
-        self.body = table[-1:]
+        is written; the table's end tag is the body's last block."""
+        self.package.hand_on(self.pieces(), table)
+        self.body = ["</w:tbl>"]
 
     def pieces(self) -> list[str]:
-        """The body's XML, block by block (a table in many pieces: never one copy of it)."""
+        """The XML of the body's blocks not handed on yet (a table goes on as it is made)."""
         return [b if isinstance(b, str) else b.xml() for b in self.body]
 
     # ------------------------------------------------------------ text
@@ -209,16 +212,19 @@ class Writer:
             {"l": T.CELL, "r": T.CELL_NUM, "c": T.CELL}
         widths = column_widths(table, total_mm)
         twips = [_mm_twips(w) for w in widths]
-        out = [_table_open(tuple(widths), self.style("Table Grid", "table"), ""),
-               "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"]
-        out += [self.cell_open(head, twips[c], True) + self.run(col.header) + CELL_CLOSE
-                for c, col in enumerate(table.columns)]
-        out.append("</w:tr>")
+        # a table is most of a report's XML and repeats its pieces (a column's cell
+        # openings, —, 0.00): each is encoded once, and the table handed on encoded
+        head_row = "".join([
+            _table_open(tuple(widths), self.style("Table Grid", "table"), ""),
+            "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
+            *(self.cell_open(head, twips[c], True) + self.run(col.header) + CELL_CLOSE
+              for c, col in enumerate(table.columns)), "</w:tr>"])
+        out = [head_row.encode("utf-8")]
         # each column's cell opening, for a row that may end a page and one that may not
         keys = [col.key for col in table.columns]
-        loose = [self.cell_open(styles[col.align], twips[c], False)
+        loose = [self.cell_open(styles[col.align], twips[c], False).encode("utf-8")
                  for c, col in enumerate(table.columns)]
-        kept = [self.cell_open(styles[col.align], twips[c], True)
+        kept = [self.cell_open(styles[col.align], twips[c], True).encode("utf-8")
                 for c, col in enumerate(table.columns)]
         rows = table.rows
         if table.total:    # bold, and never the last row on a page
@@ -228,29 +234,31 @@ class Writer:
             self._rows(out, rows[-1:], keys, kept)
         else:
             self._rows(out, rows, keys, loose)
-        out.append("</w:tbl>")
         self._hand_on(out)
         if table.note:
             self.plain(table.note, T.NOTE)
 
-    def _rows(self, out: list[str], rows, keys: list[str], openings: list[str], *,
+    def _rows(self, out: list[bytes], rows, keys: list[str], openings: list[bytes], *,
               bold: bool = False) -> None:
-        """``rows`` of a table onto ``out``: each column's cell in its ``openings``."""
+        """``rows`` of a table onto ``out``, encoded: each column's cell in its
+        ``openings``."""
         cells = list(zip(keys, openings))
-        known, run = self._runs, self.run
+        known, run = self._cell_runs, self.run
         for row in rows:
-            out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            out.append(_ROW_OPEN)
             for key, opening in cells:
                 spans = row.get(key)
                 if not spans:
-                    out += (opening, CELL_CLOSE)
+                    out += (opening, _CELL_CLOSE)
                 elif len(spans) == 1 and not (span := spans[0]).notes:
-                    # mostly a text the table has already written once (run, inline)
-                    out += (opening, known.get((span.text, bold, span.gap))
-                            or run(span.text, bold, span.gap), CELL_CLOSE)
+                    # mostly a text the table has already written once
+                    found = known.get(key := (span.text, bold, span.gap))
+                    if found is None:
+                        found = known[key] = run(*key).encode("utf-8")
+                    out += (opening, found, _CELL_CLOSE)
                 else:
-                    out += (opening, self.runs_xml(spans, bold), CELL_CLOSE)
-            out.append("</w:tr>")
+                    out += (opening, self.runs_xml(spans, bold).encode("utf-8"), _CELL_CLOSE)
+            out.append(_ROW_CLOSE)
 
     def cell_open(self, style: str, width: int, keep: bool, span: int = 1,
                   vmerge: str = "") -> str:

@@ -122,10 +122,10 @@ def test_a_comment_made_again_is_the_same_comment_under_its_own_id():
     pkg = Package(parsed_template(template_bytes()))
     ids = [pkg.add_comment(text, "作者", "zz") for text in ("一\n二", "三", "一\n二")]
     assert ids == [0, 1, 2]
-    first, _, again = (re.sub(r'^<w:comment w:id="\d+" ', "", c) for c in pkg.comments)
-    assert first == again and pkg.comments[2].startswith('<w:comment w:id="2" ')
+    first, _, again = (re.sub(r'^<w:comment w:id="\d+" ', "", c.decode()) for c in pkg.comments)
+    assert first == again and pkg.comments[2].startswith(b'<w:comment w:id="2" ')
     pkg.add_comment("一\n二", "别人", "bb")   # another author's is another comment
-    assert 'w:author="别人" w:initials="bb"' in pkg.comments[3]
+    assert 'w:author="别人" w:initials="bb"' in pkg.comments[3].decode()
 
 
 def test_core_properties_as_python_docx_wrote_them():

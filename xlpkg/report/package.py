@@ -153,7 +153,7 @@ class Package:
         self.template = template
         self.rels = list(template.rels)
         self.new_rels: list[tuple[str, str, str]] = []    # (rId, type, target)
-        self.comments: list[str] = []
+        self.comments: list[bytes] = []   # each comment's XML, encoded
         self.images: list[tuple[str, str, bytes]] = []    # (sha1, partname, png)
         self.props: dict[str, str] = {}
         self.shape_id = 0
@@ -161,9 +161,9 @@ class Package:
         self._document: _Encoder | None = None   # the parts as handed on (hand_on)
         self._comments: _Encoder | None = None
         self._comments_sent = 0
-        # (text, author, initials) → a comment's XML after its id: a finding on two
-        # figures (a task's target and its actual) is the same comment twice
-        self._comment_xml: dict[tuple[str, str, str], str] = {}
+        # (text, author, initials) → a comment's XML after its id, encoded: a finding on
+        # two figures (a task's target and its actual) is the same comment twice
+        self._comment_xml: dict[tuple[str, str, str], bytes] = {}
 
     def _relate(self, reltype: str, target: str) -> str:
         for rid, kind, tgt in self.new_rels:
@@ -190,8 +190,8 @@ class Package:
                 f'w:date="{self._date}">{_COMMENT_FIRST}'
                 + (run_xml(first) if first else "") + "</w:p>"
                 + "".join(f"{_COMMENT_P}{run_xml(s) if s else ''}</w:p>" for s in rest)
-                + "</w:comment>")
-        self.comments.append(f'<w:comment w:id="{cid}" {body}')
+                + "</w:comment>").encode("utf-8")
+        self.comments.append(b'<w:comment w:id="%d" %s' % (cid, body))
         return cid
 
     def add_image(self, png: bytes, width_emu: int) -> str:
@@ -286,7 +286,7 @@ class Package:
         if len(self.comments) > self._comments_sent:
             if self._comments is None:
                 self._comments = _Encoder(XML_HEAD + COMMENTS_OPEN)
-            self._comments.add(self.comments[self._comments_sent:])
+            self._comments.add_encoded(self.comments[self._comments_sent:])
             self._comments_sent = len(self.comments)
 
     def close(self) -> None:

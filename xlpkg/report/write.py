@@ -77,8 +77,7 @@ def _shared(template, clean) -> dict[str, dict]:
     if found is None or sum(len(d) for d in found.values()) > SHARED_LIMIT:
         if len(_SHARED) > 8:
             _SHARED.clear()
-        found = _SHARED[(template, clean)] = {"ids": {}, "runs": {}, "cell_runs": {},
-                                              "cells": {}, "grid": {}}
+        found = _SHARED[(template, clean)] = {"ids": {}, "runs": {}, "cells": {}, "grid": {}}
     return found
 
 
@@ -96,7 +95,6 @@ class Writer:
         shared = _shared(self.template, clean)
         self._ids: dict[str, str] = shared["ids"]       # style name → its w:pStyle
         self._runs: dict[tuple, str] = shared["runs"]   # (text, bold, gap) → its w:r
-        self._cell_runs: dict[tuple, bytes] = shared["cell_runs"]   # … encoded (a table's)
         self._cells: dict[tuple, str] = shared["cells"]   # a cell's opening (see cell_open)
         self.grid_cells: dict[tuple, str] = shared["grid"]   # the attachments' cells (grids)
         # a finding's notes → its comment's text: a finding on two figures (a task's
@@ -241,21 +239,22 @@ class Writer:
     def _rows(self, out: list[bytes], rows, keys: list[str], openings: list[bytes], *,
               bold: bool = False) -> None:
         """``rows`` of a table onto ``out``, encoded: each column's cell in its
-        ``openings``."""
-        cells = list(zip(keys, openings))
-        known, run = self._cell_runs, self.run
+        ``openings``. A column repeats its cells (—, 0.00, 100.00%): each plain one is
+        made once, by its text (and whether it is a gap marker)."""
+        columns = [(key, opening, ({}, {})) for key, opening in zip(keys, openings)]
         for row in rows:
             out.append(_ROW_OPEN)
-            for key, opening in cells:
+            for key, opening, made in columns:
                 spans = row.get(key)
                 if not spans:
                     out += (opening, _CELL_CLOSE)
                 elif len(spans) == 1 and not (span := spans[0]).notes:
-                    # mostly a text the table has already written once
-                    found = known.get(key := (span.text, bold, span.gap))
-                    if found is None:
-                        found = known[key] = run(*key).encode("utf-8")
-                    out += (opening, found, _CELL_CLOSE)
+                    cell = made[span.gap].get(span.text)
+                    if cell is None:
+                        cell = made[span.gap][span.text] = (
+                            opening + self.run(span.text, bold, span.gap).encode("utf-8")
+                            + _CELL_CLOSE)
+                    out.append(cell)
                 else:
                     out += (opening, self.runs_xml(spans, bold).encode("utf-8"), _CELL_CLOSE)
             out.append(_ROW_CLOSE)

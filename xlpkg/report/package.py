@@ -324,8 +324,8 @@ class Package:
 #: Encoded pieces (a table's cells, a batch of texts) joined at a time into a part's
 #: stream: about 250 KB of a table, large enough to be worth a handover to the deflating
 #: thread, small enough that the first is soon there. Joined by ``bytes.join``, not looked
-#: at one by one: a 5,500-row table is 100,000 pieces.
-PIECE_TEXTS = 4096
+#: at one by one: a 5,500-row table is 40,000 pieces.
+PIECE_TEXTS = 2048
 
 
 class _Encoder:

@@ -186,8 +186,7 @@ class Package:
         if body is None:
             first, *rest = text.split("\n")
             body = self._comment_xml[key] = (
-                f'w:author="{attr(author)}" w:initials="{attr(initials)}" '
-                f'w:date="{self._date}">{_COMMENT_FIRST}'
+                f'{_by(author, initials)} w:date="{self._date}">{_COMMENT_FIRST}'
                 + (run_xml(first) if first else "") + "</w:p>"
                 + "".join(f"{_COMMENT_P}{run_xml(s) if s else ''}</w:p>" for s in rest)
                 + "</w:comment>").encode("utf-8")
@@ -354,6 +353,12 @@ class _Encoder:
             self.stream.add(b"".join(self._pending))
             self._pending.clear()
         return self.stream
+
+
+@lru_cache(maxsize=16)   # a report's comments have one author
+def _by(author: str, initials: str) -> str:
+    """A comment's author attributes."""
+    return f'w:author="{attr(author)}" w:initials="{attr(initials)}"'
 
 
 def _scaled(png: bytes, width_emu: int) -> tuple[int, int]:

@@ -141,18 +141,17 @@ class Writer:
             if said is None:
                 said = self._said[span.notes] = _comment(span.notes)
             cid = self.package.add_comment(said, COMMENT_AUTHOR, COMMENT_INITIALS)
-            out += [f'<w:commentRangeStart w:id="{cid}"/>', run,
-                    f'<w:commentRangeEnd w:id="{cid}"/>',
-                    ('<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
-                     f'<w:commentReference w:id="{cid}"/></w:r>')]
+            out.append(f'<w:commentRangeStart w:id="{cid}"/>{run}<w:commentRangeEnd w:id="{cid}"/>'
+                       '<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
+                       f'<w:commentReference w:id="{cid}"/></w:r>')
         return "".join(out)
 
     def run(self, text: str, bold: bool = False, gap: bool = False) -> str:
         """A ``w:r`` of ``text`` as Word can hold it; a gap marker highlighted."""
-        found = self._runs.get((text, bold, gap))
+        key = (text, bold, gap)
+        found = self._runs.get(key)
         if found is None:   # tables repeat their texts (—, 0.00, 个): each is written once
-            found = self._runs[(text, bold, gap)] = run_xml(self.clean(text), bold=bold,
-                                                           highlight=gap)
+            found = self._runs[key] = run_xml(self.clean(text), bold=bold, highlight=gap)
         return found
 
     def add_paragraph(self, style: str) -> _P:

@@ -240,17 +240,18 @@ class Writer:
         """``rows`` of a table onto ``out``, encoded: each column's cell in its
         ``openings``. A column repeats its cells (—, 0.00, 100.00%): each plain one is
         made once, by its text (and whether it is a gap marker)."""
-        columns = [(key, opening, ({}, {})) for key, opening in zip(keys, openings)]
+        columns = [(key, opening, {}, {}) for key, opening in zip(keys, openings)]
         for row in rows:
             out.append(_ROW_OPEN)
-            for key, opening, made in columns:
+            for key, opening, plain, gaps in columns:
                 spans = row.get(key)
                 if not spans:
                     out += (opening, _CELL_CLOSE)
                 elif len(spans) == 1 and not (span := spans[0]).notes:
-                    cell = made[span.gap].get(span.text)
+                    made = gaps if span.gap else plain
+                    cell = made.get(span.text)
                     if cell is None:
-                        cell = made[span.gap][span.text] = (
+                        cell = made[span.text] = (
                             opening + self.run(span.text, bold, span.gap).encode("utf-8")
                             + _CELL_CLOSE)
                     out.append(cell)

@@ -50,14 +50,17 @@ def test_style_ids_are_looked_up_as_python_docx_does():
 
 
 @pytest.mark.parametrize("text", ["普通文字", " 前后有空格 ", "a&b<c>d\"e'f", "{{ x }} <w:p>",
-                                  "tab\there", "line\nbreak\r", "", "\u3000全角空格"])
-def test_runs_serialise_as_lxml_did(text):
+                                  "tab\there", "line\nbreak\r", "", "\u3000全角空格",
+                                  "句末空格\u3000", "\xa0不换行空格", "中 间", "\t"])
+@pytest.mark.parametrize("bold", [True, False])
+def test_runs_serialise_as_lxml_did(text, bold):
     d = docx.Document()
     p = d.add_paragraph()
     run = p.add_run(text)
-    run.bold = True
+    if bold:
+        run.bold = True
     expected = re.sub(r' xmlns:\w+="[^"]*"', "", etree.tostring(run._r, encoding="unicode"))
-    assert run_xml(text, bold=True) == expected
+    assert run_xml(text, bold=bold) == expected
 
 
 def test_attribute_values_escape_as_lxml_did():
@@ -113,6 +116,16 @@ def test_comment_and_image_relationships_take_the_next_free_ids():
     new = [rid for rid, _, _ in pkg.new_rels]
     assert len(new) == 2 and not taken & set(new)
     assert [p for _, p, _ in pkg.images] == ["media/image1.png"]
+
+
+def test_a_comment_made_again_is_the_same_comment_under_its_own_id():
+    pkg = Package(parsed_template(template_bytes()))
+    ids = [pkg.add_comment(text, "作者", "zz") for text in ("一\n二", "三", "一\n二")]
+    assert ids == [0, 1, 2]
+    first, _, again = (re.sub(r'^<w:comment w:id="\d+" ', "", c.decode()) for c in pkg.comments)
+    assert first == again and pkg.comments[2].startswith(b'<w:comment w:id="2" ')
+    pkg.add_comment("一\n二", "别人", "bb")   # another author's is another comment
+    assert 'w:author="别人" w:initials="bb"' in pkg.comments[3].decode()
 
 
 def test_core_properties_as_python_docx_wrote_them():
@@ -299,19 +312,20 @@ def test_a_report_hands_its_tables_on_while_writing_and_a_failure_leaves_no_thre
     assert _deflating_threads() == []
 
 
-def test_texts_are_encoded_into_a_stream_a_few_at_a_time(monkeypatch):
+def test_pieces_go_into_a_stream_a_few_at_a_time(monkeypatch):
     from xlpkg.report import package
 
     monkeypatch.setattr(package, "PIECE_TEXTS", 3)
-    texts = ["", "ab", "表格文字与数字𠀀", "c", "defgh", "", "𠀀x", "y"]
     encoder = package._Encoder("<头>")
-    encoder.add(texts[:1])        # with the head, under a piece: held
+    encoder.add(["", "ab"])        # texts are one piece, encoded at once; with the head: held
     assert encoder.stream.chunks == []
-    encoder.add(texts[1:])
-    assert [c.decode() for c in encoder.stream.chunks] == ["<头>ab", "表格文字与数字𠀀cdefgh",
-                                                           "𠀀xy"]
+    table = ["表格文字与数字𠀀", "c", "defgh", "", "𠀀x"]
+    encoder.add_encoded([t.encode("utf-8") for t in table])   # a table's, encoded
+    assert [c.decode() for c in encoder.stream.chunks] == ["<头>ab表格文字与数字𠀀", "cdefgh"]
+    encoder.add(["y", "z"])
     stream = encoder.close()
-    assert b"".join(stream.chunks) == ("<头>" + "".join(texts)).encode("utf-8")
+    assert [c.decode() for c in stream.chunks][2:] == ["𠀀xyz"]
+    assert b"".join(stream.chunks) == ("<头>ab" + "".join(table) + "yz").encode("utf-8")
     assert package._Encoder().close().chunks == [b""]
 
 

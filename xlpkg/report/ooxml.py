@@ -61,16 +61,27 @@ def attr(text: str) -> str:
     return text
 
 
+def _plain(text: str) -> bool:
+    """``text`` holds nothing a run acts on (:data:`_RUN_SPECIAL`): nothing to escape, no
+    tab or break, nothing XML refuses. Each such character but ``&<>`` is one
+    :meth:`str.isprintable` refuses (``tests/test_report_fast_paths.py`` goes through
+    every one), so printable text is seen at C speed; the rest (an ideographic space, a
+    private-use marker …) by the pattern."""
+    if text.isprintable():
+        return "&" not in text and "<" not in text and ">" not in text
+    return not _RUN_SPECIAL.search(text)
+
+
 def _t(text: str, escaped: str) -> str:
     """``w:t`` of ``text`` (``escaped``), its spaces kept when it starts or ends with one."""
-    if text[:1].isspace() or text[-1:].isspace():   # what str.strip() would take off
+    if text.strip() != text:   # a space str.strip() would take off (no copy when none)
         return f'<w:t xml:space="preserve">{escaped}</w:t>'
     return f"<w:t>{escaped}</w:t>"
 
 
 def run_content(text: str) -> str:
     """A run's text: ``w:t`` pieces, a tab as ``w:tab``, a line break as ``w:br``."""
-    if not _RUN_SPECIAL.search(text):    # one piece, nothing to escape
+    if _plain(text):    # one piece, nothing to escape
         return _t(text, text) if text else ""
     if "\t" not in text and "\n" not in text and "\r" not in text:
         return _t(text, esc(text))
@@ -91,8 +102,11 @@ def run_xml(text: str, *, bold: bool = False, highlight: bool = False) -> str:
     if bold or highlight:
         rpr = "<w:rPr>" + ("<w:b/>" if bold else "") + (HIGHLIGHT if highlight else "") \
             + "</w:rPr>"
-    content = run_content(text)
-    return f"<w:r>{rpr}{content}</w:r>" if rpr or content else "<w:r/>"
+    if not text:
+        return f"<w:r>{rpr}</w:r>" if rpr else "<w:r/>"
+    # most runs are one w:t with nothing to escape (run_content's first case, inline)
+    content = _t(text, text) if _plain(text) else run_content(text)
+    return f"<w:r>{rpr}{content}</w:r>"
 
 
 

@@ -153,7 +153,7 @@ class Package:
         self.template = template
         self.rels = list(template.rels)
         self.new_rels: list[tuple[str, str, str]] = []    # (rId, type, target)
-        self.comments: list[str] = []
+        self.comments: list[bytes] = []   # each comment's XML, encoded
         self.images: list[tuple[str, str, bytes]] = []    # (sha1, partname, png)
         self.props: dict[str, str] = {}
         self.shape_id = 0
@@ -161,6 +161,9 @@ class Package:
         self._document: _Encoder | None = None   # the parts as handed on (hand_on)
         self._comments: _Encoder | None = None
         self._comments_sent = 0
+        # (text, author, initials) → a comment's XML after its id, encoded: a finding on
+        # two figures (a task's target and its actual) is the same comment twice
+        self._comment_xml: dict[tuple[str, str, str], bytes] = {}
 
     def _relate(self, reltype: str, target: str) -> str:
         for rid, kind, tgt in self.new_rels:
@@ -178,14 +181,16 @@ class Package:
             self._relate(RT_COMMENTS, "comments.xml")
             self._date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         cid = len(self.comments)
-        first, *rest = text.split("\n")
-        head = (f'w:author="{attr(author)}" w:initials="{attr(initials)}" '
-                f'w:date="{self._date}">{_COMMENT_FIRST}')
-        self.comments.append(f'<w:comment w:id="{cid}" {head}'
-                             + (run_xml(first) if first else "") + "</w:p>"
-                             + "".join(f"{_COMMENT_P}{run_xml(s) if s else ''}</w:p>"
-                                       for s in rest)
-                             + "</w:comment>")
+        key = (text, author, initials)
+        body = self._comment_xml.get(key)
+        if body is None:
+            first, *rest = text.split("\n")
+            body = self._comment_xml[key] = (
+                f'{_by(author, initials)} w:date="{self._date}">{_COMMENT_FIRST}'
+                + (run_xml(first) if first else "") + "</w:p>"
+                + "".join(f"{_COMMENT_P}{run_xml(s) if s else ''}</w:p>" for s in rest)
+                + "</w:comment>").encode("utf-8")
+        self.comments.append(b'<w:comment w:id="%d" %s' % (cid, body))
         return cid
 
     def add_image(self, png: bytes, width_emu: int) -> str:
@@ -268,17 +273,19 @@ class Package:
         return old.decode("utf-8").replace("</Relationships>", extra + "</Relationships>") \
             .encode("utf-8")
 
-    def hand_on(self, body: Iterable[str]) -> None:
-        """XML of the document's body that is final, in order, with the comments made so
-        far: encoded into the parts' :class:`~xlpkg.report.zipwrite.Stream` now, to be
-        deflated while the rest of the report is written. :meth:`docx` takes the rest."""
+    def hand_on(self, body: Iterable[str], encoded: Iterable[bytes] = ()) -> None:
+        """XML of the document's body that is final, in order — ``body``'s texts, then the
+        ``encoded`` pieces (UTF-8: a table's) — with the comments made so far: into the
+        parts' :class:`~xlpkg.report.zipwrite.Stream` now, to be deflated while the rest
+        of the report is written. :meth:`docx` takes the rest."""
         if self._document is None:
             self._document = _Encoder(self.template.body_open)
         self._document.add(body)
+        self._document.add_encoded(encoded)
         if len(self.comments) > self._comments_sent:
             if self._comments is None:
                 self._comments = _Encoder(XML_HEAD + COMMENTS_OPEN)
-            self._comments.add(self.comments[self._comments_sent:])
+            self._comments.add_encoded(self.comments[self._comments_sent:])
             self._comments_sent = len(self.comments)
 
     def close(self) -> None:
@@ -313,35 +320,45 @@ class Package:
         return zip_parts(parts)
 
 
-#: Texts (runs, cells, paragraphs) joined and encoded at a time into a part's stream:
-#: about 250 KB of a table, large enough to be worth a handover to the deflating thread,
-#: small enough that the first is soon there. Joined by ``str.join``, not looked at one
-#: by one: a 5,500-row table is 100,000 texts.
-PIECE_TEXTS = 4096
+#: Encoded pieces (a table's cells, a batch of texts) joined at a time into a part's
+#: stream: about 250 KB of a table, large enough to be worth a handover to the deflating
+#: thread, small enough that the first is soon there. Joined by ``bytes.join``, not looked
+#: at one by one: a 5,500-row table is 40,000 pieces.
+PIECE_TEXTS = 2048
 
 
 class _Encoder:
-    """Texts encoded as UTF-8 into a :class:`Stream`, :data:`PIECE_TEXTS` at a time."""
+    """A part's XML into a :class:`Stream`: texts encoded as UTF-8 a batch at a time, and
+    pieces already encoded as they are, :data:`PIECE_TEXTS` pieces at a time."""
 
     def __init__(self, head: str = ""):
         self.stream = Stream()
-        self._pending = [head]
+        self._pending = [head.encode("utf-8")]
 
     def add(self, texts: Iterable[str]) -> None:
+        self.add_encoded(("".join(texts).encode("utf-8"),))
+
+    def add_encoded(self, pieces: Iterable[bytes]) -> None:
         pending, n = self._pending, PIECE_TEXTS
-        pending += texts
+        pending += pieces
         if len(pending) >= n:
             whole = len(pending) - len(pending) % n
             for at in range(0, whole, n):
-                self.stream.add("".join(pending[at:at + n]).encode("utf-8"))
+                self.stream.add(b"".join(pending[at:at + n]))
             del pending[:whole]
 
     def close(self) -> Stream:
-        """The stream, every text in it."""
+        """The stream, every piece in it."""
         if self._pending or not self.stream.chunks:
-            self.stream.add("".join(self._pending).encode("utf-8"))
+            self.stream.add(b"".join(self._pending))
             self._pending.clear()
         return self.stream
+
+
+@lru_cache(maxsize=16)   # a report's comments have one author
+def _by(author: str, initials: str) -> str:
+    """A comment's author attributes."""
+    return f'w:author="{attr(author)}" w:initials="{attr(initials)}"'
 
 
 def _scaled(png: bytes, width_emu: int) -> tuple[int, int]:

@@ -56,7 +56,9 @@ def clean_text(value: Any) -> str:
     space (a cell typed with Alt+Enter), characters XML cannot hold are dropped, and
     straight double quotes around Chinese text become “” (when they pair up)."""
     text = "" if value is None else str(value)
-    if not _CLEANED.search(text):
+    # every character the rules act on but " is one str.isprintable refuses, so printable
+    # text without quotes is taken as it is at once (tests/test_report_fast_paths.py)
+    if (text.isprintable() and '"' not in text) or not _CLEANED.search(text):
         return text
     text = _LINE_BREAKS.sub(" ", text)
     if '"' in text and text.count('"') % 2 == 0:

@@ -14,7 +14,7 @@ import re
 
 from xlpkg.report import template as T
 from xlpkg.report.ooxml import _MERGE, _P, CELL_CLOSE, _mm_twips, _table_open, attr, p_open, run_xml
-from xlpkg.report.text import Appendix, Block, Content, Figures, Grid, Para, Span, Table, tight
+from xlpkg.report.text import Appendix, Block, Content, Figures, Grid, Note, Para, Table, tight
 
 TITLE_CHARS = 19  # 2号 characters that sit on one 156 mm line with room to spare
 ANNEX_TITLE_CHARS = 30  # … on the 247 mm line of the landscape 自评表 appendix
@@ -36,6 +36,8 @@ WIDTHS = {
                "adjust": 23},
     "tasks": {"name": 50, "target": 23, "actual": 21, "rate": 18, "note": 44},
 }
+_ROW_OPEN, _ROW_CLOSE = b"<w:tr><w:trPr><w:cantSplit/></w:trPr>", b"</w:tr>"
+_CELL_CLOSE = CELL_CLOSE.encode("utf-8")
 PARA_STYLES = {"body": T.BODY, "lead": T.BODY, "h2": "Heading 2", "h3": "Heading 3", "rules": T.NOTE,
                "annex_note": T.ANNEX_NOTE, "signature": T.SIGNATURE}
 
@@ -88,13 +90,16 @@ class Writer:
         self.template = package.template
         self.clean = clean           # render.clean_text: what Word can hold
         self.charts = charts or []
-        self.body: list = []         # _P or XML text (a table's, in pieces)
+        self.body: list = []         # _P or XML text (a grid, a table's end tag)
         self.sect = self.template.sect   # the final section's properties
         shared = _shared(self.template, clean)
         self._ids: dict[str, str] = shared["ids"]       # style name → its w:pStyle
         self._runs: dict[tuple, str] = shared["runs"]   # (text, bold, gap) → its w:r
         self._cells: dict[tuple, str] = shared["cells"]   # a cell's opening (see cell_open)
         self.grid_cells: dict[tuple, str] = shared["grid"]   # the attachments' cells (grids)
+        # a finding's notes → its comment's text: a finding on two figures (a task's
+        # target and its actual) has two comments that say the same
+        self._said: dict[tuple[Note, ...], str] = {}
 
     def style(self, name: str, kind: str = "paragraph") -> str:
         """``<w:pStyle …/>`` of the style named ``name`` ("" for the default style)."""
@@ -104,18 +109,17 @@ class Writer:
             self._ids[name] = f'<w:{tag} w:val="{attr(sid)}"/>' if sid else ""
         return self._ids[name]
 
-    def _hand_on(self, table: list[str]) -> None:
-        """A table is written: only the body's last block is ever changed once written (a
-        paragraph kept with the next, a section ended on it), so the body so far and the
-        table up to its end tag are final and go on to the package now
+    def _hand_on(self, table: list[bytes]) -> None:
+        """A table is written (encoded, up to its end tag): only the body's last block is
+        ever changed once written (a paragraph kept with the next, a section ended on
+        it), so the body so far and the table are final and go on to the package now
         (:meth:`~xlpkg.report.package.Package.hand_on`), to be deflated while the rest
-        is written."""
-        self.package.hand_on(self.pieces())
-        self.package.hand_on(table[:-1])
-        self.body = table[-1:]
+        is written; the table's end tag is the body's last block."""
+        self.package.hand_on(self.pieces(), table)
+        self.body = ["</w:tbl>"]
 
     def pieces(self) -> list[str]:
-        """The body's XML, block by block (a table in many pieces: never one copy of it)."""
+        """The XML of the body's blocks not handed on yet (a table goes on as it is made)."""
         return [b if isinstance(b, str) else b.xml() for b in self.body]
 
     # ------------------------------------------------------------ text
@@ -133,19 +137,21 @@ class Writer:
             if not span.notes:
                 out.append(run)
                 continue
-            cid = self.package.add_comment(_comment(span), COMMENT_AUTHOR, COMMENT_INITIALS)
-            out += [f'<w:commentRangeStart w:id="{cid}"/>', run,
-                    f'<w:commentRangeEnd w:id="{cid}"/>',
-                    ('<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
-                     f'<w:commentReference w:id="{cid}"/></w:r>')]
+            said = self._said.get(span.notes)
+            if said is None:
+                said = self._said[span.notes] = _comment(span.notes)
+            cid = self.package.add_comment(said, COMMENT_AUTHOR, COMMENT_INITIALS)
+            out.append(f'<w:commentRangeStart w:id="{cid}"/>{run}<w:commentRangeEnd w:id="{cid}"/>'
+                       '<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
+                       f'<w:commentReference w:id="{cid}"/></w:r>')
         return "".join(out)
 
     def run(self, text: str, bold: bool = False, gap: bool = False) -> str:
         """A ``w:r`` of ``text`` as Word can hold it; a gap marker highlighted."""
-        found = self._runs.get((text, bold, gap))
+        key = (text, bold, gap)
+        found = self._runs.get(key)
         if found is None:   # tables repeat their texts (—, 0.00, 个): each is written once
-            found = self._runs[(text, bold, gap)] = run_xml(self.clean(text), bold=bold,
-                                                           highlight=gap)
+            found = self._runs[key] = run_xml(self.clean(text), bold=bold, highlight=gap)
         return found
 
     def add_paragraph(self, style: str) -> _P:
@@ -201,35 +207,57 @@ class Writer:
         head = T.SMALL_HEAD if small else T.CELL_HEAD
         styles = {"l": T.SMALL_CELL, "r": T.SMALL_NUM, "c": T.SMALL_CENTER} if small else \
             {"l": T.CELL, "r": T.CELL_NUM, "c": T.CELL}
-        body_rows = ([table.total] if table.total else []) + list(table.rows)
-        last = len(body_rows)                   # the last row stays with its 表注
         widths = column_widths(table, total_mm)
         twips = [_mm_twips(w) for w in widths]
-        out = [_table_open(tuple(widths), self.style("Table Grid", "table"), ""),
-               "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"]
-        out += [self.cell_open(head, twips[c], True) + self.run(col.header) + CELL_CLOSE
-                for c, col in enumerate(table.columns)]
-        out.append("</w:tr>")
+        # a table is most of a report's XML and repeats its pieces (a column's cell
+        # openings, —, 0.00): each is encoded once, and the table handed on encoded
+        head_row = "".join([
+            _table_open(tuple(widths), self.style("Table Grid", "table"), ""),
+            "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
+            *(self.cell_open(head, twips[c], True) + self.run(col.header) + CELL_CLOSE
+              for c, col in enumerate(table.columns)), "</w:tr>"])
+        out = [head_row.encode("utf-8")]
         # each column's cell opening, for a row that may end a page and one that may not
-        columns = [(col.key, self.cell_open(styles[col.align], twips[c], False),
-                    self.cell_open(styles[col.align], twips[c], True))
-                   for c, col in enumerate(table.columns)]
-        runs, known = self.runs_xml, self._runs
-        for r, row in enumerate(body_rows, 1):
-            is_total = row is table.total
-            keep = is_total or (bool(table.note) and r == last)
-            out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-            for key, loose, kept in columns:
-                spans = row.get(key, ())
-                # a cell is mostly one plain span already written once (runs_xml, inline)
-                run = known.get((spans[0].text, is_total, spans[0].gap)) \
-                    if len(spans) == 1 and not spans[0].notes else None
-                out += (kept if keep else loose, run or runs(spans, is_total), CELL_CLOSE)
-            out.append("</w:tr>")
-        out.append("</w:tbl>")
+        keys = [col.key for col in table.columns]
+        loose = [self.cell_open(styles[col.align], twips[c], False).encode("utf-8")
+                 for c, col in enumerate(table.columns)]
+        kept = [self.cell_open(styles[col.align], twips[c], True).encode("utf-8")
+                for c, col in enumerate(table.columns)]
+        rows = table.rows
+        if table.total:    # bold, and never the last row on a page
+            self._rows(out, [table.total], keys, kept, bold=True)
+        if table.note and rows:   # the last row stays with its 表注
+            self._rows(out, rows[:-1], keys, loose)
+            self._rows(out, rows[-1:], keys, kept)
+        else:
+            self._rows(out, rows, keys, loose)
         self._hand_on(out)
         if table.note:
             self.plain(table.note, T.NOTE)
+
+    def _rows(self, out: list[bytes], rows, keys: list[str], openings: list[bytes], *,
+              bold: bool = False) -> None:
+        """``rows`` of a table onto ``out``, encoded: each column's cell in its
+        ``openings``. A column repeats its cells (—, 0.00, 100.00%): each plain one is
+        made once, by its text (and whether it is a gap marker)."""
+        columns = [(key, opening, {}, {}) for key, opening in zip(keys, openings)]
+        for row in rows:
+            out.append(_ROW_OPEN)
+            for key, opening, plain, gaps in columns:
+                spans = row.get(key)
+                if not spans:
+                    out += (opening, _CELL_CLOSE)
+                elif len(spans) == 1 and not (span := spans[0]).notes:
+                    made = gaps if span.gap else plain
+                    cell = made.get(span.text)
+                    if cell is None:
+                        cell = made[span.text] = (
+                            opening + self.run(span.text, bold, span.gap).encode("utf-8")
+                            + _CELL_CLOSE)
+                    out.append(cell)
+                else:
+                    out += (opening, self.runs_xml(spans, bold).encode("utf-8"), _CELL_CLOSE)
+            out.append(_ROW_CLOSE)
 
     def cell_open(self, style: str, width: int, keep: bool, span: int = 1,
                   vmerge: str = "") -> str:
@@ -319,9 +347,9 @@ class Writer:
             self.add_paragraph(T.SECTION_BREAK).sect = sect
 
 
-def _comment(span: Span) -> str:
+def _comment(notes: tuple[Note, ...]) -> str:
     parts = []
-    for note in span.notes:
+    for note in notes:
         where = f"（单元格：{'、'.join(note.cells)}）" if note.cells else ""
         parts.append(f"【{SEVERITY_LABELS.get(note.severity, note.severity)}】"
                      f"{note.message}{where}")

@@ -1,20 +1,22 @@
 """The checks' and indicators' shortcuts (issue 17) give what their plain definitions
 give: the value index as the walk that keeps every value with its place, each key
 task judged once as task_deviation and completion_rate judge it, and task_results as
-it read every task's numbers through ``_num``.
+it read every task's numbers through ``_num``; the paragraphs' reader, made of the
+names the paragraphs hold, as the reader of every name.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import EXAMPLE
 
-from xlpkg.core import indicators, ratios
-from xlpkg.core.checks import base, tasks
+from xlpkg.core import figures, indicators, ratios
+from xlpkg.core.checks import base, tasks, text_figures
 from xlpkg.core.finding import Subject
 from xlpkg.core.indicators import TaskOptions, task_results
 from xlpkg.core.model import KeyTask, Paragraph, from_mapping
@@ -228,3 +230,53 @@ def test_task_results_read_each_task_as_num_reads_it(key_tasks, category, uncate
         weighted = all(w is not None and w > 0 for w in weights)
         assert ("按各项分值加权平均" in note) == weighted
         assert ("各项简单平均" in note) != weighted
+
+
+# ---------------------------------------------------------------- the figures' reader
+
+
+def plain_reader(ds):
+    """The paragraphs' reader as it was: every project's and task's name a label."""
+    labels = figures.row_vocabulary()
+    units = {}
+    for block, items in (("projects", ds.projects), ("key_tasks", ds.key_tasks)):
+        for i, item in enumerate(items):
+            name = item.name.value
+            if name and len(name) >= text_figures.MIN_NAME and name not in labels:
+                subject = labels[name] = Subject(block, i, None)
+                if block == "key_tasks" and item.unit.value:
+                    units[subject] = item.unit.value
+    return figures.FigureReader(labels, units)
+
+
+# names: a task's own, one inside another, a row's label, one the texts write with
+# full-width digits, one across two paragraphs, too short, blank; units a figure may use
+_NAMES = ["帮助困难职工", "帮助困难职工活动", "基本支出", "组织12场活动", "文体\n活动",
+          "困难职工救助基金", "任务", None, "职工参加医疗互助活动"]
+_WRITTEN = ["帮助困难职工", "帮助困难职工活动", "基本支出", "组织１２场活动", "组织12场活动",
+            "文体", "活动", "困难职工救助基金", "职工参加医疗互助活动", "任务", ""]
+_FIGURES = ["完成 500 人次", "４ 次", "2 次", "20000人", "298.18万元", "较上年增长10%", "。", ""]
+_CLAUSES = st.tuples(st.sampled_from(_WRITTEN), st.sampled_from(_FIGURES),
+                     st.sampled_from(["，", "。", "\n", ""])).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_NAMES), st.sampled_from([None, "人次", "次", "人", "%"])),
+                max_size=8),
+       st.lists(st.lists(_CLAUSES, max_size=5).map("".join), max_size=3))
+def test_the_reader_of_some_texts_reads_them_as_a_reader_of_every_name(tasks_named, texts):
+    ds = _example()
+    rows = [replace(ds.key_tasks[i % len(ds.key_tasks)], name=Val(name, f"k[{i}].name"),
+                    unit=Val(unit, f"k[{i}].unit"))
+            for i, (name, unit) in enumerate(tasks_named)]
+    section = ds.narrative[0].section
+    paras = tuple(Paragraph(section, Val(text, f"p[{i}]")) for i, text in enumerate(texts))
+    ds = replace(ds, key_tasks=tuple(rows), narrative=paras)
+    reader, plain = text_figures._reader(ds, texts), plain_reader(ds)
+    assert set(reader.task_units) == set(plain.task_units)
+    for text in texts:
+        assert reader.read(text) == plain.read(text)
+    base._last = None
+    got = text_figures.check_text_figures(ds)
+    with patch.object(text_figures, "_reader", lambda ds, texts: plain_reader(ds)):
+        assert got == text_figures.check_text_figures(ds)

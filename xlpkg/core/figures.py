@@ -16,7 +16,7 @@ read wrongly would accuse the department of a mistake it did not make.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_DOWN, Decimal
 
 from xlpkg.core.claims import ends
@@ -218,16 +218,26 @@ class LabelFinder:
                 at += 1
 
 
+def normalized(text: str) -> str:
+    """``text`` as a reader finds labels and figures in it: full-width digits, points,
+    percent signs and colons folded, one character for one (offsets stay)."""
+    return text.translate(_FULL_WIDTH)
+
+
 class FigureReader:
     """Reads paragraphs; ``labels`` maps written labels to subjects, ``units`` the
     key tasks' subjects to their units (a task's figure is a quantity in its unit)."""
 
-    def __init__(self, labels: Mapping[str, Subject], units: Mapping[Subject, str] | None = None):
+    def __init__(self, labels: Mapping[str, Subject], units: Mapping[Subject, str] | None = None,
+                 task_units: Iterable[str] | None = None):
+        """``task_units``: every unit a task's figure may be written in, when ``labels``
+        and ``units`` hold only the tasks some texts name (by default, those of ``units``)."""
         self.labels = dict(labels)
         self.units = dict(units or {})
         self.label_finder = LabelFinder(self.labels)
-        task_units = sorted({u for u in self.units.values() if u}, key=len, reverse=True)
-        unit_alts = [*AMOUNT_UNITS, "%", *(re.escape(u) for u in task_units)]
+        written_in = self.units.values() if task_units is None else task_units
+        self.task_units = sorted({u for u in written_in if u}, key=len, reverse=True)
+        unit_alts = [*AMOUNT_UNITS, "%", *(re.escape(u) for u in self.task_units)]
         self.figure_re = re.compile(
             rf"(?<![\d.,])(?P<pre>约为|大约|接近|超过|约|近|逾)?\s*(?P<a>{_NUM})"
             rf"(?:\s*(?:-|~|～|—|–|至|到)\s*(?P<b>{_NUM}))?\s*(?P<more>多|余)?\s*"
@@ -236,7 +246,7 @@ class FigureReader:
 
     def read(self, text: str) -> list[Figure]:
         """Every figure of ``text`` attached to a known quantity, in order."""
-        norm = text.translate(_FULL_WIDTH)   # one character for one: offsets stay
+        norm = normalized(text)
         out: list[Figure] = []
         start = 0
         for at in ends(norm + "\n"):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from itertools import chain
+from operator import attrgetter
 
 from xlpkg.core import ratios
 from xlpkg.core.model import THREE_PUBLIC_ROWS, Dataset, KeyTask, Val, describe_field
@@ -229,6 +231,10 @@ def _weights(counted: Sequence[TaskResult]) -> list[Decimal] | None:
     return weights
 
 
+# each task's target and actual field, as a C loop reads them (5,500 tasks: 11,000 names)
+_TASK_FIELDS = attrgetter("task.target.field", "task.actual.field")
+
+
 def task_completion(ds: Dataset, options: TaskOptions = TaskOptions()) -> IndicatorValue:
     """重点工作实际完成率: the mean of each task's achievement, each capped at 100%.
 
@@ -242,7 +248,7 @@ def task_completion(ds: Dataset, options: TaskOptions = TaskOptions()) -> Indica
     unreported = [r for r in results if r.status == "unreported"]
     if options.unreported == "zero":
         counted += [TaskResult(r.task, Decimal(0), "unreported") for r in unreported]
-    fields = tuple([f for r in results for f in (r.task.target.field, r.task.actual.field)])
+    fields = tuple(chain.from_iterable(map(_TASK_FIELDS, results)))
     notes = []
     if unreported:
         notes.append(f"{len(unreported)} 项未填实际值（{_names(unreported)}），"

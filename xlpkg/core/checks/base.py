@@ -35,7 +35,7 @@ def _row_vals(obj) -> Iterable[tuple[str, Val]]:
 # and makes a Subject only for the values a finding names (a few, of thousands).
 _Place = tuple[str, str | int | None, str | None]
 _Entry = tuple[Val, _Place]
-_field_of = attrgetter("field")
+_field_of, _cell_of = attrgetter("field"), attrgetter("cell")
 
 
 class _Rows:
@@ -63,10 +63,10 @@ class _Rows:
                     self.vals.append(getattr(row, name))
                     self.names.append(name)
                     self.rows.append(i)
-        mask = list(map(isinstance, self.vals, repeat(Val)))
-        if all(mask):
+        if all(map(isinstance, self.vals, repeat(Val))):
             self.at = dict(zip(map(_field_of, self.vals), range(len(self.vals))))
         else:                         # fields that are not values (a project's indicators)
+            mask = list(map(isinstance, self.vals, repeat(Val)))
             self.at = dict(zip(map(_field_of, compress(self.vals, mask)),
                                compress(count(), mask)))
 
@@ -123,9 +123,8 @@ class _Index:
         if entry is not None:
             return entry
         for rows in self._lists:
-            entry = rows.get(field)
-            if entry is not None:
-                return entry
+            if field in rows.at:       # (asked here: most blocks do not hold the name)
+                return rows.get(field)
         return self._head.get(field)
 
     def subjects(self, vals: Iterable[Val]) -> tuple[Subject, ...]:
@@ -235,8 +234,9 @@ def vals_named(ds: Dataset, fields: Iterable[str]) -> list[Val]:
 def finding(ds: Dataset, code: str, severity: str, message: str, vals: Sequence[Val],
             claim: Claim | None = None) -> Finding:
     """A finding about ``vals`` (fields, cells and subjects in the same order)."""
-    return Finding(code, severity, message, tuple([v.field for v in vals]),
-                   tuple([v.cell for v in vals if v.cell]), value_index(ds).subjects(vals),
+    # (map and filter, not comprehensions: a check makes thousands of findings of two values)
+    return Finding(code, severity, message, tuple(map(_field_of, vals)),
+                   tuple(filter(None, map(_cell_of, vals))), value_index(ds).subjects(vals),
                    claim)
 
 

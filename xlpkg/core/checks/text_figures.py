@@ -25,18 +25,30 @@ HUNDRED = Decimal(100)
 TRUNCATED_NOTE = "，疑为截去尾数、未四舍五入"
 
 
-def _reader(ds: Dataset) -> fg.FigureReader:
+def _reader(ds: Dataset, texts: list[str]) -> fg.FigureReader:
+    """A reader of ``texts``: the rows' labels, and each project's and task's name (the
+    first row of a name) that the texts hold as the reader reads them, for a name they
+    do not hold can label nothing in them (a 5,500-row task table names a few). Every
+    named task's unit is still one a figure may be written in, as when every name was
+    a label."""
     labels = fg.row_vocabulary()
-    units = {}
+    written = fg.normalized("\n".join(texts))
+    named: set[str] = set()
+    units, task_units = {}, set()
     for block, items in (("projects", ds.projects), ("key_tasks", ds.key_tasks)):
         tasks = block == "key_tasks"
         for i, item in enumerate(items):
             name = item.name.value
-            if name and len(name) >= MIN_NAME and name not in labels:
-                subject = labels[name] = Subject(block, i, None)
-                if tasks and item.unit.value:
-                    units[subject] = item.unit.value
-    return fg.FigureReader(labels, units)
+            if name and len(name) >= MIN_NAME and name not in labels and name not in named:
+                named.add(name)
+                unit = item.unit.value if tasks else None
+                if unit:
+                    task_units.add(unit)
+                if name in written:
+                    subject = labels[name] = Subject(block, i, None)
+                    if unit:
+                        units[subject] = unit
+    return fg.FigureReader(labels, units, task_units)
 
 
 def _column(ds: Dataset, fig: fg.Figure) -> str | None:
@@ -206,13 +218,14 @@ _KINDS = {"amount": _Judge.amount, "change": _Judge.change, "change_rate": _Judg
 
 def check_text_figures(ds: Dataset) -> list[Finding]:
     """Every figure of every paragraph against the data (see the module docstring)."""
-    reader = None
+    read = [(para, section, index) for para, section, index in paragraphs(ds)
+            if para.text.value and any(ch.isdigit() for ch in para.text.value)]
+    if not read:
+        return []
+    reader = _reader(ds, [para.text.value for para, _, _ in read])
     out = []
-    for para, section, index in paragraphs(ds):
+    for para, section, index in read:
         text = para.text.value
-        if not text or not any(ch.isdigit() for ch in text):
-            continue
-        reader = reader or _reader(ds)
         judge = _Judge(ds, para, section, index)
         for fig in reader.read(text):
             _KINDS[fig.kind](judge, fig)

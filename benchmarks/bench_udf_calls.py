@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from xlpkg.core import sheet_functions as sf  # noqa: E402
+from xlpkg.core import sheet_functions as sf
 
 FORMULA = re.compile(r"<f[^>]*>([^<]*)</f>")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import signal
+from itertools import pairwise
 from pathlib import Path
 
 from xlpkg.core.model import from_mapping
@@ -94,3 +95,23 @@ def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tu
         out.write(data + b"\r\n")
     out.write(f"--{boundary}--\r\n".encode())
     return out.getvalue(), f"multipart/form-data; boundary={boundary}"
+
+
+def pieces(xml: bytes, cuts: list[int]):
+    """``xml`` cut at ``cuts`` (taken modulo its length), as a part is inflated piece by piece."""
+    bounds = [0, *sorted({c % (len(xml) + 1) for c in cuts}), len(xml)]
+    return iter([xml[a:b] for a, b in pairwise(bounds) if b > a])
+
+
+def parsed_or_refusal(parse, xml: bytes, handler):
+    """Run the hardened ``parse`` of ``xml`` into ``handler``: ``None`` when it read the
+    part (or stopped early), else the name of the exception that refused it."""
+    from xlpkg.read.sheet_xml import Done
+
+    try:
+        parse(xml, handler)
+    except Done:
+        pass
+    except Exception as exc:  # noqa: BLE001 - what refuses the part is the answer
+        return type(exc).__name__
+    return None

@@ -5,11 +5,11 @@ parse stopped after the last wanted entry — held to a plain reading of the who
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import parsed_or_refusal, pieces
 
 from xlpkg.read import sheet_scan
 from xlpkg.read.cells import cap_text
@@ -127,18 +127,7 @@ def string_tables(draw):
 
 def _handler_answer(xml: bytes, wanted: set[int]):
     handler = StringsHandler(wanted)
-    try:
-        parse(xml, handler)
-    except Done:
-        pass
-    except Exception as exc:  # noqa: BLE001 - what refuses the part is the answer
-        return type(exc).__name__
-    return handler.strings
-
-
-def _pieces(xml: bytes, cuts: list[int]):
-    bounds = [0, *sorted({c % (len(xml) + 1) for c in cuts}), len(xml)]
-    return iter([xml[a:b] for a, b in pairwise(bounds) if b > a])
+    return parsed_or_refusal(parse, xml, handler) or handler.strings
 
 
 @settings(max_examples=400, deadline=None)
@@ -147,7 +136,7 @@ def _pieces(xml: bytes, cuts: list[int]):
 def test_the_strings_scanner_reads_what_the_handler_reads_or_gives_way(table, wanted, cuts):
     xml, usual = table
     expected = _handler_answer(xml, wanted)
-    got = scan_strings(_pieces(xml, cuts), wanted)
+    got = scan_strings(pieces(xml, cuts), wanted)
     if got is None:
         assert not usual, "the usual form must take the fast path"
         return

@@ -7,12 +7,12 @@ Excel and the template builder write) it does answer — else it would be no fas
 from __future__ import annotations
 
 import zipfile
-from itertools import pairwise
 
 import pytest
 import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import parsed_or_refusal, pieces
 from workbook_factory import rewrite
 
 from xlpkg.errors import InputError
@@ -20,7 +20,7 @@ from xlpkg.read import saved_source
 from xlpkg.read.cells import Rect, Wanted
 from xlpkg.read.saved_source import SavedSource
 from xlpkg.read.sheet_scan import scan_sheet
-from xlpkg.read.sheet_xml import Done, SheetHandler
+from xlpkg.read.sheet_xml import SheetHandler
 from xlpkg.read.zip_safety import parse as hardened_parse
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -36,18 +36,7 @@ TAIL = ('</sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>
 def handler_answer(xml: bytes, wanted: Wanted, room: int | None):
     """The handler's cells and shared positions, or the kind of its refusal."""
     handler = SheetHandler(wanted, room)
-    try:
-        hardened_parse(xml, handler)
-    except Done:
-        pass
-    except Exception as exc:  # noqa: BLE001 - what refuses the part is the answer
-        return type(exc).__name__
-    return handler.cells, handler.shared
-
-
-def pieces(xml: bytes, cuts: list[int]):
-    bounds = [0, *sorted({c % (len(xml) + 1) for c in cuts}), len(xml)]
-    return iter([xml[a:b] for a, b in pairwise(bounds) if b > a])
+    return parsed_or_refusal(hardened_parse, xml, handler) or (handler.cells, handler.shared)
 
 
 # ---------------------------------------------------------------- generated sheets

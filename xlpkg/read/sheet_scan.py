@@ -323,7 +323,10 @@ def _cells(blocks: Iterator[str], wanted: Wanted,
 
 _FIRST_ENTRY = b"<si>"
 _STRINGS_END = b"</sst>"
-STRINGS_LIMIT = 16 * 1024 * 1024   # a larger table of strings is left to the handler
+# A larger table of strings is left to the handler, which streams it: the scanner holds
+# the table whole (its bytes, its text, its entries: some six times its size in memory).
+# A 5,500-row task table's strings are 0.3 MB.
+STRINGS_LIMIT = 4 * 1024 * 1024
 # Entries of one plain run, as Excel and the template builder write them (rich text,
 # phonetics, white space between entries: not the usual form)
 _ENTRY = r'<si><t(?: xml:space="preserve")?+(?:/>|>([^<]*+)</t>)</si>'

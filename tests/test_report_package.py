@@ -282,6 +282,31 @@ def test_a_report_deflated_on_the_thread_is_the_same_and_leaves_no_thread(monkey
     assert _deflating_threads() == []   # an abandoned stream's thread ends too
 
 
+def test_paragraphs_and_table_rows_handed_on_as_they_are_written_give_the_same_report(
+        monkeypatch):
+    """A long run of paragraphs and a long table go on to be deflated while they are
+    written, not all at once at their end: the same bytes either way, and the
+    document's stream is given more pieces (the thresholds made small enough for the
+    example to cross them often)."""
+    from xlpkg.report import package, write, zipwrite
+
+    _frozen_clock(monkeypatch)
+    ev = evaluate(read_data_file(EXAMPLE))
+    monkeypatch.setattr(write, "HAND_ON_BLOCKS", 10 ** 9)
+    monkeypatch.setattr(write, "HAND_ON_PIECES", 10 ** 9)
+    handed = []
+    hand_on = package.Package.hand_on
+    monkeypatch.setattr(package.Package, "hand_on",
+                        lambda self, *a: (handed.append(1), hand_on(self, *a))[1])
+    at_ends = report_bytes(ev)
+    at_ends_calls, handed[:] = len(handed), []
+    monkeypatch.setattr(write, "HAND_ON_BLOCKS", 3)
+    monkeypatch.setattr(write, "HAND_ON_PIECES", 5)
+    monkeypatch.setattr(zipwrite.Stream, "THREAD_AFTER", 2000)
+    assert report_bytes(ev) == at_ends
+    assert len(handed) > 2 * at_ends_calls
+
+
 def test_a_report_hands_its_tables_on_while_writing_and_a_failure_leaves_no_thread(
         monkeypatch):
     """The body before each table's end is deflated while the rest is written: the

@@ -38,6 +38,10 @@ WIDTHS = {
 }
 _ROW_OPEN, _ROW_CLOSE = b"<w:tr><w:trPr><w:cantSplit/></w:trPr>", b"</w:tr>"
 _CELL_CLOSE = CELL_CLOSE.encode("utf-8")
+#: Paragraphs the writer holds before it hands the final ones on to be deflated (about
+#: 100–200 KB of a report's body), and encoded pieces of a table (about 250 KB).
+HAND_ON_BLOCKS = 512
+HAND_ON_PIECES = 2048
 PARA_STYLES = {"body": T.BODY, "lead": T.BODY, "h2": "Heading 2", "h3": "Heading 3", "rules": T.NOTE,
                "annex_note": T.ANNEX_NOTE, "signature": T.SIGNATURE}
 
@@ -154,20 +158,31 @@ class Writer:
             found = self._runs[key] = run_xml(self.clean(text), bold=bold, highlight=gap)
         return found
 
+    def _append(self, p: _P) -> None:
+        body = self.body
+        body.append(p)
+        if len(body) > HAND_ON_BLOCKS:
+            # A long run of paragraphs (七's deviation sentences): all but the newest are
+            # final (see _hand_on) and go on now, so that the deflating thread is not
+            # left them all when the rest is written.
+            last = body.pop()
+            self.package.hand_on(self.pieces())
+            self.body = [last]
+
     def add_paragraph(self, style: str) -> _P:
         p = _P(self.style(style))
-        self.body.append(p)
+        self._append(p)
         return p
 
     def para(self, spans, style: str) -> _P:
         p = _P(self.style(style))
-        self.body.append(p)
+        self._append(p)
         p.items.append(self.runs_xml(spans))
         return p
 
     def plain(self, text: str, style: str) -> _P:
         p = _P(self.style(style))
-        self.body.append(p)
+        self._append(p)
         p.items.append(self.run(text))
         return p
 
@@ -242,6 +257,12 @@ class Writer:
         made once, by its text (and whether it is a gap marker)."""
         columns = [(key, opening, {}, {}) for key, opening in zip(keys, openings)]
         for row in rows:
+            if len(out) >= HAND_ON_PIECES:
+                # the rows so far are final: they go on now (a long table, deflated while
+                # it is written, rather than all of it once it ends; see _hand_on)
+                self.package.hand_on(self.pieces(), out)
+                self.body = []
+                out.clear()
             out.append(_ROW_OPEN)
             for key, opening, plain, gaps in columns:
                 spans = row.get(key)

@@ -74,8 +74,18 @@ class Stream:
     def _deflate(self) -> None:
         try:
             stream = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-            crc, out = 0, []
-            while (data := self._queue.get()) is not None:
+            crc, out, more = 0, [], True
+            while more:
+                # Whatever is queued goes in one call: each call gives the interpreter up
+                # and must wait for it back (up to its switch interval) while the writer
+                # runs Python, so a thread that fell behind catches up in fewer waits.
+                batch = [self._queue.get()]
+                while not self._queue.empty():
+                    batch.append(self._queue.get())
+                if batch[-1] is None:
+                    batch.pop()
+                    more = False
+                data = b"".join(batch) if len(batch) != 1 else batch[0]
                 crc = zlib.crc32(data, crc)
                 out.append(stream.compress(data))
             out.append(stream.flush())

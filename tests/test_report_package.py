@@ -164,10 +164,23 @@ def test_text_xml_cannot_hold_is_refused_where_it_is_escaped():
 
 
 def _frozen_clock(monkeypatch):
+    """One moment for the zip's dates, the core properties and the comments' dates, so
+    that two renders compare byte for byte even across a second's boundary."""
     import time
+    from datetime import datetime
+
+    from xlpkg.report import package, render
 
     when = time.mktime((2024, 3, 5, 6, 7, 9, 0, 0, -1))
     monkeypatch.setattr(time, "time", lambda: when)
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return cls(2024, 3, 5, 6, 7, 9, tzinfo=tz)
+
+    monkeypatch.setattr(render, "datetime", Frozen)
+    monkeypatch.setattr(package, "datetime", Frozen)
 
 
 def test_report_zip_is_zipfiles_for_the_same_parts(monkeypatch):
